@@ -1,0 +1,121 @@
+// Store: the storage engine's API for upper layers (txn, catalog, ledger).
+//
+// A Store is one database file (NAME) plus its WAL (NAME-wal). It holds named
+// B+trees (TreeId -> ordered byte keys -> byte values), read snapshots, and
+// one commit pipeline:
+//   - Snapshot: a consistent, immutable view (root set + commit sequence).
+//     Never blocks and is never blocked. Thread-safe to create from any thread;
+//     one Snapshot object is used by one thread at a time.
+//   - WriteTxn: buffers its writes privately and reads through a merge of its
+//     buffer and its snapshot. Commit() validates (first committer wins on
+//     write-write conflicts: Status kConflict, retryable), applies the changes,
+//     and returns only after the WAL record is durable (group commit: one
+//     write+fsync carries every commit waiting at that moment).
+//   - Checkpoint(): writes dirty pages copy-on-write and switches superblocks;
+//     also triggered by WAL size and dirty bytes.
+// A write that fails to reach disk poisons the Store (kPoisoned): reopen it;
+// recovery restores exactly the acknowledged commits.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "crypto/aead.hpp"
+#include "storage/vfs/vfs.hpp"
+#include "util/limits.hpp"
+#include "util/result.hpp"
+
+namespace zq::storage {
+
+using TreeId = uint64_t;
+// Ids below this are for fixed system trees (CreateTreeWithId); CreateTree()
+// hands out ids from here on.
+inline constexpr TreeId kFirstDynamicTreeId = 1024;
+
+struct StoreOptions {
+  Vfs* vfs = nullptr;  // nullptr: DefaultVfs()
+  bool create_if_missing = true;
+  bool read_only = false;
+  uint32_t page_size_bytes = limits::kPageSizeDefault;  // used at create only
+  // Present: every page and WAL record is sealed with AES-256-GCM under this key.
+  std::optional<crypto::AeadKey> encryption_key;
+  uint64_t checkpoint_wal_bytes = limits::kCheckpointWalBytesDefault;
+  uint64_t checkpoint_dirty_bytes = limits::kCheckpointDirtyBytesDefault;
+  bool use_mmap = true;  // plaintext clean pages read through mmap
+};
+
+struct StoreStats {
+  uint64_t commit_seq = 0;        // last durable commit
+  uint64_t checkpoint_seq = 0;    // superblock sequence
+  uint64_t page_count = 0;        // file size in pages
+  uint64_t free_page_count = 0;
+  uint64_t dirty_page_count = 0;
+  uint64_t wal_bytes = 0;         // since the last checkpoint
+  uint64_t wal_flushes = 0;       // write+fsync rounds (group commit)
+  uint64_t commits = 0;           // commits since open
+  uint64_t checkpoints = 0;       // since open
+};
+
+// Iterates one tree in key order. key()/value() stay valid until the next move.
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  virtual Status SeekFirst() = 0;
+  virtual Status SeekLast() = 0;
+  virtual Status Seek(std::string_view key) = 0;         // first key >= key
+  virtual Status SeekForPrev(std::string_view key) = 0;  // last key <= key
+  virtual Status Next() = 0;
+  virtual Status Prev() = 0;
+  virtual bool Valid() const = 0;
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+};
+
+class Snapshot {
+ public:
+  virtual ~Snapshot() = default;
+  virtual uint64_t commit_seq() const = 0;
+  virtual Result<bool> TreeExists(TreeId tree) = 0;
+  // True and fills *value when the key exists; false when it does not.
+  virtual Result<bool> Get(TreeId tree, std::string_view key, std::string* value) = 0;
+  // NotFound when the tree does not exist in this snapshot.
+  virtual Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) = 0;
+};
+
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+  virtual uint64_t snapshot_seq() const = 0;
+  virtual Result<TreeId> CreateTree() = 0;
+  virtual Status CreateTreeWithId(TreeId tree) = 0;  // tree < kFirstDynamicTreeId
+  virtual Status DropTree(TreeId tree) = 0;
+  virtual Result<bool> TreeExists(TreeId tree) = 0;
+  virtual Status Put(TreeId tree, std::string_view key, std::string_view value) = 0;
+  virtual Status Delete(TreeId tree, std::string_view key) = 0;
+  virtual Result<bool> Get(TreeId tree, std::string_view key, std::string* value) = 0;
+  // Sees this transaction's own writes merged over its snapshot.
+  virtual Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) = 0;
+  // Durable on OK. After Commit or Rollback the transaction is finished.
+  virtual Status Commit() = 0;
+  virtual void Rollback() = 0;
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::string& path,
+                                             const StoreOptions& options);
+  virtual ~Store() = default;
+
+  virtual std::unique_ptr<Snapshot> GetSnapshot() = 0;
+  virtual std::unique_ptr<WriteTxn> BeginWrite() = 0;
+  virtual Status Checkpoint() = 0;
+  // Checkpoints and releases the file lock. Also done by the destructor
+  // (which ignores errors: call Close() to see them).
+  virtual Status Close() = 0;
+  virtual StoreStats Stats() = 0;
+};
+
+}  // namespace zq::storage
