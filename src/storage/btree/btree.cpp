@@ -1,0 +1,398 @@
+#include "storage/btree/btree.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "storage/btree/node.hpp"
+#include "util/assert.hpp"
+#include "util/coding.hpp"
+#include "util/limits.hpp"
+
+namespace zq::storage {
+
+namespace {
+constexpr uint8_t kLeafKind = static_cast<uint8_t>(PageKind::kLeaf);
+constexpr uint8_t kInternalKind = static_cast<uint8_t>(PageKind::kInternal);
+constexpr uint8_t kOverflowKind = static_cast<uint8_t>(PageKind::kOverflow);
+
+Result<const uint8_t*> ReadTreePage(Pager* pager, PageNo pgno) {
+  ZQ_ASSIGN_OR_RETURN(const uint8_t* n, pager->Read(pgno));
+  if (node::Kind(n) != kLeafKind && node::Kind(n) != kInternalKind) {
+    return Status::Corruption("page " + std::to_string(pgno) + " is not a b-tree page");
+  }
+  return n;
+}
+
+Status TooDeep() { return Status::Corruption("b-tree deeper than the depth limit (a cycle?)"); }
+
+uint32_t OverflowChunkBytes(const Pager* pager) {
+  return pager->usable_bytes() - node::kOverflowHeaderBytes;
+}
+
+// Key and child of a raw internal cell.
+void DecodeInternalCell(std::string_view cell, std::string_view* key, uint64_t* child) {
+  const auto* p = reinterpret_cast<const uint8_t*>(cell.data());
+  uint64_t klen = 0;
+  int a = GetVarint64(p, p + cell.size(), &klen);
+  *child = GetFixed64(p + a);
+  *key = std::string_view(cell.data() + a + 8, klen);
+}
+
+std::string_view LeafCellKey(std::string_view cell) {
+  const auto* p = reinterpret_cast<const uint8_t*>(cell.data());
+  const auto* end = p + cell.size();
+  uint64_t klen = 0, vfield = 0;
+  int a = GetVarint64(p, end, &klen);
+  a += GetVarint64(p + a, end, &vfield);
+  return std::string_view(cell.data() + a, klen);
+}
+
+// The shortest key s with left < s <= right: keeps internal pages wide.
+std::string ShortSeparator(std::string_view left, std::string_view right) {
+  size_t common = 0;
+  while (common < left.size() && common < right.size() && left[common] == right[common]) {
+    common++;
+  }
+  return std::string(right.substr(0, std::min(right.size(), common + 1)));
+}
+}  // namespace
+
+Status ValidateTreePage(const uint8_t* body, uint32_t usable, uint64_t pgno) {
+  uint8_t kind = node::Kind(body);
+  if (kind == kLeafKind || kind == kInternalKind) return node::Check(body, usable, pgno);
+  return Status::Ok();  // overflow and freelist pages are checked where read
+}
+
+Status ReadOverflowValue(Pager* pager, uint64_t head, uint64_t value_bytes, std::string* out) {
+  if (value_bytes > limits::kValueBytesMax) return Status::Corruption("overflow value too large");
+  out->clear();
+  out->reserve(value_bytes);
+  const uint32_t chunk = OverflowChunkBytes(pager);
+  PageNo p = head;
+  while (out->size() < value_bytes) {
+    if (p == kNullPage) return Status::Corruption("overflow chain ends early");
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, pager->Read(p));
+    if (node::Kind(n) != kOverflowKind) {
+      return Status::Corruption("page " + std::to_string(p) + " is not an overflow page");
+    }
+    size_t take = std::min<uint64_t>(chunk, value_bytes - out->size());
+    out->append(reinterpret_cast<const char*>(n + node::kOverflowHeaderBytes), take);
+    p = GetFixed64(n + 8);
+  }
+  return Status::Ok();
+}
+
+Result<bool> TreeGet(Pager* pager, PageNo root, std::string_view key, std::string* value) {
+  PageNo p = root;
+  for (int depth = 0; p != kNullPage; depth++) {
+    if (depth > limits::kTreeDepthMax) return TooDeep();
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadTreePage(pager, p));
+    if (node::IsLeaf(n)) {
+      bool exact = false;
+      int i = node::LowerBound(n, key, &exact);
+      if (!exact) return false;
+      node::LeafEntry e = node::LeafAt(n, i);
+      if (e.overflow) {
+        ZQ_RETURN_IF_ERROR(ReadOverflowValue(pager, e.overflow_head, e.value_bytes, value));
+      } else {
+        value->assign(e.inline_value);
+      }
+      return true;
+    }
+    p = node::Child(n, node::ChildIndexFor(n, key));
+  }
+  return false;
+}
+
+// ---- writer ------------------------------------------------------------------
+
+Status TreeWriter::Descend(PageNo root, std::string_view key, std::vector<PathStep>* path,
+                           PageNo* leaf) {
+  path->clear();
+  PageNo p = root;
+  for (int depth = 0;; depth++) {
+    if (depth > limits::kTreeDepthMax) return TooDeep();
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadTreePage(pager_, p));
+    if (node::IsLeaf(n)) {
+      *leaf = p;
+      return Status::Ok();
+    }
+    int ci = node::ChildIndexFor(n, key);
+    path->push_back({p, ci});
+    p = node::Child(n, ci);
+  }
+}
+
+Result<uint8_t*> TreeWriter::MakePathWritable(PageNo* root, std::vector<PathStep>* path,
+                                              PageNo* leaf) {
+  uint8_t* parent = nullptr;
+  for (size_t i = 0; i <= path->size(); i++) {
+    PageNo old = i < path->size() ? (*path)[i].pgno : *leaf;
+    PageNo fresh = kNullPage;
+    ZQ_ASSIGN_OR_RETURN(uint8_t* w, pager_->MakeWritable(old, seq_, &fresh));
+    if (i == 0) {
+      *root = fresh;
+    } else if (fresh != old) {
+      node::SetChild(parent, (*path)[i - 1].child_index, fresh);
+    }
+    if (i < path->size()) {
+      (*path)[i].pgno = fresh;
+      parent = w;
+    } else {
+      *leaf = fresh;
+      return w;
+    }
+  }
+  return Status::Internal("unreachable");
+}
+
+Status TreeWriter::BuildLeafCell(std::string_view key, std::string_view value,
+                                 std::vector<uint8_t>* cell) {
+  cell->clear();
+  uint32_t inline_bytes = VarintLength(key.size()) + VarintLength(uint64_t{value.size()} << 1) +
+                          static_cast<uint32_t>(key.size() + value.size());
+  if (value.size() <= pager_->usable_bytes() &&
+      inline_bytes <= node::MaxLocalCellBytes(pager_->usable_bytes())) {
+    node::EncodeLeafCell(key, value, cell);
+    return Status::Ok();
+  }
+  const uint32_t chunk = OverflowChunkBytes(pager_);
+  size_t pages = (value.size() + chunk - 1) / chunk;
+  PageNo next = kNullPage;
+  for (size_t i = pages; i-- > 0;) {  // last chunk first, so each knows its successor
+    PageNo p = kNullPage;
+    ZQ_ASSIGN_OR_RETURN(uint8_t* n, pager_->Allocate(PageKind::kOverflow, seq_, &p));
+    PutFixed64(n + 8, next);
+    size_t take = std::min<size_t>(chunk, value.size() - i * chunk);
+    std::memcpy(n + node::kOverflowHeaderBytes, value.data() + i * chunk, take);
+    next = p;
+  }
+  node::EncodeOverflowCell(key, value.size(), next, cell);
+  return Status::Ok();
+}
+
+Status TreeWriter::RetireOverflow(uint64_t head, uint64_t value_bytes) {
+  const uint32_t chunk = OverflowChunkBytes(pager_);
+  uint64_t pages = (value_bytes + chunk - 1) / chunk;
+  PageNo p = head;
+  for (uint64_t i = 0; i < pages; i++) {
+    if (p == kNullPage) return Status::Corruption("overflow chain ends early");
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, pager_->Read(p));
+    if (node::Kind(n) != kOverflowKind) return Status::Corruption("bad overflow page");
+    PageNo next = GetFixed64(n + 8);
+    pager_->Retire(p, seq_);
+    p = next;
+  }
+  return Status::Ok();
+}
+
+Status TreeWriter::Put(PageNo* root, std::string_view key, std::string_view value,
+                       bool* inserted) {
+  ZQ_ASSERT(key.size() <= limits::kKeyBytesMax && value.size() <= limits::kValueBytesMax);
+  const uint32_t usable = pager_->usable_bytes();
+  std::vector<uint8_t> cell;
+  if (*root == kNullPage) {
+    PageNo p = kNullPage;
+    ZQ_ASSIGN_OR_RETURN(uint8_t* n, pager_->Allocate(PageKind::kLeaf, seq_, &p));
+    node::Init(n, usable, PageKind::kLeaf);
+    ZQ_RETURN_IF_ERROR(BuildLeafCell(key, value, &cell));
+    ZQ_ASSERT(node::InsertCell(n, usable, 0, std::string_view(
+                                                  reinterpret_cast<char*>(cell.data()), cell.size())));
+    *root = p;
+    *inserted = true;
+    return Status::Ok();
+  }
+  std::vector<PathStep> path;
+  PageNo leaf = kNullPage;
+  ZQ_RETURN_IF_ERROR(Descend(*root, key, &path, &leaf));
+  ZQ_ASSIGN_OR_RETURN(uint8_t* n, MakePathWritable(root, &path, &leaf));
+  bool exact = false;
+  int i = node::LowerBound(n, key, &exact);
+  if (exact) {
+    node::LeafEntry e = node::LeafAt(n, i);
+    if (e.overflow) ZQ_RETURN_IF_ERROR(RetireOverflow(e.overflow_head, e.value_bytes));
+    node::RemoveCell(n, usable, i);
+  }
+  *inserted = !exact;
+  ZQ_RETURN_IF_ERROR(BuildLeafCell(key, value, &cell));
+  std::string_view cell_view(reinterpret_cast<char*>(cell.data()), cell.size());
+  if (node::InsertCell(n, usable, i, cell_view)) return Status::Ok();
+  std::string separator;
+  PageNo right = kNullPage;
+  ZQ_RETURN_IF_ERROR(SplitAndInsert(n, i, cell_view, &separator, &right));
+  return InsertIntoParents(root, &path, std::move(separator), right);
+}
+
+Status TreeWriter::SplitAndInsert(uint8_t* n, int index, std::string_view cell,
+                                  std::string* separator, PageNo* right) {
+  const uint32_t usable = pager_->usable_bytes();
+  const bool leaf = node::IsLeaf(n);
+  // Stage every cell (the page is rewritten below).
+  std::string staged;
+  std::vector<std::pair<size_t, size_t>> spans;
+  int count = node::Count(n);
+  for (int k = 0; k <= count; k++) {
+    std::string_view c = k == index ? cell : node::CellBytes(n, k < index ? k : k - 1);
+    spans.emplace_back(staged.size(), c.size());
+    staged.append(c);
+  }
+  std::vector<std::string_view> cells;
+  size_t total = 0;
+  for (auto [off, len] : spans) {
+    cells.emplace_back(staged.data() + off, len);
+    total += len + 2;
+  }
+  // Split point by bytes; internal splits lift cell m, so both sides keep >= 1.
+  size_t m = 0, acc = 0;
+  while (m < cells.size() && acc + cells[m].size() + 2 <= total / 2) acc += cells[m++].size() + 2;
+  const size_t lo = 1, hi = leaf ? cells.size() - 1 : cells.size() - 2;
+  ZQ_ASSERT(cells.size() >= 3 || (leaf && cells.size() >= 2));
+  m = std::clamp(m, lo, hi);
+
+  PageNo rp = kNullPage;
+  ZQ_ASSIGN_OR_RETURN(uint8_t* r, pager_->Allocate(leaf ? PageKind::kLeaf : PageKind::kInternal,
+                                                   seq_, &rp));
+  if (leaf) {
+    std::vector<std::string_view> left(cells.begin(), cells.begin() + m);
+    std::vector<std::string_view> rightc(cells.begin() + m, cells.end());
+    *separator = ShortSeparator(LeafCellKey(left.back()), LeafCellKey(rightc.front()));
+    node::Rebuild(r, usable, PageKind::kLeaf, 0, rightc);
+    node::Rebuild(n, usable, PageKind::kLeaf, 0, left);
+  } else {
+    std::string_view mid_key;
+    uint64_t mid_child = 0;
+    DecodeInternalCell(cells[m], &mid_key, &mid_child);
+    *separator = std::string(mid_key);
+    std::vector<std::string_view> left(cells.begin(), cells.begin() + m);
+    std::vector<std::string_view> rightc(cells.begin() + m + 1, cells.end());
+    uint64_t leftmost = node::Leftmost(n);
+    node::Rebuild(r, usable, PageKind::kInternal, mid_child, rightc);
+    node::Rebuild(n, usable, PageKind::kInternal, leftmost, left);
+  }
+  *right = rp;
+  return Status::Ok();
+}
+
+Status TreeWriter::InsertIntoParents(PageNo* root, std::vector<PathStep>* path,
+                                     std::string separator, PageNo right) {
+  const uint32_t usable = pager_->usable_bytes();
+  std::vector<uint8_t> cell;
+  while (true) {
+    cell.clear();
+    if (path->empty()) {  // the root split: grow a level
+      PageNo p = kNullPage;
+      ZQ_ASSIGN_OR_RETURN(uint8_t* n, pager_->Allocate(PageKind::kInternal, seq_, &p));
+      node::Init(n, usable, PageKind::kInternal);
+      node::SetLeftmost(n, *root);
+      node::EncodeInternalCell(separator, right, &cell);
+      ZQ_ASSERT(node::InsertCell(n, usable, 0,
+                                 std::string_view(reinterpret_cast<char*>(cell.data()), cell.size())));
+      *root = p;
+      return Status::Ok();
+    }
+    PathStep step = path->back();
+    path->pop_back();
+    PageNo same = kNullPage;
+    ZQ_ASSIGN_OR_RETURN(uint8_t* parent, pager_->MakeWritable(step.pgno, seq_, &same));
+    ZQ_ASSERT(same == step.pgno);  // made private on the way down
+    node::EncodeInternalCell(separator, right, &cell);
+    std::string_view cv(reinterpret_cast<char*>(cell.data()), cell.size());
+    if (node::InsertCell(parent, usable, step.child_index, cv)) return Status::Ok();
+    std::string next_separator;
+    PageNo next_right = kNullPage;
+    ZQ_RETURN_IF_ERROR(SplitAndInsert(parent, step.child_index, cv, &next_separator, &next_right));
+    separator = std::move(next_separator);
+    right = next_right;
+  }
+}
+
+Status TreeWriter::Delete(PageNo* root, std::string_view key, bool* existed) {
+  *existed = false;
+  if (*root == kNullPage) return Status::Ok();
+  std::vector<PathStep> path;
+  PageNo leaf = kNullPage;
+  ZQ_RETURN_IF_ERROR(Descend(*root, key, &path, &leaf));
+  {
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, pager_->Read(leaf));
+    bool exact = false;
+    node::LowerBound(n, key, &exact);
+    if (!exact) return Status::Ok();  // nothing to copy
+  }
+  ZQ_ASSIGN_OR_RETURN(uint8_t* n, MakePathWritable(root, &path, &leaf));
+  bool exact = false;
+  int i = node::LowerBound(n, key, &exact);
+  ZQ_ASSERT(exact);
+  node::LeafEntry e = node::LeafAt(n, i);
+  if (e.overflow) ZQ_RETURN_IF_ERROR(RetireOverflow(e.overflow_head, e.value_bytes));
+  node::RemoveCell(n, pager_->usable_bytes(), i);
+  *existed = true;
+  if (node::Count(n) > 0) return Status::Ok();
+  pager_->Retire(leaf, seq_);
+  if (path.empty()) {
+    *root = kNullPage;
+    return Status::Ok();
+  }
+  return RemoveFromParents(root, &path);
+}
+
+Status TreeWriter::RemoveFromParents(PageNo* root, std::vector<PathStep>* path) {
+  const uint32_t usable = pager_->usable_bytes();
+  while (!path->empty()) {
+    PathStep step = path->back();
+    path->pop_back();
+    PageNo same = kNullPage;
+    ZQ_ASSIGN_OR_RETURN(uint8_t* parent, pager_->MakeWritable(step.pgno, seq_, &same));
+    ZQ_ASSERT(same == step.pgno);
+    if (node::Count(parent) == 0) {  // its only child went: it goes too
+      pager_->Retire(step.pgno, seq_);
+      if (path->empty()) {
+        *root = kNullPage;
+        return Status::Ok();
+      }
+      continue;
+    }
+    if (step.child_index == 0) {
+      node::SetLeftmost(parent, node::Child(parent, 1));
+      node::RemoveCell(parent, usable, 0);
+    } else {
+      node::RemoveCell(parent, usable, step.child_index - 1);
+    }
+    break;
+  }
+  return CollapseRoot(root);
+}
+
+Status TreeWriter::CollapseRoot(PageNo* root) {
+  for (int depth = 0; *root != kNullPage; depth++) {
+    if (depth > limits::kTreeDepthMax) return TooDeep();
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadTreePage(pager_, *root));
+    if (node::IsLeaf(n) || node::Count(n) > 0) return Status::Ok();
+    PageNo only = node::Leftmost(n);
+    pager_->Retire(*root, seq_);
+    *root = only;
+  }
+  return Status::Ok();
+}
+
+Status TreeWriter::Destroy(PageNo root) {
+  if (root == kNullPage) return Status::Ok();
+  std::vector<std::pair<PageNo, int>> stack{{root, 0}};
+  while (!stack.empty()) {
+    auto [p, depth] = stack.back();
+    stack.pop_back();
+    if (depth > limits::kTreeDepthMax) return TooDeep();
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadTreePage(pager_, p));
+    if (node::IsLeaf(n)) {
+      for (int i = 0; i < node::Count(n); i++) {
+        node::LeafEntry e = node::LeafAt(n, i);
+        if (e.overflow) ZQ_RETURN_IF_ERROR(RetireOverflow(e.overflow_head, e.value_bytes));
+      }
+    } else {
+      for (int i = 0; i <= node::Count(n); i++) stack.emplace_back(node::Child(n, i), depth + 1);
+    }
+    pager_->Retire(p, seq_);
+  }
+  return Status::Ok();
+}
+
+}  // namespace zq::storage

@@ -1,0 +1,95 @@
+// Copy-on-write B+trees over the pager. A tree is named by its root page
+// (kNullPage = empty). Readers walk from a snapshot's root; the writer (one
+// at a time, under the store's commit lock) produces new roots, copying every
+// page on a modified path unless the pager says it is still private.
+//
+// Scans use a cursor holding the root-to-leaf path instead of sibling links:
+// with copy-on-write, a sibling pointer would force copying the whole leaf
+// chain on every write, while the path gives the same amortized O(1) step.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/pager/pager.hpp"
+#include "util/result.hpp"
+
+namespace zq::storage {
+
+// Checks the structure of a page loaded from disk (installed as the pager's
+// page validator by the store).
+Status ValidateTreePage(const uint8_t* body, uint32_t usable, uint64_t pgno);
+
+// Point lookup. True and *value when found.
+Result<bool> TreeGet(Pager* pager, PageNo root, std::string_view key, std::string* value);
+
+class TreeWriter {
+ public:
+  TreeWriter(Pager* pager, uint64_t commit_seq) : pager_(pager), seq_(commit_seq) {}
+
+  // *inserted is true for a new key, false for a replaced value.
+  Status Put(PageNo* root, std::string_view key, std::string_view value, bool* inserted);
+  Status Delete(PageNo* root, std::string_view key, bool* existed);
+  // Retires every page of the tree (a dropped tree).
+  Status Destroy(PageNo root);
+
+ private:
+  struct PathStep {
+    PageNo pgno;
+    int child_index;  // which child of this page the path continues into
+  };
+  Status Descend(PageNo root, std::string_view key, std::vector<PathStep>* path, PageNo* leaf);
+  Result<uint8_t*> MakePathWritable(PageNo* root, std::vector<PathStep>* path, PageNo* leaf);
+  Status BuildLeafCell(std::string_view key, std::string_view value, std::vector<uint8_t>* cell);
+  Status RetireOverflow(uint64_t head, uint64_t value_bytes);
+  Status InsertIntoParents(PageNo* root, std::vector<PathStep>* path, std::string separator,
+                           PageNo right);
+  Status SplitAndInsert(uint8_t* n, int index, std::string_view cell, std::string* separator,
+                        PageNo* right);
+  Status RemoveFromParents(PageNo* root, std::vector<PathStep>* path);
+  Status CollapseRoot(PageNo* root);
+
+  Pager* pager_;
+  uint64_t seq_;
+};
+
+// Reads a whole value (inline or from its overflow chain).
+Status ReadOverflowValue(Pager* pager, uint64_t head, uint64_t value_bytes, std::string* out);
+
+// A cursor over one tree of one snapshot. Pages stay valid while the
+// snapshot (or the writer's commit lock) is held.
+class TreeCursor {
+ public:
+  TreeCursor(Pager* pager, PageNo root) : pager_(pager), root_(root) {}
+
+  Status SeekFirst();
+  Status SeekLast();
+  Status Seek(std::string_view key);         // first key >= key
+  Status SeekForPrev(std::string_view key);  // last key <= key
+  Status Next();
+  Status Prev();
+  bool Valid() const { return valid_; }
+  std::string_view key() const { return key_; }
+  std::string_view value() const { return value_; }
+
+ private:
+  struct Frame {
+    const uint8_t* page;
+    int index;  // leaf: cell index; internal: child index
+  };
+  Status DescendEdge(PageNo pgno, bool leftmost);
+  Status LoadEntry();
+  Status StepLeaf(bool forward);
+
+  Pager* pager_;
+  PageNo root_;
+  std::vector<Frame> stack_;
+  bool valid_ = false;
+  std::string_view key_;
+  std::string_view value_;
+  std::string overflow_value_;
+};
+
+}  // namespace zq::storage

@@ -1,0 +1,147 @@
+// TreeCursor: ordered iteration through a root-to-leaf stack of pages.
+#include "storage/btree/btree.hpp"
+#include "storage/btree/node.hpp"
+#include "util/limits.hpp"
+
+namespace zq::storage {
+
+namespace {
+Result<const uint8_t*> ReadCursorPage(Pager* pager, PageNo pgno, size_t depth) {
+  if (depth > static_cast<size_t>(limits::kTreeDepthMax)) {
+    return Status::Corruption("b-tree deeper than the depth limit (a cycle?)");
+  }
+  ZQ_ASSIGN_OR_RETURN(const uint8_t* n, pager->Read(pgno));
+  if (node::Kind(n) != static_cast<uint8_t>(PageKind::kLeaf) &&
+      node::Kind(n) != static_cast<uint8_t>(PageKind::kInternal)) {
+    return Status::Corruption("page " + std::to_string(pgno) + " is not a b-tree page");
+  }
+  return n;
+}
+}  // namespace
+
+Status TreeCursor::DescendEdge(PageNo pgno, bool leftmost) {
+  while (true) {
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadCursorPage(pager_, pgno, stack_.size()));
+    int count = node::Count(n);
+    if (node::IsLeaf(n)) {
+      stack_.push_back({n, leftmost ? 0 : count - 1});
+      return Status::Ok();
+    }
+    int ci = leftmost ? 0 : count;
+    stack_.push_back({n, ci});
+    pgno = node::Child(n, ci);
+  }
+}
+
+Status TreeCursor::LoadEntry() {
+  valid_ = false;
+  if (stack_.empty()) return Status::Ok();
+  const Frame& f = stack_.back();
+  if (f.index < 0 || f.index >= node::Count(f.page)) return Status::Ok();
+  node::LeafEntry e = node::LeafAt(f.page, f.index);
+  key_ = e.key;
+  if (e.overflow) {
+    ZQ_RETURN_IF_ERROR(ReadOverflowValue(pager_, e.overflow_head, e.value_bytes,
+                                         &overflow_value_));
+    value_ = overflow_value_;
+  } else {
+    value_ = e.inline_value;
+  }
+  valid_ = true;
+  return Status::Ok();
+}
+
+// Moves to the first entry of the next leaf (or last of the previous one).
+Status TreeCursor::StepLeaf(bool forward) {
+  stack_.pop_back();
+  while (!stack_.empty()) {
+    Frame& top = stack_.back();
+    int count = node::Count(top.page);
+    if (forward ? top.index < count : top.index > 0) {
+      top.index += forward ? 1 : -1;
+      PageNo child = node::Child(top.page, top.index);
+      ZQ_RETURN_IF_ERROR(DescendEdge(child, forward));
+      const Frame& leaf = stack_.back();
+      if (node::Count(leaf.page) > 0) return Status::Ok();
+      stack_.pop_back();  // an empty leaf (only a root may be): keep going
+      continue;
+    }
+    stack_.pop_back();
+  }
+  return Status::Ok();
+}
+
+Status TreeCursor::SeekFirst() {
+  stack_.clear();
+  valid_ = false;
+  if (root_ == kNullPage) return Status::Ok();
+  ZQ_RETURN_IF_ERROR(DescendEdge(root_, true));
+  return LoadEntry();
+}
+
+Status TreeCursor::SeekLast() {
+  stack_.clear();
+  valid_ = false;
+  if (root_ == kNullPage) return Status::Ok();
+  ZQ_RETURN_IF_ERROR(DescendEdge(root_, false));
+  return LoadEntry();
+}
+
+Status TreeCursor::Seek(std::string_view key) {
+  stack_.clear();
+  valid_ = false;
+  PageNo p = root_;
+  while (p != kNullPage) {
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadCursorPage(pager_, p, stack_.size()));
+    if (node::IsLeaf(n)) {
+      bool exact = false;
+      int i = node::LowerBound(n, key, &exact);
+      stack_.push_back({n, i});
+      if (i >= node::Count(n)) ZQ_RETURN_IF_ERROR(StepLeaf(true));
+      return LoadEntry();
+    }
+    int ci = node::ChildIndexFor(n, key);
+    stack_.push_back({n, ci});
+    p = node::Child(n, ci);
+  }
+  return Status::Ok();
+}
+
+Status TreeCursor::SeekForPrev(std::string_view key) {
+  stack_.clear();
+  valid_ = false;
+  PageNo p = root_;
+  while (p != kNullPage) {
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadCursorPage(pager_, p, stack_.size()));
+    if (node::IsLeaf(n)) {
+      bool exact = false;
+      int i = node::LowerBound(n, key, &exact);
+      if (!exact) i--;
+      stack_.push_back({n, i});
+      if (i < 0) ZQ_RETURN_IF_ERROR(StepLeaf(false));
+      return LoadEntry();
+    }
+    int ci = node::ChildIndexFor(n, key);
+    stack_.push_back({n, ci});
+    p = node::Child(n, ci);
+  }
+  return Status::Ok();
+}
+
+Status TreeCursor::Next() {
+  if (!valid_) return Status::InvalidArgument("cursor is not positioned");
+  Frame& leaf = stack_.back();
+  leaf.index++;
+  if (leaf.index >= node::Count(leaf.page)) ZQ_RETURN_IF_ERROR(StepLeaf(true));
+  return LoadEntry();
+}
+
+Status TreeCursor::Prev() {
+  if (!valid_) return Status::InvalidArgument("cursor is not positioned");
+  Frame& leaf = stack_.back();
+  leaf.index--;
+  if (leaf.index < 0) ZQ_RETURN_IF_ERROR(StepLeaf(false));
+  return LoadEntry();
+}
+
+}  // namespace zq::storage

@@ -1,0 +1,247 @@
+#include "storage/btree/node.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "util/assert.hpp"
+#include "util/coding.hpp"
+
+namespace zq::storage::node {
+
+namespace {
+uint16_t Slot(const uint8_t* n, int i) { return GetFixed16(n + kHeaderBytes + 2 * i); }
+uint16_t ContentStart(const uint8_t* n) { return GetFixed16(n + 4); }
+uint16_t Garbage(const uint8_t* n) { return GetFixed16(n + 6); }
+
+// Total cell length at `off`, or 0 when the cell does not fit in [off, usable).
+uint32_t CellLength(const uint8_t* n, uint32_t usable, uint32_t off, bool leaf) {
+  const uint8_t* end = n + usable;
+  const uint8_t* p = n + off;
+  uint64_t klen = 0;
+  int a = GetVarint64(p, end, &klen);
+  if (a == 0) return 0;
+  uint64_t body = 0;
+  int b = 0;
+  if (leaf) {
+    uint64_t vfield = 0;
+    b = GetVarint64(p + a, end, &vfield);
+    if (b == 0) return 0;
+    body = klen + ((vfield & 1) ? 8 : (vfield >> 1));
+  } else {
+    body = klen + 8;
+  }
+  uint64_t total = static_cast<uint64_t>(a) + b + body;
+  if (total > usable - off) return 0;
+  return static_cast<uint32_t>(total);
+}
+}  // namespace
+
+uint16_t Count(const uint8_t* n) { return GetFixed16(n + 2); }
+uint64_t Leftmost(const uint8_t* n) { return GetFixed64(n + 8); }
+void SetLeftmost(uint8_t* n, uint64_t child) { PutFixed64(n + 8, child); }
+
+uint32_t MaxLocalCellBytes(uint32_t usable) { return (usable - kHeaderBytes) / 4 - 2; }
+
+Status Check(const uint8_t* n, uint32_t usable, uint64_t pgno) {
+  auto bad = [pgno](const char* what) {
+    return Status::Corruption("b-tree page " + std::to_string(pgno) + ": " + what);
+  };
+  bool leaf = IsLeaf(n);
+  if (!leaf && Kind(n) != static_cast<uint8_t>(PageKind::kInternal)) return bad("not a tree page");
+  uint32_t count = Count(n);
+  uint32_t slots_end = kHeaderBytes + 2 * count;
+  if (slots_end > usable || ContentStart(n) < slots_end || ContentStart(n) > usable) {
+    return bad("bad header");
+  }
+  std::string_view prev;
+  for (uint32_t i = 0; i < count; i++) {
+    uint32_t off = Slot(n, static_cast<int>(i));
+    if (off < ContentStart(n) || off >= usable) return bad("slot out of range");
+    if (CellLength(n, usable, off, leaf) == 0) return bad("cell out of range");
+    std::string_view key = CellKey(n, static_cast<int>(i));
+    if (i > 0 && !(prev < key)) return bad("keys out of order");
+    prev = key;
+    if (!leaf && Child(n, static_cast<int>(i) + 1) < 2) return bad("bad child reference");
+  }
+  if (!leaf && Leftmost(n) < 2) return bad("bad leftmost child");
+  return Status::Ok();
+}
+
+std::string_view CellKey(const uint8_t* n, int i) {
+  const uint8_t* p = n + Slot(n, i);
+  uint64_t klen = 0;
+  int a = GetVarint64(p, p + kVarint64BytesMax, &klen);
+  if (IsLeaf(n)) {
+    uint64_t vfield = 0;
+    a += GetVarint64(p + a, p + a + kVarint64BytesMax, &vfield);
+  } else {
+    a += 8;
+  }
+  return std::string_view(reinterpret_cast<const char*>(p + a), klen);
+}
+
+LeafEntry LeafAt(const uint8_t* n, int i) {
+  const uint8_t* p = n + Slot(n, i);
+  uint64_t klen = 0, vfield = 0;
+  int a = GetVarint64(p, p + kVarint64BytesMax, &klen);
+  a += GetVarint64(p + a, p + a + kVarint64BytesMax, &vfield);
+  LeafEntry e;
+  e.key = std::string_view(reinterpret_cast<const char*>(p + a), klen);
+  e.overflow = (vfield & 1) != 0;
+  e.value_bytes = vfield >> 1;
+  const uint8_t* v = p + a + klen;
+  if (e.overflow) {
+    e.overflow_head = GetFixed64(v);
+  } else {
+    e.inline_value = std::string_view(reinterpret_cast<const char*>(v), e.value_bytes);
+  }
+  return e;
+}
+
+uint64_t Child(const uint8_t* n, int child_index) {
+  if (child_index == 0) return Leftmost(n);
+  const uint8_t* p = n + Slot(n, child_index - 1);
+  uint64_t klen = 0;
+  int a = GetVarint64(p, p + kVarint64BytesMax, &klen);
+  return GetFixed64(p + a);
+}
+
+void SetChild(uint8_t* n, int child_index, uint64_t child) {
+  if (child_index == 0) {
+    SetLeftmost(n, child);
+    return;
+  }
+  uint8_t* p = n + Slot(n, child_index - 1);
+  uint64_t klen = 0;
+  int a = GetVarint64(p, p + kVarint64BytesMax, &klen);
+  PutFixed64(p + a, child);
+}
+
+int LowerBound(const uint8_t* n, std::string_view key, bool* exact) {
+  int lo = 0, hi = Count(n);
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (CellKey(n, mid) < key) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  *exact = lo < Count(n) && CellKey(n, lo) == key;
+  return lo;
+}
+
+int ChildIndexFor(const uint8_t* n, std::string_view key) {
+  bool exact = false;
+  int i = LowerBound(n, key, &exact);
+  return exact ? i + 1 : i;  // number of keys <= key
+}
+
+namespace {
+void AppendVarint(uint64_t v, std::vector<uint8_t>* out) {
+  uint8_t buf[kVarint64BytesMax];
+  int len = PutVarint64(buf, v);
+  out->insert(out->end(), buf, buf + len);
+}
+void AppendBytes(std::string_view s, std::vector<uint8_t>* out) {
+  out->insert(out->end(), s.begin(), s.end());
+}
+void AppendU64(uint64_t v, std::vector<uint8_t>* out) {
+  uint8_t buf[8];
+  PutFixed64(buf, v);
+  out->insert(out->end(), buf, buf + 8);
+}
+}  // namespace
+
+void EncodeLeafCell(std::string_view key, std::string_view value, std::vector<uint8_t>* out) {
+  AppendVarint(key.size(), out);
+  AppendVarint(static_cast<uint64_t>(value.size()) << 1, out);
+  AppendBytes(key, out);
+  AppendBytes(value, out);
+}
+
+void EncodeOverflowCell(std::string_view key, uint64_t value_bytes, uint64_t head,
+                        std::vector<uint8_t>* out) {
+  AppendVarint(key.size(), out);
+  AppendVarint((value_bytes << 1) | 1, out);
+  AppendBytes(key, out);
+  AppendU64(head, out);
+}
+
+void EncodeInternalCell(std::string_view key, uint64_t child, std::vector<uint8_t>* out) {
+  AppendVarint(key.size(), out);
+  AppendU64(child, out);
+  AppendBytes(key, out);
+}
+
+std::string_view CellBytes(const uint8_t* n, int i) {
+  uint32_t off = Slot(n, i);
+  // Bounds were checked when the page was read; usable is not needed here.
+  uint32_t len = CellLength(n, UINT16_MAX + 1u, off, IsLeaf(n));
+  return std::string_view(reinterpret_cast<const char*>(n + off), len);
+}
+
+void Init(uint8_t* n, uint32_t usable, PageKind kind) {
+  std::memset(n, 0, kHeaderBytes);
+  n[0] = static_cast<uint8_t>(kind);
+  PutFixed16(n + 4, static_cast<uint16_t>(usable == 65536 ? 65535 : usable));
+}
+
+uint32_t UsedBytes(const uint8_t* n, uint32_t usable) {
+  return kHeaderBytes + 2 * Count(n) + (usable - ContentStart(n)) - Garbage(n);
+}
+
+void Rebuild(uint8_t* n, uint32_t usable, PageKind kind, uint64_t leftmost,
+             const std::vector<std::string_view>& cells) {
+  // Cells may point into n itself: stage them first.
+  std::string staged;
+  for (auto c : cells) staged.append(c);
+  Init(n, usable, kind);
+  SetLeftmost(n, leftmost);
+  uint32_t content = usable;
+  size_t pos = 0;
+  for (size_t i = 0; i < cells.size(); i++) {
+    content -= static_cast<uint32_t>(cells[i].size());
+    std::memcpy(n + content, staged.data() + pos, cells[i].size());
+    pos += cells[i].size();
+    PutFixed16(n + kHeaderBytes + 2 * i, static_cast<uint16_t>(content));
+  }
+  ZQ_ASSERT(kHeaderBytes + 2 * cells.size() <= content);
+  PutFixed16(n + 2, static_cast<uint16_t>(cells.size()));
+  PutFixed16(n + 4, static_cast<uint16_t>(content));
+  PutFixed16(n + 6, 0);
+}
+
+bool InsertCell(uint8_t* n, uint32_t usable, int i, std::string_view cell) {
+  uint32_t count = Count(n);
+  uint32_t need = static_cast<uint32_t>(cell.size()) + 2;
+  uint32_t contiguous = ContentStart(n) - (kHeaderBytes + 2 * count);
+  if (contiguous < need) {
+    if (contiguous + Garbage(n) < need) return false;
+    std::vector<std::string_view> cells;
+    for (uint32_t k = 0; k < count; k++) cells.push_back(CellBytes(n, static_cast<int>(k)));
+    Rebuild(n, usable, static_cast<PageKind>(Kind(n)), Leftmost(n), cells);
+  }
+  uint32_t content = ContentStart(n) - static_cast<uint32_t>(cell.size());
+  std::memcpy(n + content, cell.data(), cell.size());
+  uint8_t* slots = n + kHeaderBytes;
+  std::memmove(slots + 2 * (i + 1), slots + 2 * i, 2 * (count - i));
+  PutFixed16(slots + 2 * i, static_cast<uint16_t>(content));
+  PutFixed16(n + 2, static_cast<uint16_t>(count + 1));
+  PutFixed16(n + 4, static_cast<uint16_t>(content));
+  return true;
+}
+
+void RemoveCell(uint8_t* n, uint32_t usable, int i) {
+  (void)usable;
+  uint32_t count = Count(n);
+  ZQ_ASSERT(i >= 0 && static_cast<uint32_t>(i) < count);
+  uint32_t len = static_cast<uint32_t>(CellBytes(n, i).size());
+  uint8_t* slots = n + kHeaderBytes;
+  std::memmove(slots + 2 * i, slots + 2 * (i + 1), 2 * (count - i - 1));
+  PutFixed16(n + 2, static_cast<uint16_t>(count - 1));
+  PutFixed16(n + 6, static_cast<uint16_t>(Garbage(n) + len));
+}
+
+}  // namespace zq::storage::node

@@ -1,0 +1,162 @@
+// Pager: the page table shared by readers and the writer, page allocation with
+// copy-on-write, epoch-based reclamation, the freelist and checkpoints.
+//
+// Page lifecycle (writer side; every transition happens under the store's
+// commit lock):
+//   free  --Allocate-->  live (dirty, in memory only)
+//   live  --Retire(seq)-->  retired: still visible to snapshots older than seq
+//   retired --Reclaim(bound >= seq)--> free
+// A page is "in_ckpt" while the last durable checkpoint references it. Such a
+// page is never overwritten (copy-on-write): when freed it waits in
+// free_after_ckpt_ until the next checkpoint is durable.
+// A live page whose birth commit has not been claimed by a WAL flush is
+// invisible to every reader, so later commits may modify it in place.
+//
+// Readers (any thread) only call Read(): page numbers reachable from a
+// snapshot stay valid until the snapshot is released, because reclamation
+// waits for the oldest snapshot (the store passes that bound to Reclaim).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "storage/codec/page_codec.hpp"
+#include "storage/pager/superblock.hpp"
+#include "storage/vfs/vfs.hpp"
+#include "util/result.hpp"
+
+namespace zq::storage {
+
+using PageNo = uint64_t;
+// Pages 0 and 1 are superblocks, so 0 can mean "no page".
+inline constexpr PageNo kNullPage = 0;
+inline constexpr PageNo kFirstDataPage = 2;
+
+struct PagerOptions {
+  uint32_t page_size_bytes = 4096;  // for a new database
+  std::optional<crypto::AeadKey> encryption_key;
+  bool use_mmap = true;
+  bool read_only = false;
+};
+
+// What a checkpoint records besides the pages themselves.
+struct CheckpointState {
+  uint64_t wal_lsn = 0;
+  uint64_t commit_seq = 0;
+  PageNo root_of_roots = kNullPage;
+  uint64_t next_tree_id = 0;
+  uint64_t commit_timestamp = 0;
+};
+
+struct PagerStats {
+  uint64_t page_count = 0;
+  uint64_t free_page_count = 0;
+  uint64_t dirty_page_count = 0;
+  uint64_t retired_page_count = 0;
+  uint64_t checkpoint_seq = 0;
+};
+
+class Pager {
+ public:
+  // Opens the data file: an empty file becomes a new database (two
+  // superblocks, no trees); otherwise the newest valid superblock is loaded
+  // into *loaded. The file must outlive the pager.
+  static Result<std::unique_ptr<Pager>> Open(File* file, const PagerOptions& options,
+                                             Superblock* loaded);
+  ~Pager();
+  Pager(const Pager&) = delete;
+  Pager& operator=(const Pager&) = delete;
+
+  uint32_t page_size() const { return codec_->page_size(); }
+  uint32_t usable_bytes() const { return codec_->usable_bytes(); }
+  PageCodec* codec() { return codec_.get(); }
+  const DbUuid& uuid() const { return uuid_; }
+
+  // Structure check run on every page read from disk before first use.
+  using PageValidator = Status (*)(const uint8_t* body, uint32_t usable, uint64_t pgno);
+  void set_page_validator(PageValidator v) { validator_ = v; }
+
+  // Readers: the verified plaintext body (usable_bytes) of a page.
+  Result<const uint8_t*> Read(PageNo pgno);
+
+  // --- writer only ---------------------------------------------------------
+  // Commits with seq <= claimed are (being) published: their pages are shared.
+  void set_claimed_seq(uint64_t seq) { claimed_seq_ = seq; }
+  // A zeroed writable page whose body starts with `kind`.
+  Result<uint8_t*> Allocate(PageKind kind, uint64_t seq, PageNo* pgno);
+  // A writable body for `pgno` in commit `seq`: the page itself if no reader
+  // can see it, else a copy at a new page number (the old one is retired).
+  Result<uint8_t*> MakeWritable(PageNo pgno, uint64_t seq, PageNo* new_pgno);
+  // `pgno` is no longer part of the working trees as of commit `seq`.
+  void Retire(PageNo pgno, uint64_t seq);
+  // Frees every page retired at a commit <= bound (no snapshot older remains).
+  void Reclaim(uint64_t bound);
+  // Writes every dirty page, the freelist and the next superblock; durable on OK.
+  // Callers ensure every commit up to state.commit_seq is claimed.
+  Status WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bound);
+  PagerStats Stats() const;
+  uint64_t dirty_bytes() const { return dirty_count_ * page_size(); }
+
+ private:
+  struct PageMeta {
+    uint64_t birth_seq = 0;
+    uint8_t state = 0;  // PageState
+    bool dirty = false;
+    bool in_ckpt = false;
+  };
+  enum PageState : uint8_t { kStateFree = 0, kStateLive, kStateRetired, kStateFreelist };
+  static constexpr uint32_t kChunkBits = 16;
+  static constexpr uint64_t kChunkPages = uint64_t{1} << kChunkBits;
+  static constexpr uint64_t kChunkCount = (uint64_t{1} << 32) >> kChunkBits;
+
+  Pager(File* file, std::unique_ptr<PageCodec> codec, const DbUuid& uuid, bool use_mmap);
+  Status CreateNew();
+  Status LoadExisting(const Superblock& sb);
+  Status LoadFreelist(PageNo head);
+
+  std::atomic<uint8_t*>& Slot(PageNo pgno);
+  uint8_t* NewBuffer();
+  void ReleaseBuffer(PageNo pgno);
+  bool IsMapped(const uint8_t* p) const;
+  PageMeta& Meta(PageNo pgno);
+  // Created by a commit no WAL flush has claimed yet: invisible to readers.
+  bool IsPrivate(const PageMeta& m) const {
+    return m.dirty && !m.in_ckpt && m.birth_seq > claimed_seq_;
+  }
+  void FreePage(PageNo pgno);
+  Result<PageNo> TakeFreePage();
+  Status WriteDirtyPages(const std::vector<PageNo>& pages);
+  Status WriteFreelist(std::vector<PageNo>* chain, PageNo* head);
+  Status WriteSuperblock(const CheckpointState& state, PageNo freelist_head);
+  void FinishCheckpoint(const std::vector<PageNo>& written, const std::vector<PageNo>& chain);
+
+  File* file_;
+  std::unique_ptr<PageCodec> codec_;
+  DbUuid uuid_;
+  PageValidator validator_ = nullptr;
+  const uint8_t* map_ = nullptr;
+  uint64_t map_bytes_ = 0;
+
+  std::mutex chunk_mu_;
+  std::unique_ptr<std::atomic<std::atomic<uint8_t*>*>[]> chunks_;
+
+  // Writer state.
+  std::vector<PageMeta> meta_;
+  uint64_t page_count_ = kFirstDataPage;
+  std::vector<PageNo> free_now_;
+  std::vector<PageNo> free_after_ckpt_;
+  std::deque<std::pair<uint64_t, PageNo>> retired_;  // (seq, page), seq ascending
+  std::vector<PageNo> dirty_list_;                    // may hold stale entries
+  std::vector<PageNo> freelist_chain_;                // pages of the on-disk freelist
+  uint64_t dirty_count_ = 0;
+  uint64_t claimed_seq_ = 0;
+  uint64_t checkpoint_seq_ = 0;
+  std::vector<uint8_t*> spare_buffers_;
+};
+
+}  // namespace zq::storage

@@ -1,0 +1,45 @@
+// MergedCursor: a write transaction's view of one tree — its buffered ops
+// laid over the snapshot's tree. Buffered puts win; buffered deletes hide.
+// Each step re-seeks by key, so the cursor stays correct while the
+// transaction keeps writing (the op map only grows or changes values).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "storage/btree/btree.hpp"
+#include "storage/store/store.hpp"
+
+namespace zq::storage {
+
+class MergedCursor : public Cursor {
+ public:
+  using OpMap = std::map<std::string, std::optional<std::string>, std::less<>>;
+  MergedCursor(std::unique_ptr<TreeCursor> base, const OpMap* ops) : base_(std::move(base)), ops_(ops) {}
+
+  Status SeekFirst() override { return Forward("", true); }
+  Status SeekLast() override;
+  Status Seek(std::string_view key) override { return Forward(key, true); }
+  Status SeekForPrev(std::string_view key) override { return Backward(key, true); }
+  Status Next() override;
+  Status Prev() override;
+  bool Valid() const override { return valid_; }
+  std::string_view key() const override { return key_; }
+  std::string_view value() const override { return value_; }
+
+ private:
+  Status Forward(std::string_view from, bool inclusive);
+  Status Backward(std::string_view from, bool inclusive);
+  Status BackwardFromEnd();
+  void Take(std::string_view key, std::string_view value);
+
+  std::unique_ptr<TreeCursor> base_;
+  const OpMap* ops_;
+  bool valid_ = false;
+  std::string key_;
+  std::string value_;
+};
+
+}  // namespace zq::storage

@@ -1,0 +1,238 @@
+// The commit pipeline: validate (first committer wins), apply copy-on-write,
+// append to the pending WAL buffer, and group-commit flushes.
+#include <algorithm>
+#include <chrono>
+
+#include "storage/btree/btree.hpp"
+#include "storage/store/store_impl.hpp"
+#include "util/assert.hpp"
+#include "util/checksum.hpp"
+#include "util/coding.hpp"
+#include "util/limits.hpp"
+
+namespace zq::storage {
+
+namespace {
+// Write-set entries are 64-bit hashes of (tree, key); a tree-level entry
+// (create/drop) uses a key no real key can equal in length-prefixed form.
+uint64_t KeyHash(TreeId tree, std::string_view key) {
+  return Checksum64(key.data(), key.size(), tree * 0x9E3779B97F4A7C15ull + 1);
+}
+uint64_t TreeHash(TreeId tree) { return Checksum64("\xff/tree", 6, tree * 0xC2B2AE3D27D4EB4Full); }
+
+std::string TreeKey(TreeId tree) {
+  std::string k(8, '\0');
+  PutBigEndian64(reinterpret_cast<uint8_t*>(k.data()), tree);
+  return k;
+}
+
+uint64_t NowNanos() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+bool Intersects(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  auto i = a.begin();
+  auto j = b.begin();
+  while (i != a.end() && j != b.end()) {
+    if (*i == *j) return true;
+    if (*i < *j) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return false;
+}
+}  // namespace
+
+Status StoreImpl::ValidateLocked(uint64_t snapshot_seq, const std::vector<uint64_t>& check) {
+  for (auto it = history_.rbegin(); it != history_.rend() && it->seq > snapshot_seq; ++it) {
+    if (Intersects(check, it->hashes)) {
+      return Status::Conflict(
+          "could not serialize access due to concurrent update (retry the transaction)");
+    }
+  }
+  return Status::Ok();
+}
+
+Status StoreImpl::Commit(uint64_t snapshot_seq, ChangeSet changes) {
+  if (options_.read_only) return Status::InvalidArgument("database is open read-only");
+  if (poisoned_flag_) {
+    std::lock_guard<std::mutex> lock(flush_mu_);
+    return poisoned_;
+  }
+  std::vector<uint64_t> writes, check;
+  for (const auto& [tree, tc] : changes.trees) {
+    check.push_back(TreeHash(tree));
+    if (tc.dropped || tc.created) writes.push_back(TreeHash(tree));
+    for (const auto& op : tc.ops) writes.push_back(KeyHash(tree, op.first));
+  }
+  std::sort(writes.begin(), writes.end());
+  check.insert(check.end(), writes.begin(), writes.end());
+  std::sort(check.begin(), check.end());
+
+  uint64_t seq = 0;
+  {
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    if (poisoned_flag_) return Status::Poisoned("database is poisoned: reopen it");
+    ZQ_RETURN_IF_ERROR(ValidateLocked(snapshot_seq, check));
+    seq = working_seq_ + 1;
+    last_timestamp_ = std::max(last_timestamp_ + 1, NowNanos());
+    changes.commit_timestamp = last_timestamp_;
+    std::string payload = changes.Encode();
+    if (payload.size() > limits::kWalRecordBytesMax) {
+      return Status::LimitExceeded("transaction too large for one WAL record");
+    }
+    pager_->Reclaim(ReclaimBound());
+    Status s = Apply(seq, changes);
+    if (!s.ok()) {  // the working trees may be half-changed: stop all writes
+      Poison(s);
+      return s;
+    }
+    working_seq_ = seq;
+    pending_.push_back({seq, WalRecordKind::kChanges, std::move(payload)});
+    pending_seq_ = seq;
+    pending_root_ = working_root_;
+    history_.push_back({seq, std::move(writes)});
+    uint64_t keep_after = ReclaimBound();
+    while (!history_.empty() && history_.front().seq <= keep_after) history_.pop_front();
+    commits_++;
+  }
+  ZQ_RETURN_IF_ERROR(WaitDurable(seq));
+  MaybeCheckpoint();
+  return Status::Ok();
+}
+
+Status StoreImpl::Apply(uint64_t seq, const ChangeSet& changes) {
+  PageNo roots = working_root_;
+  for (const auto& [tree, tc] : changes.trees) {
+    ZQ_RETURN_IF_ERROR(ApplyTree(seq, tree, tc, &roots));
+    if (tc.created && tree >= next_tree_id_.load()) next_tree_id_ = tree + 1;
+  }
+  working_root_ = roots;
+  return Status::Ok();
+}
+
+Status StoreImpl::ApplyTree(uint64_t seq, TreeId tree, const TreeChanges& tc, PageNo* roots) {
+  TreeWriter writer(pager_.get(), seq);
+  const std::string tree_key = TreeKey(tree);
+  std::string value;
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeGet(pager_.get(), *roots, tree_key, &value));
+  PageNo root = kNullPage;
+  if (exists) {
+    if (value.size() != 8) return Status::Corruption("tree of trees: bad root entry");
+    root = GetFixed64(reinterpret_cast<const uint8_t*>(value.data()));
+  }
+  if (tc.dropped) {
+    if (!exists) return Status::Corruption("commit drops a tree that does not exist");
+    ZQ_RETURN_IF_ERROR(writer.Destroy(root));
+    bool existed = false;
+    ZQ_RETURN_IF_ERROR(writer.Delete(roots, tree_key, &existed));
+    exists = false;
+    root = kNullPage;
+  }
+  if (tc.created) {
+    if (exists) return Status::Corruption("commit creates a tree that exists");
+    exists = true;
+  }
+  if (!exists) {
+    if (tc.ops.empty()) return Status::Ok();
+    return Status::Corruption("commit writes to a tree that does not exist");
+  }
+  for (const auto& [key, op] : tc.ops) {
+    bool changed = false;
+    if (op) {
+      ZQ_RETURN_IF_ERROR(writer.Put(&root, key, *op, &changed));
+    } else {
+      ZQ_RETURN_IF_ERROR(writer.Delete(&root, key, &changed));
+    }
+  }
+  uint8_t raw[8];
+  PutFixed64(raw, root);
+  bool inserted = false;
+  return writer.Put(roots, tree_key, std::string_view(reinterpret_cast<char*>(raw), 8), &inserted);
+}
+
+// ---- group commit -------------------------------------------------------------
+
+void StoreImpl::AcquireFlushRights() {
+  std::unique_lock<std::mutex> lock(flush_mu_);
+  flush_cv_.wait(lock, [this] { return !flushing_; });
+  flushing_ = true;
+}
+
+void StoreImpl::ReleaseFlushRights(uint64_t durable_seq) {
+  std::lock_guard<std::mutex> lock(flush_mu_);
+  flushing_ = false;
+  durable_seq_ = std::max(durable_seq_, durable_seq);
+  flush_cv_.notify_all();
+}
+
+void StoreImpl::Poison(const Status& cause) {
+  std::lock_guard<std::mutex> lock(flush_mu_);
+  if (poisoned_.ok()) {
+    poisoned_ = Status::Poisoned("database is poisoned after a failed write (" +
+                                 cause.ToString() + "): reopen it to recover");
+  }
+  poisoned_flag_ = true;
+  flush_cv_.notify_all();
+}
+
+// Writes and fsyncs every pending record in one go, then publishes the newest
+// root it covers. Caller holds flush rights.
+Result<uint64_t> StoreImpl::FlushPending(bool commit_mu_held) {
+  std::vector<PendingRecord> records;
+  uint64_t last_seq = 0;
+  uint64_t salt = 0;
+  PageNo root = kNullPage;
+  {
+    std::unique_lock<std::mutex> lock(commit_mu_, std::defer_lock);
+    if (!commit_mu_held) lock.lock();
+    records.swap(pending_);
+    last_seq = pending_seq_;
+    root = pending_root_;
+    salt = wal_salt_;
+    pager_->set_claimed_seq(last_seq);  // from now on readers may see these pages
+  }
+  if (!records.empty()) {
+    std::string batch;
+    const uint64_t batch_first = records.front().seq;
+    for (PendingRecord& r : records) {
+      ZQ_RETURN_IF_ERROR(AppendWalRecord(pager_->codec(), salt, r.seq, batch_first, r.kind,
+                                         std::move(r.payload), &batch));
+    }
+    ZQ_RETURN_IF_ERROR(wal_file_->Write(wal_end_, reinterpret_cast<const uint8_t*>(batch.data()),
+                                        batch.size()));
+    ZQ_RETURN_IF_ERROR(wal_file_->Sync());
+    wal_end_ += batch.size();
+    wal_bytes_ += batch.size();
+    wal_flushes_++;
+  }
+  std::lock_guard<std::mutex> lock(snap_mu_);
+  published_ = {root, last_seq};
+  return last_seq;
+}
+
+Status StoreImpl::WaitDurable(uint64_t seq) {
+  std::unique_lock<std::mutex> lock(flush_mu_);
+  while (durable_seq_ < seq) {
+    if (!poisoned_.ok()) return poisoned_;
+    if (flushing_) {
+      flush_cv_.wait(lock);
+      continue;
+    }
+    flushing_ = true;  // this thread leads the next group
+    lock.unlock();
+    Result<uint64_t> flushed = FlushPending(false);
+    if (!flushed.ok()) Poison(flushed.status());
+    lock.lock();
+    flushing_ = false;
+    if (flushed.ok()) durable_seq_ = std::max(durable_seq_, *flushed);
+    flush_cv_.notify_all();
+  }
+  return Status::Ok();
+}
+
+}  // namespace zq::storage

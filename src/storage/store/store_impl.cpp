@@ -1,0 +1,245 @@
+// StoreImpl: opening, recovery, checkpoints, snapshots registry, close.
+#include "storage/store/store_impl.hpp"
+
+#include <algorithm>
+
+#include "crypto/random.hpp"
+#include "storage/btree/btree.hpp"
+#include "storage/store/store_txn.hpp"
+#include "util/assert.hpp"
+
+namespace zq::storage {
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
+  uint32_t ps = options.page_size_bytes;
+  if (ps < limits::kPageSizeMin || ps > limits::kPageSizeMax || (ps & (ps - 1)) != 0) {
+    return Status::InvalidArgument("page size must be a power of two from 4096 to 65536");
+  }
+  if (path.empty()) return Status::InvalidArgument("database path is empty");
+  auto store = std::make_unique<StoreImpl>(path, options);
+  ZQ_RETURN_IF_ERROR(store->OpenFiles().WithContext("open " + path));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+StoreImpl::StoreImpl(const std::string& path, const StoreOptions& options)
+    : path_(path), options_(options), vfs_(options.vfs ? options.vfs : DefaultVfs()) {}
+
+StoreImpl::~StoreImpl() { Close().IgnoreError(); }
+
+Status StoreImpl::OpenFiles() {
+  bool exists = vfs_->Exists(path_);
+  if (!exists && (!options_.create_if_missing || options_.read_only)) {
+    return Status::NotFound("database file does not exist");
+  }
+  OpenFlags flags = options_.read_only ? OpenFlags::kReadOnly
+                                       : (OpenFlags::kReadWrite | OpenFlags::kCreate);
+  ZQ_ASSIGN_OR_RETURN(data_file_, vfs_->Open(path_, flags));
+  // One read-write process per database (ARCHITECTURE.md §1). A read-only
+  // open takes no lock: it must not run while another process writes.
+  if (!options_.read_only) {
+    ZQ_ASSIGN_OR_RETURN(lock_, vfs_->LockExclusive(path_));
+  }
+  if (!exists) ZQ_RETURN_IF_ERROR(vfs_->SyncDirectoryOf(path_));
+  PagerOptions popts;
+  popts.page_size_bytes = options_.page_size_bytes;
+  popts.encryption_key = options_.encryption_key;
+  popts.use_mmap = options_.use_mmap;
+  popts.read_only = options_.read_only;
+  Superblock sb;
+  ZQ_ASSIGN_OR_RETURN(pager_, Pager::Open(data_file_.get(), popts, &sb));
+  pager_->set_page_validator(&ValidateTreePage);
+  next_tree_id_ = std::max<uint64_t>(sb.next_tree_id, kFirstDynamicTreeId);
+  working_root_ = sb.root_of_roots;
+  working_seq_ = sb.commit_seq;
+  last_timestamp_ = sb.commit_timestamp;
+  std::string wal_path = path_ + "-wal";
+  bool wal_exists = vfs_->Exists(wal_path);
+  if (options_.read_only && !wal_exists) {
+    wal_file_.reset();
+  } else {
+    ZQ_ASSIGN_OR_RETURN(wal_file_, vfs_->Open(wal_path, flags));
+  }
+  return Recover(sb);
+}
+
+Status StoreImpl::Recover(const Superblock& sb) {
+  uint64_t wal_bytes = 0;
+  if (wal_file_) {
+    ZQ_ASSIGN_OR_RETURN(wal_bytes, wal_file_->Size());
+  }
+  bool clean = false;
+  uint64_t replayed = 0;
+  WalHeader header;
+  uint8_t raw[kWalHeaderBytes];
+  if (wal_bytes >= kWalHeaderBytes) {
+    ZQ_RETURN_IF_ERROR(wal_file_->ReadExact(0, kWalHeaderBytes, raw, "wal header"));
+  }
+  // A missing or torn header means the WAL was being reset after a durable
+  // checkpoint: it holds nothing the checkpoint lacks.
+  if (wal_bytes >= kWalHeaderBytes && DecodeWalHeader(raw, &header).ok()) {
+    if (header.uuid != pager_->uuid()) {
+      return Status::Corruption("the WAL file belongs to another database");
+    }
+    if (header.first_lsn > sb.wal_lsn + 1) {
+      return Status::Corruption("the WAL starts after the checkpoint: the newest checkpoint is lost");
+    }
+    WalReader reader(wal_file_.get(), pager_->codec(), header, wal_bytes);
+    WalRecord record;
+    while (true) {
+      ZQ_ASSIGN_OR_RETURN(bool more, reader.Next(&record));
+      if (!more) break;
+      if (record.lsn <= sb.wal_lsn) continue;  // already in the checkpoint
+      if (record.kind != WalRecordKind::kChanges) {
+        return Status::NotSupported("the WAL holds a ledger batch, but no ledger is attached");
+      }
+      ChangeSet changes;
+      ZQ_RETURN_IF_ERROR(ChangeSet::Decode(record.payload, &changes));
+      ZQ_RETURN_IF_ERROR(Apply(record.lsn, changes).WithContext("wal replay"));
+      working_seq_ = record.lsn;
+      last_timestamp_ = std::max(last_timestamp_, changes.commit_timestamp);
+      replayed++;
+    }
+    clean = replayed == 0 && reader.valid_end() == wal_bytes;
+    wal_end_ = reader.valid_end();
+    wal_salt_ = header.salt;
+  }
+  pager_->set_claimed_seq(working_seq_);
+  published_ = {working_root_, working_seq_};
+  durable_seq_ = working_seq_;
+  pending_seq_ = working_seq_;
+  pending_root_ = working_root_;
+  if (options_.read_only || clean) return Status::Ok();
+  // Fold the replayed tail into a checkpoint; it also starts a fresh WAL
+  // generation, so no stale bytes past the torn point can ever be replayed.
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  return CheckpointLocked();
+}
+
+Status StoreImpl::ResetWal(uint64_t first_lsn) {
+  WalHeader header;
+  header.uuid = pager_->uuid();
+  header.salt = crypto::RandomU64();
+  header.first_lsn = first_lsn;
+  uint8_t raw[kWalHeaderBytes];
+  EncodeWalHeader(header, raw);
+  ZQ_RETURN_IF_ERROR(wal_file_->Truncate(0));
+  ZQ_RETURN_IF_ERROR(wal_file_->Write(0, raw, sizeof(raw)));
+  ZQ_RETURN_IF_ERROR(wal_file_->Sync());
+  wal_salt_ = header.salt;
+  wal_end_ = kWalHeaderBytes;
+  wal_bytes_ = 0;
+  return Status::Ok();
+}
+
+// Caller holds flush rights (or is recovering) and commit_mu_.
+Status StoreImpl::CheckpointLocked() {
+  Result<uint64_t> flushed = FlushPending(true);
+  if (!flushed.ok()) {
+    Poison(flushed.status());
+    return flushed.status();
+  }
+  CheckpointState state;
+  state.wal_lsn = working_seq_;
+  state.commit_seq = working_seq_;
+  state.root_of_roots = working_root_;
+  state.next_tree_id = next_tree_id_.load();
+  state.commit_timestamp = last_timestamp_;
+  Status s = pager_->WriteCheckpoint(state, ReclaimBound());
+  if (s.ok()) s = ResetWal(working_seq_ + 1);
+  if (!s.ok()) {
+    Poison(s);
+    return s;
+  }
+  checkpoints_++;
+  return Status::Ok();
+}
+
+Status StoreImpl::Checkpoint() {
+  if (options_.read_only) return Status::InvalidArgument("database is open read-only");
+  AcquireFlushRights();
+  Status s;
+  {
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    s = poisoned_flag_ ? Status::Poisoned("database is poisoned") : CheckpointLocked();
+  }
+  ReleaseFlushRights(s.ok() ? working_seq_ : 0);
+  return s;
+}
+
+void StoreImpl::MaybeCheckpoint() {
+  if (wal_bytes_.load() < options_.checkpoint_wal_bytes &&
+      pager_->dirty_bytes() < options_.checkpoint_dirty_bytes) {
+    return;
+  }
+  bool expected = false;
+  if (!checkpoint_running_.compare_exchange_strong(expected, true)) return;
+  Checkpoint().IgnoreError();  // a failure poisons the store; commits report it
+  checkpoint_running_ = false;
+}
+
+Status StoreImpl::Close() {
+  if (closed_) return Status::Ok();
+  closed_ = true;
+  Status s;
+  if (pager_ && !options_.read_only && !poisoned_flag_) s = Checkpoint();
+  pager_.reset();
+  wal_file_.reset();
+  data_file_.reset();
+  lock_.reset();
+  return s;
+}
+
+StoreImpl::Published StoreImpl::Register(bool writer) {
+  std::lock_guard<std::mutex> lock(snap_mu_);
+  (writer ? writer_snaps_ : snapshots_)[published_.seq]++;
+  return published_;
+}
+
+void StoreImpl::ReleaseSnapshot(uint64_t seq, bool writer) {
+  std::lock_guard<std::mutex> lock(snap_mu_);
+  auto& registry = writer ? writer_snaps_ : snapshots_;
+  auto it = registry.find(seq);
+  ZQ_ASSERT(it != registry.end());
+  if (--it->second == 0) registry.erase(it);
+}
+
+uint64_t StoreImpl::ReclaimBound() {
+  std::lock_guard<std::mutex> lock(snap_mu_);
+  uint64_t bound = published_.seq;
+  if (!snapshots_.empty()) bound = std::min(bound, snapshots_.begin()->first);
+  if (!writer_snaps_.empty()) bound = std::min(bound, writer_snaps_.begin()->first);
+  return bound;
+}
+
+std::unique_ptr<Snapshot> StoreImpl::GetSnapshot() {
+  Published p = Register(false);
+  return std::make_unique<SnapshotImpl>(this, p.root, p.seq, false);
+}
+
+std::unique_ptr<WriteTxn> StoreImpl::BeginWrite() {
+  Published p = Register(true);
+  return std::make_unique<WriteTxnImpl>(this, p.root, p.seq);
+}
+
+StoreStats StoreImpl::Stats() {
+  StoreStats s;
+  {
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    PagerStats ps = pager_->Stats();
+    s.checkpoint_seq = ps.checkpoint_seq;
+    s.page_count = ps.page_count;
+    s.free_page_count = ps.free_page_count;
+    s.dirty_page_count = ps.dirty_page_count;
+  }
+  {
+    std::lock_guard<std::mutex> lock(snap_mu_);
+    s.commit_seq = published_.seq;
+  }
+  s.wal_bytes = wal_bytes_;
+  s.wal_flushes = wal_flushes_;
+  s.commits = commits_;
+  s.checkpoints = checkpoints_;
+  return s;
+}
+
+}  // namespace zq::storage

@@ -1,0 +1,122 @@
+// StoreImpl: the storage engine behind the Store interface.
+//
+// Locks, always taken in this order (never the reverse):
+//   flush rights (flushing_, a flag under flush_mu_) -> commit_mu_ -> snap_mu_
+//   - commit_mu_ serializes applying commits to the working trees, claiming
+//     the pending WAL buffer, and checkpoints (with flush rights held).
+//   - snap_mu_ guards the published root and the registry of live snapshots
+//     and write transactions (short critical sections only).
+// State:
+//   working_*   trees after every applied commit (writer only, commit_mu_)
+//   published_* trees after the last durable commit (readers, snap_mu_)
+// A commit is applied under commit_mu_, appended to the pending WAL buffer,
+// then its thread waits until a flush (by itself or another committer: group
+// commit) has made it durable; the flush publishes the newest root it covers.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/pager/pager.hpp"
+#include "storage/store/change_set.hpp"
+#include "storage/store/store.hpp"
+#include "storage/wal/wal_format.hpp"
+
+namespace zq::storage {
+
+class StoreImpl : public Store {
+ public:
+  StoreImpl(const std::string& path, const StoreOptions& options);
+  ~StoreImpl() override;
+
+  Status OpenFiles();
+  std::unique_ptr<Snapshot> GetSnapshot() override;
+  std::unique_ptr<WriteTxn> BeginWrite() override;
+  Status Checkpoint() override;
+  Status Close() override;
+  StoreStats Stats() override;
+
+  // --- used by the snapshot and transaction objects -------------------------
+  Pager* pager() { return pager_.get(); }
+  void ReleaseSnapshot(uint64_t seq, bool writer);
+  TreeId NextTreeId() { return next_tree_id_.fetch_add(1); }
+  bool read_only() const { return options_.read_only; }
+  // Validates, applies and makes the change set durable (group commit).
+  Status Commit(uint64_t snapshot_seq, ChangeSet changes);
+
+ private:
+  struct Published {
+    PageNo root = kNullPage;
+    uint64_t seq = 0;
+  };
+  struct PendingRecord {
+    uint64_t seq;
+    WalRecordKind kind;
+    std::string payload;  // sealed at flush time, when its batch is known
+  };
+  struct CommitWrites {
+    uint64_t seq;
+    std::vector<uint64_t> hashes;  // sorted
+  };
+
+  Published Register(bool writer);
+  Status Recover(const Superblock& sb);
+  Status ResetWal(uint64_t first_lsn);
+  Status Apply(uint64_t seq, const ChangeSet& changes);
+  Status ApplyTree(uint64_t seq, TreeId tree, const TreeChanges& tc, PageNo* roots);
+  Status ValidateLocked(uint64_t snapshot_seq, const std::vector<uint64_t>& check);
+  Status WaitDurable(uint64_t seq);
+  Result<uint64_t> FlushPending(bool commit_mu_held);
+  void AcquireFlushRights();
+  void ReleaseFlushRights(uint64_t durable_seq);
+  uint64_t ReclaimBound();
+  void Poison(const Status& cause);
+  Status CheckpointLocked();
+  void MaybeCheckpoint();
+
+  std::string path_;
+  StoreOptions options_;
+  Vfs* vfs_;
+  std::unique_ptr<FileLock> lock_;
+  std::unique_ptr<File> data_file_;
+  std::unique_ptr<File> wal_file_;
+  std::unique_ptr<Pager> pager_;
+  bool closed_ = false;
+
+  std::mutex commit_mu_;
+  PageNo working_root_ = kNullPage;
+  uint64_t working_seq_ = 0;
+  uint64_t last_timestamp_ = 0;
+  std::vector<PendingRecord> pending_;
+  uint64_t pending_seq_ = 0;
+  PageNo pending_root_ = kNullPage;
+  std::deque<CommitWrites> history_;
+  uint64_t wal_salt_ = 0;
+  std::atomic<uint64_t> next_tree_id_{kFirstDynamicTreeId};
+
+  std::mutex flush_mu_;
+  std::condition_variable flush_cv_;
+  bool flushing_ = false;
+  uint64_t durable_seq_ = 0;
+  uint64_t wal_end_ = 0;  // owned by whoever holds flush rights
+  Status poisoned_;       // under flush_mu_
+  std::atomic<bool> poisoned_flag_{false};
+
+  std::mutex snap_mu_;
+  Published published_;
+  std::map<uint64_t, int> snapshots_;      // seq -> live snapshot count
+  std::map<uint64_t, int> writer_snaps_;   // seq -> live write transaction count
+
+  std::atomic<uint64_t> wal_bytes_{0};
+  std::atomic<uint64_t> wal_flushes_{0};
+  std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> checkpoints_{0};
+  std::atomic<bool> checkpoint_running_{false};
+};
+
+}  // namespace zq::storage

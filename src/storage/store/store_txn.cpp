@@ -1,0 +1,228 @@
+#include "storage/store/store_txn.hpp"
+
+#include "storage/store/merged_cursor.hpp"
+#include "storage/store/store_impl.hpp"
+#include "util/coding.hpp"
+
+namespace zq::storage {
+
+namespace {
+constexpr PageNo kAbsentTree = ~PageNo{0};
+
+// Adapts a TreeCursor to the public Cursor interface.
+class SnapshotCursor : public Cursor {
+ public:
+  SnapshotCursor(Pager* pager, PageNo root) : cursor_(pager, root) {}
+  Status SeekFirst() override { return cursor_.SeekFirst(); }
+  Status SeekLast() override { return cursor_.SeekLast(); }
+  Status Seek(std::string_view key) override { return cursor_.Seek(key); }
+  Status SeekForPrev(std::string_view key) override { return cursor_.SeekForPrev(key); }
+  Status Next() override { return cursor_.Next(); }
+  Status Prev() override { return cursor_.Prev(); }
+  bool Valid() const override { return cursor_.Valid(); }
+  std::string_view key() const override { return cursor_.key(); }
+  std::string_view value() const override { return cursor_.value(); }
+
+ private:
+  TreeCursor cursor_;
+};
+
+Status CheckKeyValue(std::string_view key, std::string_view value) {
+  if (key.size() > limits::kKeyBytesMax) {
+    return Status::LimitExceeded("key of " + std::to_string(key.size()) +
+                                 " bytes exceeds the limit of " +
+                                 std::to_string(limits::kKeyBytesMax));
+  }
+  if (value.size() > limits::kValueBytesMax) {
+    return Status::LimitExceeded("value of " + std::to_string(value.size()) +
+                                 " bytes exceeds the limit of " +
+                                 std::to_string(limits::kValueBytesMax));
+  }
+  return Status::Ok();
+}
+
+Status TreeMissing(TreeId tree) {
+  return Status::NotFound("tree " + std::to_string(tree) + " does not exist");
+}
+}  // namespace
+
+// ---- SnapshotImpl ---------------------------------------------------------------
+
+SnapshotImpl::SnapshotImpl(StoreImpl* store, PageNo roots, uint64_t seq, bool writer)
+    : store_(store), roots_(roots), seq_(seq), writer_(writer) {}
+
+SnapshotImpl::~SnapshotImpl() { store_->ReleaseSnapshot(seq_, writer_); }
+
+Pager* SnapshotImpl::pager() { return store_->pager(); }
+
+Result<bool> SnapshotImpl::TreeRoot(TreeId tree, PageNo* root) {
+  auto it = root_cache_.find(tree);
+  if (it == root_cache_.end()) {
+    std::string key(8, '\0'), value;
+    PutBigEndian64(reinterpret_cast<uint8_t*>(key.data()), tree);
+    ZQ_ASSIGN_OR_RETURN(bool found, TreeGet(pager(), roots_, key, &value));
+    PageNo r = kAbsentTree;
+    if (found) {
+      if (value.size() != 8) return Status::Corruption("tree of trees: bad root entry");
+      r = GetFixed64(reinterpret_cast<const uint8_t*>(value.data()));
+    }
+    it = root_cache_.emplace(tree, r).first;
+  }
+  *root = it->second;
+  return it->second != kAbsentTree;
+}
+
+Result<bool> SnapshotImpl::TreeExists(TreeId tree) {
+  PageNo root = kNullPage;
+  return TreeRoot(tree, &root);
+}
+
+Result<bool> SnapshotImpl::Get(TreeId tree, std::string_view key, std::string* value) {
+  PageNo root = kNullPage;
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeRoot(tree, &root));
+  if (!exists) return TreeMissing(tree);
+  return TreeGet(pager(), root, key, value);
+}
+
+Result<std::unique_ptr<Cursor>> SnapshotImpl::NewCursor(TreeId tree) {
+  PageNo root = kNullPage;
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeRoot(tree, &root));
+  if (!exists) return TreeMissing(tree);
+  return std::unique_ptr<Cursor>(new SnapshotCursor(pager(), root));
+}
+
+// ---- WriteTxnImpl -----------------------------------------------------------------
+
+WriteTxnImpl::WriteTxnImpl(StoreImpl* store, PageNo roots, uint64_t seq)
+    : store_(store), snapshot_(store, roots, seq, true) {}
+
+Result<bool> WriteTxnImpl::ExistsInSnapshot(TreeId tree) { return snapshot_.TreeExists(tree); }
+
+Result<bool> WriteTxnImpl::TreeExists(TreeId tree) {
+  auto it = changes_.trees.find(tree);
+  if (it != changes_.trees.end()) {
+    if (it->second.created) return true;
+    if (it->second.dropped) return false;
+  }
+  return ExistsInSnapshot(tree);
+}
+
+Status WriteTxnImpl::CheckWritable(TreeId tree) {
+  if (finished_) return Status::InvalidArgument("transaction already finished");
+  if (store_->read_only()) return Status::InvalidArgument("database is open read-only");
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
+  if (!exists) return TreeMissing(tree);
+  return Status::Ok();
+}
+
+Result<TreeId> WriteTxnImpl::CreateTree() {
+  if (finished_) return Status::InvalidArgument("transaction already finished");
+  if (store_->read_only()) return Status::InvalidArgument("database is open read-only");
+  TreeId id = store_->NextTreeId();
+  changes_.trees[id].created = true;
+  return id;
+}
+
+Status WriteTxnImpl::CreateTreeWithId(TreeId tree) {
+  if (finished_) return Status::InvalidArgument("transaction already finished");
+  if (store_->read_only()) return Status::InvalidArgument("database is open read-only");
+  if (tree == 0 || tree >= kFirstDynamicTreeId) {
+    return Status::InvalidArgument("fixed tree ids are 1.." + std::to_string(kFirstDynamicTreeId - 1));
+  }
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
+  if (exists) return Status::InvalidArgument("tree " + std::to_string(tree) + " already exists");
+  TreeChanges& tc = changes_.trees[tree];
+  ZQ_ASSIGN_OR_RETURN(bool in_snapshot, ExistsInSnapshot(tree));
+  tc.dropped = in_snapshot;  // dropped earlier in this transaction
+  tc.created = true;
+  tc.ops.clear();
+  return Status::Ok();
+}
+
+Status WriteTxnImpl::DropTree(TreeId tree) {
+  ZQ_RETURN_IF_ERROR(CheckWritable(tree));
+  ZQ_ASSIGN_OR_RETURN(bool in_snapshot, ExistsInSnapshot(tree));
+  if (!in_snapshot) {
+    changes_.trees.erase(tree);  // created and dropped here: nothing to log
+    return Status::Ok();
+  }
+  TreeChanges& tc = changes_.trees[tree];
+  tc.dropped = true;
+  tc.created = false;
+  tc.ops.clear();
+  return Status::Ok();
+}
+
+Status WriteTxnImpl::Put(TreeId tree, std::string_view key, std::string_view value) {
+  ZQ_RETURN_IF_ERROR(CheckKeyValue(key, value));
+  ZQ_RETURN_IF_ERROR(CheckWritable(tree));
+  auto& ops = changes_.trees[tree].ops;
+  auto it = ops.find(key);
+  if (it == ops.end()) {
+    ops.emplace(std::string(key), std::string(value));
+  } else {
+    it->second = std::string(value);
+  }
+  return Status::Ok();
+}
+
+Status WriteTxnImpl::Delete(TreeId tree, std::string_view key) {
+  ZQ_RETURN_IF_ERROR(CheckKeyValue(key, {}));
+  ZQ_RETURN_IF_ERROR(CheckWritable(tree));
+  auto& ops = changes_.trees[tree].ops;
+  auto it = ops.find(key);
+  if (it == ops.end()) {
+    ops.emplace(std::string(key), std::nullopt);
+  } else {
+    it->second.reset();
+  }
+  return Status::Ok();
+}
+
+Result<bool> WriteTxnImpl::Get(TreeId tree, std::string_view key, std::string* value) {
+  if (finished_) return Status::InvalidArgument("transaction already finished");
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
+  if (!exists) return TreeMissing(tree);
+  auto t = changes_.trees.find(tree);
+  if (t != changes_.trees.end()) {
+    auto it = t->second.ops.find(key);
+    if (it != t->second.ops.end()) {
+      if (!it->second) return false;
+      *value = *it->second;
+      return true;
+    }
+    if (t->second.created) return false;  // a fresh tree has only its ops
+  }
+  return snapshot_.Get(tree, key, value);
+}
+
+Result<std::unique_ptr<Cursor>> WriteTxnImpl::NewCursor(TreeId tree) {
+  if (finished_) return Status::InvalidArgument("transaction already finished");
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
+  if (!exists) return TreeMissing(tree);
+  auto t = changes_.trees.find(tree);
+  bool fresh = t != changes_.trees.end() && t->second.created;
+  std::unique_ptr<TreeCursor> base;
+  if (!fresh) {
+    PageNo root = kNullPage;
+    ZQ_ASSIGN_OR_RETURN(bool in_snapshot, snapshot_.TreeRoot(tree, &root));
+    if (in_snapshot) base = std::make_unique<TreeCursor>(snapshot_.pager(), root);
+  }
+  static const std::map<std::string, std::optional<std::string>, std::less<>> kNoOps;
+  const auto& ops = t != changes_.trees.end() ? t->second.ops : kNoOps;
+  return std::unique_ptr<Cursor>(new MergedCursor(std::move(base), &ops));
+}
+
+Status WriteTxnImpl::Commit() {
+  if (finished_) return Status::InvalidArgument("transaction already finished");
+  finished_ = true;
+  if (changes_.empty()) return Status::Ok();
+  return store_->Commit(snapshot_.commit_seq(), std::move(changes_));
+}
+
+void WriteTxnImpl::Rollback() {
+  finished_ = true;
+  changes_ = ChangeSet();
+}
+
+}  // namespace zq::storage

@@ -1,0 +1,65 @@
+// Snapshot and write-transaction objects of the store.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "storage/btree/btree.hpp"
+#include "storage/store/change_set.hpp"
+#include "storage/store/store.hpp"
+
+namespace zq::storage {
+
+class StoreImpl;
+
+class SnapshotImpl : public Snapshot {
+ public:
+  SnapshotImpl(StoreImpl* store, PageNo roots, uint64_t seq, bool writer);
+  ~SnapshotImpl() override;
+
+  uint64_t commit_seq() const override { return seq_; }
+  Result<bool> TreeExists(TreeId tree) override;
+  Result<bool> Get(TreeId tree, std::string_view key, std::string* value) override;
+  Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) override;
+
+  // The tree's root in this snapshot; false when the tree does not exist.
+  Result<bool> TreeRoot(TreeId tree, PageNo* root);
+  Pager* pager();
+
+ private:
+  StoreImpl* store_;
+  PageNo roots_;
+  uint64_t seq_;
+  bool writer_;
+  std::unordered_map<TreeId, PageNo> root_cache_;  // kNullPage-1 marks "absent"
+};
+
+class WriteTxnImpl : public WriteTxn {
+ public:
+  WriteTxnImpl(StoreImpl* store, PageNo roots, uint64_t seq);
+  ~WriteTxnImpl() override = default;
+
+  uint64_t snapshot_seq() const override { return snapshot_.commit_seq(); }
+  Result<TreeId> CreateTree() override;
+  Status CreateTreeWithId(TreeId tree) override;
+  Status DropTree(TreeId tree) override;
+  Result<bool> TreeExists(TreeId tree) override;
+  Status Put(TreeId tree, std::string_view key, std::string_view value) override;
+  Status Delete(TreeId tree, std::string_view key) override;
+  Result<bool> Get(TreeId tree, std::string_view key, std::string* value) override;
+  Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) override;
+  Status Commit() override;
+  void Rollback() override;
+
+ private:
+  Status CheckWritable(TreeId tree);
+  Result<bool> ExistsInSnapshot(TreeId tree);
+
+  StoreImpl* store_;
+  SnapshotImpl snapshot_;
+  ChangeSet changes_;
+  bool finished_ = false;
+};
+
+}  // namespace zq::storage
