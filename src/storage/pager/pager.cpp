@@ -27,6 +27,7 @@ Pager::Pager(File* file, std::unique_ptr<PageCodec> codec, const DbUuid& uuid, b
       uuid_(uuid),
       chunks_(new std::atomic<std::atomic<uint8_t*>*>[kChunkCount]) {
   for (uint64_t i = 0; i < kChunkCount; i++) chunks_[i].store(nullptr);
+  meta_.assign(kFirstDataPage, PageMeta{});
   if (use_mmap && !codec_->encrypted()) {
     map_ = file_->Map(kMapReserveBytes);
     if (map_ != nullptr) map_bytes_ = kMapReserveBytes;
@@ -111,8 +112,7 @@ Result<std::unique_ptr<Pager>> Pager::Open(File* file, const PagerOptions& optio
 
 Status Pager::CreateNew() {
   // Both slots get a valid superblock so that a later torn write of either
-  // one still leaves a database to open.
-  meta_.resize(kFirstDataPage);
+  // one still leaves a database to open. (meta_ already covers pages 0-1.)
   CheckpointState state;
   for (int i = 0; i < 2; i++) {
     ZQ_RETURN_IF_ERROR(WriteSuperblock(state, kNullPage));

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "crypto/aead.hpp"
 #include "storage/vfs/vfs.hpp"
@@ -79,6 +80,8 @@ class Snapshot {
   virtual ~Snapshot() = default;
   virtual uint64_t commit_seq() const = 0;
   virtual Result<bool> TreeExists(TreeId tree) = 0;
+  // Every tree of this snapshot, in id order.
+  virtual Result<std::vector<TreeId>> ListTrees() = 0;
   // True and fills *value when the key exists; false when it does not.
   virtual Result<bool> Get(TreeId tree, std::string_view key, std::string* value) = 0;
   // NotFound when the tree does not exist in this snapshot.

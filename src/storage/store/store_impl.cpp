@@ -158,11 +158,13 @@ Status StoreImpl::Checkpoint() {
   if (options_.read_only) return Status::InvalidArgument("database is open read-only");
   AcquireFlushRights();
   Status s;
+  uint64_t durable = 0;
   {
     std::lock_guard<std::mutex> lock(commit_mu_);
     s = poisoned_flag_ ? Status::Poisoned("database is poisoned") : CheckpointLocked();
+    if (s.ok()) durable = working_seq_;  // read under the lock: later commits are not flushed
   }
-  ReleaseFlushRights(s.ok() ? working_seq_ : 0);
+  ReleaseFlushRights(durable);
   return s;
 }
 

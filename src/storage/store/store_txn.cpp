@@ -77,6 +77,18 @@ Result<bool> SnapshotImpl::TreeExists(TreeId tree) {
   return TreeRoot(tree, &root);
 }
 
+Result<std::vector<TreeId>> SnapshotImpl::ListTrees() {
+  std::vector<TreeId> trees;
+  TreeCursor cursor(pager(), roots_);
+  Status s = cursor.SeekFirst();
+  for (; s.ok() && cursor.Valid(); s = cursor.Next()) {
+    if (cursor.key().size() != 8) return Status::Corruption("tree of trees: bad key");
+    trees.push_back(GetBigEndian64(reinterpret_cast<const uint8_t*>(cursor.key().data())));
+  }
+  if (!s.ok()) return s;
+  return trees;
+}
+
 Result<bool> SnapshotImpl::Get(TreeId tree, std::string_view key, std::string* value) {
   PageNo root = kNullPage;
   ZQ_ASSIGN_OR_RETURN(bool exists, TreeRoot(tree, &root));

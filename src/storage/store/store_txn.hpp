@@ -20,6 +20,7 @@ class SnapshotImpl : public Snapshot {
 
   uint64_t commit_seq() const override { return seq_; }
   Result<bool> TreeExists(TreeId tree) override;
+  Result<std::vector<TreeId>> ListTrees() override;
   Result<bool> Get(TreeId tree, std::string_view key, std::string* value) override;
   Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) override;
 
