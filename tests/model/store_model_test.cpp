@@ -217,6 +217,8 @@ TEST(StoreModelTest, TreesCreateDropAndMisuse) {
   EXPECT_FALSE(*snap->TreeExists(*id));
   std::string v;
   EXPECT_EQ(snap->Get(*id, "a", &v).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ((*store)->Close().code(), StatusCode::kInvalidArgument);  // a snapshot is alive
+  snap.reset();
   ASSERT_TRUE((*store)->Close().ok());
   // Pages of the dropped tree are reusable: the file does not grow forever.
   auto again = Store::Open("t.zq", FaultOptions(&vfs));

@@ -51,6 +51,7 @@ struct CheckpointState {
   PageNo root_of_roots = kNullPage;
   uint64_t next_tree_id = 0;
   uint64_t commit_timestamp = 0;
+  uint64_t wal_salt = 0;  // of the WAL generation that starts after this checkpoint
 };
 
 struct PagerStats {

@@ -123,6 +123,7 @@ Status Pager::WriteSuperblock(const CheckpointState& state, PageNo freelist_head
   sb.page_count = page_count_;
   sb.next_tree_id = state.next_tree_id;
   sb.commit_timestamp = state.commit_timestamp;
+  sb.wal_salt = state.wal_salt;
   uint8_t raw[kSuperblockBytes];
   EncodeSuperblock(sb, codec_.get(), raw);
   uint64_t slot = sb.checkpoint_seq % 2;

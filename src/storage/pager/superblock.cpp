@@ -36,6 +36,7 @@ void EncodeSuperblock(const Superblock& sb, PageCodec* codec, uint8_t out[kSuper
   PutFixed64(out + 80, sb.page_count);
   PutFixed64(out + 88, sb.next_tree_id);
   PutFixed64(out + 96, sb.commit_timestamp);
+  PutFixed64(out + 104, sb.wal_salt);
   PutFixed64(out + kChecksumOffset, Checksum64(out, kChecksumOffset, kChecksumSeed));
   codec->Authenticate(std::string_view(reinterpret_cast<char*>(out), kMacOffset),
                       out + kMacOffset);
@@ -81,6 +82,7 @@ Status DecodeSuperblock(const uint8_t in[kSuperblockBytes], PageCodec* codec, Su
   sb->page_count = GetFixed64(in + 80);
   sb->next_tree_id = GetFixed64(in + 88);
   sb->commit_timestamp = GetFixed64(in + 96);
+  sb->wal_salt = GetFixed64(in + 104);
   if (sb->page_count < 2 || sb->page_count > limits::kPageCountMax) {
     return Status::Corruption("superblock: bad page count");
   }

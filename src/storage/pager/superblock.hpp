@@ -10,7 +10,10 @@
 //   56  commit_seq u64             64  root_of_roots u64 (0 = no trees)
 //   72  freelist_head u64          80  page_count u64
 //   88  next_tree_id u64           96  commit_timestamp u64
-//   104..432 reserved for key slots (zero until the key hierarchy lands)
+//   104 wal_salt u64: salt of the WAL generation that follows this checkpoint
+//       (its records must carry it; chosen before the WAL is reset, so a torn
+//       or damaged WAL header never hides records from recovery)
+//   112..432 reserved for key slots (zero until the key hierarchy lands)
 //   432 checksum u64 over [0, 432)  (integrity: torn or flipped bytes)
 //   440 reserved u64
 //   448 mac[16] over [0, 448): HMAC under the data key when encrypted,
@@ -40,6 +43,7 @@ struct Superblock {
   uint64_t page_count = 0;
   uint64_t next_tree_id = 0;
   uint64_t commit_timestamp = 0;
+  uint64_t wal_salt = 0;
 
   bool encrypted() const { return (flags & kSuperblockFlagEncrypted) != 0; }
 };

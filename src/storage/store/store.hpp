@@ -15,6 +15,9 @@
 //     also triggered by WAL size and dirty bytes.
 // A write that fails to reach disk poisons the Store (kPoisoned): reopen it;
 // recovery restores exactly the acknowledged commits.
+// Lifetime: every Snapshot, WriteTxn and Cursor must be destroyed before its
+// Store; Close() refuses while any is alive, and destroying a Store with
+// live snapshots aborts the process (they would read freed memory).
 #pragma once
 
 #include <cstdint>
@@ -99,7 +102,8 @@ class WriteTxn {
   virtual Status Put(TreeId tree, std::string_view key, std::string_view value) = 0;
   virtual Status Delete(TreeId tree, std::string_view key) = 0;
   virtual Result<bool> Get(TreeId tree, std::string_view key, std::string* value) = 0;
-  // Sees this transaction's own writes merged over its snapshot.
+  // Sees this transaction's own writes merged over its snapshot. Valid until
+  // the transaction finishes.
   virtual Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) = 0;
   // Durable on OK. After Commit or Rollback the transaction is finished.
   virtual Status Commit() = 0;

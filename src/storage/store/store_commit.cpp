@@ -2,6 +2,7 @@
 // append to the pending WAL buffer, and group-commit flushes.
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "storage/btree/btree.hpp"
 #include "storage/store/store_impl.hpp"
@@ -74,6 +75,11 @@ Status StoreImpl::Commit(uint64_t snapshot_seq, ChangeSet changes) {
   std::sort(check.begin(), check.end());
 
   uint64_t seq = 0;
+  in_commit_++;
+  struct Leave {
+    std::atomic<int>* n;
+    ~Leave() { (*n)--; }
+  } leave{&in_commit_};
   {
     std::lock_guard<std::mutex> lock(commit_mu_);
     if (poisoned_flag_) return Status::Poisoned("database is poisoned: reopen it");
@@ -93,6 +99,9 @@ Status StoreImpl::Commit(uint64_t snapshot_seq, ChangeSet changes) {
     }
     working_seq_ = seq;
     pending_.push_back({seq, WalRecordKind::kChanges, std::move(payload)});
+    pending_count_++;
+    int c = concurrency_x256_.load(std::memory_order_relaxed);
+    concurrency_x256_.store(c - c / 16 + in_commit_.load() * 16, std::memory_order_relaxed);
     pending_seq_ = seq;
     pending_root_ = working_root_;
     history_.push_back({seq, std::move(writes)});
@@ -191,6 +200,7 @@ Result<uint64_t> StoreImpl::FlushPending(bool commit_mu_held) {
     std::unique_lock<std::mutex> lock(commit_mu_, std::defer_lock);
     if (!commit_mu_held) lock.lock();
     records.swap(pending_);
+    pending_count_ = 0;
     last_seq = pending_seq_;
     root = pending_root_;
     salt = wal_salt_;
@@ -205,7 +215,11 @@ Result<uint64_t> StoreImpl::FlushPending(bool commit_mu_held) {
     }
     ZQ_RETURN_IF_ERROR(wal_file_->Write(wal_end_, reinterpret_cast<const uint8_t*>(batch.data()),
                                         batch.size()));
+    auto t0 = std::chrono::steady_clock::now();
     ZQ_RETURN_IF_ERROR(wal_file_->Sync());
+    last_sync_ns_ = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              std::chrono::steady_clock::now() - t0)
+                                              .count());
     wal_end_ += batch.size();
     wal_bytes_ += batch.size();
     wal_flushes_++;
@@ -213,6 +227,21 @@ Result<uint64_t> StoreImpl::FlushPending(bool commit_mu_held) {
   std::lock_guard<std::mutex> lock(snap_mu_);
   published_ = {root, last_seq};
   return last_seq;
+}
+
+// A new leader often finds only part of the group pending: the committers
+// its predecessor just released are still starting their next commits. When
+// commits usually run several at a time, wait a fraction of one fsync for them,
+// so that one fsync carries the whole group. A lone committer never waits.
+void StoreImpl::GatherBatch() {
+  const int expected = (concurrency_x256_.load(std::memory_order_relaxed) + 128) / 256;
+  if (expected <= 1 || pending_count_.load() >= expected) return;
+  uint64_t wait_ns = std::min<uint64_t>(last_sync_ns_.load() / 2, 500'000);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(wait_ns);
+  while (pending_count_.load() < expected) {
+    if (std::chrono::steady_clock::now() >= deadline) return;
+    std::this_thread::yield();
+  }
 }
 
 Status StoreImpl::WaitDurable(uint64_t seq) {
@@ -225,6 +254,7 @@ Status StoreImpl::WaitDurable(uint64_t seq) {
     }
     flushing_ = true;  // this thread leads the next group
     lock.unlock();
+    GatherBatch();
     Result<uint64_t> flushed = FlushPending(false);
     if (!flushed.ok()) Poison(flushed.status());
     lock.lock();

@@ -2,6 +2,8 @@
 #include "storage/store/store_impl.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "crypto/random.hpp"
 #include "storage/btree/btree.hpp"
@@ -24,7 +26,18 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
 StoreImpl::StoreImpl(const std::string& path, const StoreOptions& options)
     : path_(path), options_(options), vfs_(options.vfs ? options.vfs : DefaultVfs()) {}
 
-StoreImpl::~StoreImpl() { Close().IgnoreError(); }
+StoreImpl::~StoreImpl() {
+  {
+    std::lock_guard<std::mutex> lock(snap_mu_);
+    if (!snapshots_.empty() || !writer_snaps_.empty()) {
+      // Continuing would let them read freed pages: a bug in the caller.
+      std::fprintf(stderr, "zqlite: a Store was destroyed while snapshots or write "
+                           "transactions of it were still alive\n");
+      std::abort();
+    }
+  }
+  Close().IgnoreError();
+}
 
 Status StoreImpl::OpenFiles() {
   bool exists = vfs_->Exists(path_);
@@ -68,27 +81,35 @@ Status StoreImpl::Recover(const Superblock& sb) {
     ZQ_ASSIGN_OR_RETURN(wal_bytes, wal_file_->Size());
   }
   bool clean = false;
+  bool header_current = false;  // a valid header of the expected generation
   uint64_t replayed = 0;
   WalHeader header;
   uint8_t raw[kWalHeaderBytes];
   if (wal_bytes >= kWalHeaderBytes) {
     ZQ_RETURN_IF_ERROR(wal_file_->ReadExact(0, kWalHeaderBytes, raw, "wal header"));
+    // The header is advisory: records are verified with the salt from the
+    // superblock. A header that verifies must still name this database.
+    if (DecodeWalHeader(raw, &header).ok()) {
+      if (header.uuid != pager_->uuid()) {
+        return Status::Corruption("the WAL file belongs to another database");
+      }
+      // A WAL generation newer than the checkpoint means the newest
+      // superblock was lost and an older one was picked.
+      if (header.first_lsn > sb.wal_lsn + 1) {
+        return Status::Corruption("the WAL starts after the checkpoint: a checkpoint is lost");
+      }
+      header_current = header.salt == sb.wal_salt && header.first_lsn == sb.wal_lsn + 1;
+    }
   }
-  // A missing or torn header means the WAL was being reset after a durable
-  // checkpoint: it holds nothing the checkpoint lacks.
-  if (wal_bytes >= kWalHeaderBytes && DecodeWalHeader(raw, &header).ok()) {
-    if (header.uuid != pager_->uuid()) {
-      return Status::Corruption("the WAL file belongs to another database");
-    }
-    if (header.first_lsn > sb.wal_lsn + 1) {
-      return Status::Corruption("the WAL starts after the checkpoint: the newest checkpoint is lost");
-    }
+  header.uuid = pager_->uuid();
+  header.salt = sb.wal_salt;
+  header.first_lsn = sb.wal_lsn + 1;
+  if (wal_bytes >= kWalHeaderBytes) {
     WalReader reader(wal_file_.get(), pager_->codec(), header, wal_bytes);
     WalRecord record;
     while (true) {
       ZQ_ASSIGN_OR_RETURN(bool more, reader.Next(&record));
       if (!more) break;
-      if (record.lsn <= sb.wal_lsn) continue;  // already in the checkpoint
       if (record.kind != WalRecordKind::kChanges) {
         return Status::NotSupported("the WAL holds a ledger batch, but no ledger is attached");
       }
@@ -99,7 +120,7 @@ Status StoreImpl::Recover(const Superblock& sb) {
       last_timestamp_ = std::max(last_timestamp_, changes.commit_timestamp);
       replayed++;
     }
-    clean = replayed == 0 && reader.valid_end() == wal_bytes;
+    clean = header_current && replayed == 0 && reader.valid_end() == wal_bytes;
     wal_end_ = reader.valid_end();
     wal_salt_ = header.salt;
   }
@@ -115,10 +136,10 @@ Status StoreImpl::Recover(const Superblock& sb) {
   return CheckpointLocked();
 }
 
-Status StoreImpl::ResetWal(uint64_t first_lsn) {
+Status StoreImpl::ResetWal(uint64_t first_lsn, uint64_t salt) {
   WalHeader header;
   header.uuid = pager_->uuid();
-  header.salt = crypto::RandomU64();
+  header.salt = salt;
   header.first_lsn = first_lsn;
   uint8_t raw[kWalHeaderBytes];
   EncodeWalHeader(header, raw);
@@ -144,8 +165,9 @@ Status StoreImpl::CheckpointLocked() {
   state.root_of_roots = working_root_;
   state.next_tree_id = next_tree_id_.load();
   state.commit_timestamp = last_timestamp_;
+  state.wal_salt = crypto::RandomU64();
   Status s = pager_->WriteCheckpoint(state, ReclaimBound());
-  if (s.ok()) s = ResetWal(working_seq_ + 1);
+  if (s.ok()) s = ResetWal(working_seq_ + 1, state.wal_salt);
   if (!s.ok()) {
     Poison(s);
     return s;
@@ -181,6 +203,13 @@ void StoreImpl::MaybeCheckpoint() {
 
 Status StoreImpl::Close() {
   if (closed_) return Status::Ok();
+  {
+    std::lock_guard<std::mutex> lock(snap_mu_);
+    if (!snapshots_.empty() || !writer_snaps_.empty()) {
+      return Status::InvalidArgument(
+          "cannot close: snapshots or write transactions are still alive");
+    }
+  }
   closed_ = true;
   Status s;
   if (pager_ && !options_.read_only && !poisoned_flag_) s = Checkpoint();

@@ -66,11 +66,12 @@ class StoreImpl : public Store {
 
   Published Register(bool writer);
   Status Recover(const Superblock& sb);
-  Status ResetWal(uint64_t first_lsn);
+  Status ResetWal(uint64_t first_lsn, uint64_t salt);
   Status Apply(uint64_t seq, const ChangeSet& changes);
   Status ApplyTree(uint64_t seq, TreeId tree, const TreeChanges& tc, PageNo* roots);
   Status ValidateLocked(uint64_t snapshot_seq, const std::vector<uint64_t>& check);
   Status WaitDurable(uint64_t seq);
+  void GatherBatch();
   Result<uint64_t> FlushPending(bool commit_mu_held);
   void AcquireFlushRights();
   void ReleaseFlushRights(uint64_t durable_seq);
@@ -111,6 +112,13 @@ class StoreImpl : public Store {
   Published published_;
   std::map<uint64_t, int> snapshots_;      // seq -> live snapshot count
   std::map<uint64_t, int> writer_snaps_;   // seq -> live write transaction count
+
+  // Group-commit batching: how many commits usually run at once (an average,
+  // x256), so a flush leader can wait briefly for the rest of the group.
+  std::atomic<int> in_commit_{0};
+  std::atomic<int> pending_count_{0};
+  std::atomic<int> concurrency_x256_{256};
+  std::atomic<uint64_t> last_sync_ns_{0};
 
   std::atomic<uint64_t> wal_bytes_{0};
   std::atomic<uint64_t> wal_flushes_{0};

@@ -106,11 +106,14 @@ Result<std::unique_ptr<Cursor>> SnapshotImpl::NewCursor(TreeId tree) {
 // ---- WriteTxnImpl -----------------------------------------------------------------
 
 WriteTxnImpl::WriteTxnImpl(StoreImpl* store, PageNo roots, uint64_t seq)
-    : store_(store), snapshot_(store, roots, seq, true) {}
+    : store_(store), snapshot_seq_(seq) {
+  snapshot_.emplace(store, roots, seq, true);
+}
 
-Result<bool> WriteTxnImpl::ExistsInSnapshot(TreeId tree) { return snapshot_.TreeExists(tree); }
+Result<bool> WriteTxnImpl::ExistsInSnapshot(TreeId tree) { return snapshot_->TreeExists(tree); }
 
 Result<bool> WriteTxnImpl::TreeExists(TreeId tree) {
+  if (finished_) return Status::InvalidArgument("transaction already finished");
   auto it = changes_.trees.find(tree);
   if (it != changes_.trees.end()) {
     if (it->second.created) return true;
@@ -205,7 +208,7 @@ Result<bool> WriteTxnImpl::Get(TreeId tree, std::string_view key, std::string* v
     }
     if (t->second.created) return false;  // a fresh tree has only its ops
   }
-  return snapshot_.Get(tree, key, value);
+  return snapshot_->Get(tree, key, value);
 }
 
 Result<std::unique_ptr<Cursor>> WriteTxnImpl::NewCursor(TreeId tree) {
@@ -217,8 +220,8 @@ Result<std::unique_ptr<Cursor>> WriteTxnImpl::NewCursor(TreeId tree) {
   std::unique_ptr<TreeCursor> base;
   if (!fresh) {
     PageNo root = kNullPage;
-    ZQ_ASSIGN_OR_RETURN(bool in_snapshot, snapshot_.TreeRoot(tree, &root));
-    if (in_snapshot) base = std::make_unique<TreeCursor>(snapshot_.pager(), root);
+    ZQ_ASSIGN_OR_RETURN(bool in_snapshot, snapshot_->TreeRoot(tree, &root));
+    if (in_snapshot) base = std::make_unique<TreeCursor>(snapshot_->pager(), root);
   }
   static const std::map<std::string, std::optional<std::string>, std::less<>> kNoOps;
   const auto& ops = t != changes_.trees.end() ? t->second.ops : kNoOps;
@@ -228,12 +231,16 @@ Result<std::unique_ptr<Cursor>> WriteTxnImpl::NewCursor(TreeId tree) {
 Status WriteTxnImpl::Commit() {
   if (finished_) return Status::InvalidArgument("transaction already finished");
   finished_ = true;
-  if (changes_.empty()) return Status::Ok();
-  return store_->Commit(snapshot_.commit_seq(), std::move(changes_));
+  // The snapshot stays registered through validation: it keeps the commits
+  // made since it in the conflict history.
+  Status s = changes_.empty() ? Status::Ok() : store_->Commit(snapshot_seq_, std::move(changes_));
+  snapshot_.reset();
+  return s;
 }
 
 void WriteTxnImpl::Rollback() {
   finished_ = true;
+  snapshot_.reset();
   changes_ = ChangeSet();
 }
 

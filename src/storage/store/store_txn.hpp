@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -41,7 +42,7 @@ class WriteTxnImpl : public WriteTxn {
   WriteTxnImpl(StoreImpl* store, PageNo roots, uint64_t seq);
   ~WriteTxnImpl() override = default;
 
-  uint64_t snapshot_seq() const override { return snapshot_.commit_seq(); }
+  uint64_t snapshot_seq() const override { return snapshot_seq_; }
   Result<TreeId> CreateTree() override;
   Status CreateTreeWithId(TreeId tree) override;
   Status DropTree(TreeId tree) override;
@@ -58,7 +59,10 @@ class WriteTxnImpl : public WriteTxn {
   Result<bool> ExistsInSnapshot(TreeId tree);
 
   StoreImpl* store_;
-  SnapshotImpl snapshot_;
+  uint64_t snapshot_seq_;
+  // Released when the transaction finishes, so that a finished transaction
+  // holds back neither page reclamation nor Store::Close().
+  std::optional<SnapshotImpl> snapshot_;
   ChangeSet changes_;
   bool finished_ = false;
 };
