@@ -74,6 +74,7 @@ PageCodec::PageCodec(uint32_t page_size_bytes, const DbUuid& uuid,
       uuid_(uuid),
       encrypted_(key.has_value()) {
   ZQ_ASSERT(page_size_bytes >= 4096 && (page_size_bytes & (page_size_bytes - 1)) == 0);
+  uuid_salt_ = Checksum64(uuid.data(), uuid.size(), 0);
   if (key) {
     ciphers_ = std::make_unique<CipherPool>(*key);
     static const char kLabel[] = "zqlite superblock mac key v1";
@@ -88,7 +89,7 @@ PageCodec::PageCodec(uint32_t page_size_bytes, const DbUuid& uuid,
 PageCodec::~PageCodec() { crypto::SecureWipe(mac_key_.data(), mac_key_.size()); }
 
 uint64_t PageCodec::Seed(uint64_t pgno) const {
-  return GetFixed64(uuid_.data()) ^ (pgno * 0x9E3779B97F4A7C15ull);
+  return uuid_salt_ ^ (pgno * 0x9E3779B97F4A7C15ull);
 }
 
 void PageCodec::NextNonce(uint8_t out[crypto::kAeadNonceBytes]) {

@@ -81,6 +81,7 @@ class PageCodec {
   uint32_t page_size_;
   uint32_t usable_;
   DbUuid uuid_;
+  uint64_t uuid_salt_ = 0;  // seeds plaintext checksums: pages of another database fail
   bool encrypted_;
   std::unique_ptr<CipherPool> ciphers_;
   std::array<uint8_t, 32> mac_key_{};
