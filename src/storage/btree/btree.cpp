@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 
 #include "storage/btree/node.hpp"
 #include "util/assert.hpp"
@@ -180,7 +181,7 @@ Status TreeWriter::RetireOverflow(uint64_t head, uint64_t value_bytes) {
     ZQ_ASSIGN_OR_RETURN(const uint8_t* n, pager_->Read(p));
     if (node::Kind(n) != kOverflowKind) return Status::Corruption("bad overflow page");
     PageNo next = GetFixed64(n + 8);
-    pager_->Retire(p, seq_);
+    ZQ_RETURN_IF_ERROR(pager_->Retire(p, seq_));
     p = next;
   }
   return Status::Ok();
@@ -327,7 +328,7 @@ Status TreeWriter::Delete(PageNo* root, std::string_view key, bool* existed) {
   node::RemoveCell(n, pager_->usable_bytes(), i);
   *existed = true;
   if (node::Count(n) > 0) return Status::Ok();
-  pager_->Retire(leaf, seq_);
+  ZQ_RETURN_IF_ERROR(pager_->Retire(leaf, seq_));
   if (path.empty()) {
     *root = kNullPage;
     return Status::Ok();
@@ -344,7 +345,7 @@ Status TreeWriter::RemoveFromParents(PageNo* root, std::vector<PathStep>* path) 
     ZQ_ASSIGN_OR_RETURN(uint8_t* parent, pager_->MakeWritable(step.pgno, seq_, &same));
     ZQ_ASSERT(same == step.pgno);
     if (node::Count(parent) == 0) {  // its only child went: it goes too
-      pager_->Retire(step.pgno, seq_);
+      ZQ_RETURN_IF_ERROR(pager_->Retire(step.pgno, seq_));
       if (path->empty()) {
         *root = kNullPage;
         return Status::Ok();
@@ -368,7 +369,7 @@ Status TreeWriter::CollapseRoot(PageNo* root) {
     ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadTreePage(pager_, *root));
     if (node::IsLeaf(n) || node::Count(n) > 0) return Status::Ok();
     PageNo only = node::Leftmost(n);
-    pager_->Retire(*root, seq_);
+    ZQ_RETURN_IF_ERROR(pager_->Retire(*root, seq_));
     *root = only;
   }
   return Status::Ok();
@@ -376,11 +377,16 @@ Status TreeWriter::CollapseRoot(PageNo* root) {
 
 Status TreeWriter::Destroy(PageNo root) {
   if (root == kNullPage) return Status::Ok();
+  // A damaged tree may share pages between parents: visit each page once.
+  std::unordered_set<PageNo> seen;
   std::vector<std::pair<PageNo, int>> stack{{root, 0}};
   while (!stack.empty()) {
     auto [p, depth] = stack.back();
     stack.pop_back();
     if (depth > limits::kTreeDepthMax) return TooDeep();
+    if (!seen.insert(p).second) {
+      return Status::Corruption("page " + std::to_string(p) + " is referenced twice");
+    }
     ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadTreePage(pager_, p));
     if (node::IsLeaf(n)) {
       for (int i = 0; i < node::Count(n); i++) {
@@ -390,7 +396,7 @@ Status TreeWriter::Destroy(PageNo root) {
     } else {
       for (int i = 0; i <= node::Count(n); i++) stack.emplace_back(node::Child(n, i), depth + 1);
     }
-    pager_->Retire(p, seq_);
+    ZQ_RETURN_IF_ERROR(pager_->Retire(p, seq_));
   }
   return Status::Ok();
 }

@@ -20,14 +20,16 @@ uint32_t CellLength(const uint8_t* n, uint32_t usable, uint32_t off, bool leaf) 
   const uint8_t* p = n + off;
   uint64_t klen = 0;
   int a = GetVarint64(p, end, &klen);
-  if (a == 0) return 0;
+  if (a == 0 || klen > usable) return 0;  // bound each part first: no overflow
   uint64_t body = 0;
   int b = 0;
   if (leaf) {
     uint64_t vfield = 0;
     b = GetVarint64(p + a, end, &vfield);
     if (b == 0) return 0;
-    body = klen + ((vfield & 1) ? 8 : (vfield >> 1));
+    uint64_t local = (vfield & 1) ? 8 : (vfield >> 1);
+    if (local > usable) return 0;
+    body = klen + local;
   } else {
     body = klen + 8;
   }

@@ -118,12 +118,20 @@ Status Pager::CreateNew() {
     ZQ_RETURN_IF_ERROR(WriteSuperblock(state, kNullPage));
     checkpoint_seq_++;
   }
+  ZQ_RETURN_IF_ERROR(file_->Truncate(uint64_t{kFirstDataPage} * page_size()));
   return file_->Sync();
 }
 
 Status Pager::LoadExisting(const Superblock& sb) {
+  // Checkpoints extend the file to cover every page, so a larger count is damage
+  // (and must not make us allocate metadata for billions of pages).
+  ZQ_ASSIGN_OR_RETURN(uint64_t file_bytes, file_->Size());
+  if (sb.page_count > file_bytes / page_size()) {
+    return Status::Corruption("superblock: page count beyond the end of the file");
+  }
   checkpoint_seq_ = sb.checkpoint_seq;
   page_count_ = sb.page_count;
+  page_count_limit_.store(page_count_, std::memory_order_relaxed);
   meta_.assign(page_count_, PageMeta{});
   for (PageNo p = kFirstDataPage; p < page_count_; p++) {
     meta_[p].state = kStateLive;
@@ -207,6 +215,10 @@ void Pager::ReleaseBuffer(PageNo pgno) {
 
 Result<const uint8_t*> Pager::Read(PageNo pgno) {
   if (pgno < kFirstDataPage) return Status::Corruption("reference to a superblock page");
+  if (pgno >= page_count_limit_.load(std::memory_order_relaxed)) {
+    return Status::Corruption("reference to page " + std::to_string(pgno) +
+                              " beyond the end of the database");
+  }
   std::atomic<uint8_t*>& slot = Slot(pgno);
   uint8_t* p = slot.load(std::memory_order_acquire);
   if (p != nullptr) return static_cast<const uint8_t*>(p);
@@ -264,6 +276,7 @@ Result<PageNo> Pager::TakeFreePage() {
   }
   PageNo p = page_count_++;
   meta_.resize(page_count_);
+  page_count_limit_.store(page_count_, std::memory_order_relaxed);
   return p;
 }
 
@@ -286,7 +299,9 @@ Result<uint8_t*> Pager::Allocate(PageKind kind, uint64_t seq, PageNo* pgno) {
 }
 
 Result<uint8_t*> Pager::MakeWritable(PageNo pgno, uint64_t seq, PageNo* new_pgno) {
-  ZQ_ASSERT(pgno < page_count_ && Meta(pgno).state == kStateLive);
+  if (pgno >= page_count_ || Meta(pgno).state != kStateLive) {
+    return Status::Corruption("page " + std::to_string(pgno) + " is referenced but not in use");
+  }
   if (IsPrivate(Meta(pgno))) {
     *new_pgno = pgno;  // no reader can see it: modify in place
     return Slot(pgno).load(std::memory_order_relaxed);
@@ -295,20 +310,26 @@ Result<uint8_t*> Pager::MakeWritable(PageNo pgno, uint64_t seq, PageNo* new_pgno
   uint8_t* dst = nullptr;
   ZQ_ASSIGN_OR_RETURN(dst, Allocate(static_cast<PageKind>(src[0]), seq, new_pgno));
   std::memcpy(dst, src, usable_bytes());
-  Retire(pgno, seq);
+  ZQ_RETURN_IF_ERROR(Retire(pgno, seq));
   return dst;
 }
 
-void Pager::Retire(PageNo pgno, uint64_t seq) {
+Status Pager::Retire(PageNo pgno, uint64_t seq) {
+  if (pgno >= page_count_ || Meta(pgno).state != kStateLive) {
+    // Only damaged bytes can make the trees reference a page twice or
+    // reference a free one.
+    return Status::Corruption("page " + std::to_string(pgno) +
+                              " is referenced twice or is not in use");
+  }
   PageMeta& m = Meta(pgno);
-  ZQ_ASSERT(m.state == kStateLive);
   if (IsPrivate(m)) {
     FreePage(pgno);  // never visible to a reader
-    return;
+    return Status::Ok();
   }
   ZQ_ASSERT(retired_.empty() || retired_.back().first <= seq);
   m.state = kStateRetired;
   retired_.emplace_back(seq, pgno);
+  return Status::Ok();
 }
 
 void Pager::FreePage(PageNo pgno) {

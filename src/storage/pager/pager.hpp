@@ -94,7 +94,8 @@ class Pager {
   // can see it, else a copy at a new page number (the old one is retired).
   Result<uint8_t*> MakeWritable(PageNo pgno, uint64_t seq, PageNo* new_pgno);
   // `pgno` is no longer part of the working trees as of commit `seq`.
-  void Retire(PageNo pgno, uint64_t seq);
+  // Corruption when the page is not live (damaged trees sharing a page).
+  Status Retire(PageNo pgno, uint64_t seq);
   // Frees every page retired at a commit <= bound (no snapshot older remains).
   void Reclaim(uint64_t bound);
   // Writes every dirty page, the freelist and the next superblock; durable on OK.
@@ -149,6 +150,7 @@ class Pager {
   // Writer state.
   std::vector<PageMeta> meta_;
   uint64_t page_count_ = kFirstDataPage;
+  std::atomic<uint64_t> page_count_limit_{kFirstDataPage};  // page_count_, for readers
   std::vector<PageNo> free_now_;
   std::vector<PageNo> free_after_ckpt_;
   std::deque<std::pair<uint64_t, PageNo>> retired_;  // (seq, page), seq ascending

@@ -39,6 +39,12 @@ Status Pager::WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bou
   std::vector<PageNo> chain;
   PageNo head = kNullPage;
   ZQ_RETURN_IF_ERROR(WriteFreelist(&chain, &head));
+  // Free pages at the end may never have been written: extend the file so
+  // it always covers page_count (open relies on it to bound the count).
+  ZQ_ASSIGN_OR_RETURN(uint64_t file_bytes, file_->Size());
+  if (file_bytes < page_count_ * page_size()) {
+    ZQ_RETURN_IF_ERROR(file_->Truncate(page_count_ * page_size()));
+  }
   ZQ_RETURN_IF_ERROR(file_->Sync());
   ZQ_RETURN_IF_ERROR(WriteSuperblock(state, head));
   ZQ_RETURN_IF_ERROR(file_->Sync());
