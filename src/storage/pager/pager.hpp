@@ -156,7 +156,7 @@ class Pager {
   std::deque<std::pair<uint64_t, PageNo>> retired_;  // (seq, page), seq ascending
   std::vector<PageNo> dirty_list_;                    // may hold stale entries
   std::vector<PageNo> freelist_chain_;                // pages of the on-disk freelist
-  uint64_t dirty_count_ = 0;
+  std::atomic<uint64_t> dirty_count_{0};  // read by MaybeCheckpoint without the lock
   uint64_t claimed_seq_ = 0;
   uint64_t checkpoint_seq_ = 0;
   std::vector<uint8_t*> spare_buffers_;

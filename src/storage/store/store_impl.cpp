@@ -27,14 +27,11 @@ StoreImpl::StoreImpl(const std::string& path, const StoreOptions& options)
     : path_(path), options_(options), vfs_(options.vfs ? options.vfs : DefaultVfs()) {}
 
 StoreImpl::~StoreImpl() {
-  {
-    std::lock_guard<std::mutex> lock(snap_mu_);
-    if (!snapshots_.empty() || !writer_snaps_.empty()) {
-      // Continuing would let them read freed pages: a bug in the caller.
-      std::fprintf(stderr, "zqlite: a Store was destroyed while snapshots or write "
-                           "transactions of it were still alive\n");
-      std::abort();
-    }
+  if (LiveSnapshots() > 0) {
+    // Continuing would let them read freed pages: a bug in the caller.
+    std::fprintf(stderr, "zqlite: a Store was destroyed while snapshots or write "
+                         "transactions of it were still alive\n");
+    std::abort();
   }
   Close().IgnoreError();
 }
@@ -203,12 +200,8 @@ void StoreImpl::MaybeCheckpoint() {
 
 Status StoreImpl::Close() {
   if (closed_) return Status::Ok();
-  {
-    std::lock_guard<std::mutex> lock(snap_mu_);
-    if (!snapshots_.empty() || !writer_snaps_.empty()) {
-      return Status::InvalidArgument(
-          "cannot close: snapshots or write transactions are still alive");
-    }
+  if (LiveSnapshots() > 0) {
+    return Status::InvalidArgument("cannot close: snapshots or write transactions are still alive");
   }
   closed_ = true;
   Status s;
@@ -218,6 +211,15 @@ Status StoreImpl::Close() {
   data_file_.reset();
   lock_.reset();
   return s;
+}
+
+int StoreImpl::LiveSnapshots() {
+  std::lock_guard<std::mutex> lock(snap_mu_);
+  int live = 0;
+  for (auto* registry : {&snapshots_, &writer_snaps_}) {
+    for (const auto& [seq, count] : *registry) live += count;
+  }
+  return live;
 }
 
 StoreImpl::Published StoreImpl::Register(bool writer) {
@@ -230,15 +232,24 @@ void StoreImpl::ReleaseSnapshot(uint64_t seq, bool writer) {
   std::lock_guard<std::mutex> lock(snap_mu_);
   auto& registry = writer ? writer_snaps_ : snapshots_;
   auto it = registry.find(seq);
-  ZQ_ASSERT(it != registry.end());
-  if (--it->second == 0) registry.erase(it);
+  ZQ_ASSERT(it != registry.end() && it->second > 0);
+  // The entry of the published sequence stays (at zero) so that the common
+  // snapshot-per-read pattern does not allocate; older entries go.
+  if (--it->second == 0 && seq != published_.seq) registry.erase(it);
 }
 
 uint64_t StoreImpl::ReclaimBound() {
   std::lock_guard<std::mutex> lock(snap_mu_);
   uint64_t bound = published_.seq;
-  if (!snapshots_.empty()) bound = std::min(bound, snapshots_.begin()->first);
-  if (!writer_snaps_.empty()) bound = std::min(bound, writer_snaps_.begin()->first);
+  for (auto* registry : {&snapshots_, &writer_snaps_}) {
+    for (auto it = registry->begin(); it != registry->end();) {
+      if (it->second > 0) {
+        bound = std::min(bound, it->first);
+        break;
+      }
+      it = it->first == published_.seq ? std::next(it) : registry->erase(it);
+    }
+  }
   return bound;
 }
 

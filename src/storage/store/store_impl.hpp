@@ -65,6 +65,7 @@ class StoreImpl : public Store {
   };
 
   Published Register(bool writer);
+  int LiveSnapshots();
   Status Recover(const Superblock& sb);
   Status ResetWal(uint64_t first_lsn, uint64_t salt);
   Status Apply(uint64_t seq, const ChangeSet& changes);

@@ -56,20 +56,23 @@ SnapshotImpl::~SnapshotImpl() { store_->ReleaseSnapshot(seq_, writer_); }
 Pager* SnapshotImpl::pager() { return store_->pager(); }
 
 Result<bool> SnapshotImpl::TreeRoot(TreeId tree, PageNo* root) {
-  auto it = root_cache_.find(tree);
-  if (it == root_cache_.end()) {
-    std::string key(8, '\0'), value;
-    PutBigEndian64(reinterpret_cast<uint8_t*>(key.data()), tree);
-    ZQ_ASSIGN_OR_RETURN(bool found, TreeGet(pager(), roots_, key, &value));
-    PageNo r = kAbsentTree;
-    if (found) {
-      if (value.size() != 8) return Status::Corruption("tree of trees: bad root entry");
-      r = GetFixed64(reinterpret_cast<const uint8_t*>(value.data()));
+  for (const auto& [id, r] : root_cache_) {
+    if (id == tree) {
+      *root = r;
+      return r != kAbsentTree;
     }
-    it = root_cache_.emplace(tree, r).first;
   }
-  *root = it->second;
-  return it->second != kAbsentTree;
+  std::string key(8, '\0'), value;
+  PutBigEndian64(reinterpret_cast<uint8_t*>(key.data()), tree);
+  ZQ_ASSIGN_OR_RETURN(bool found, TreeGet(pager(), roots_, key, &value));
+  PageNo r = kAbsentTree;
+  if (found) {
+    if (value.size() != 8) return Status::Corruption("tree of trees: bad root entry");
+    r = GetFixed64(reinterpret_cast<const uint8_t*>(value.data()));
+  }
+  root_cache_.emplace_back(tree, r);
+  *root = r;
+  return r != kAbsentTree;
 }
 
 Result<bool> SnapshotImpl::TreeExists(TreeId tree) {

@@ -4,7 +4,8 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "storage/btree/btree.hpp"
 #include "storage/store/change_set.hpp"
@@ -34,7 +35,8 @@ class SnapshotImpl : public Snapshot {
   PageNo roots_;
   uint64_t seq_;
   bool writer_;
-  std::unordered_map<TreeId, PageNo> root_cache_;  // kNullPage-1 marks "absent"
+  // Roots looked up so far (a snapshot touches few trees): ~0 marks "absent".
+  std::vector<std::pair<TreeId, PageNo>> root_cache_;
 };
 
 class WriteTxnImpl : public WriteTxn {

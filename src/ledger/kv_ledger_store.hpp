@@ -1,0 +1,98 @@
+// KvLedgerStore: the LedgerStore contract over the storage engine's B+trees
+// (storage/store/store.hpp). Layout, one fixed tree id each (docs/ledger.md):
+//
+//   tree  key (big-endian, so memcmp order = numeric order)    value
+//   100   account id u128                                      Account (128 B raw)
+//   101   transfer id u128                                     Transfer (128 B raw)
+//   102   failed transfer id u128                              empty
+//   103   pending transfer timestamp u64                       PendingStatus (1 B)
+//   104   expires_at u64 ‖ pending timestamp u64               transfer id (16 B LE)
+//   105   account id u128 ‖ transfer timestamp u64             AccountBalance (128 B)
+//   106   "commit_timestamp"                                   u64 LE
+//   110+i index IndexId i: timestamp indexes key ts u64;       object id (16 B LE)
+//         the others key field value u128 ‖ ts u64
+//
+// Reads and writes go through one WriteTxn (reads see its own writes), or reads
+// only through one Snapshot. The caller commits the WriteTxn: one create batch
+// per transaction is one durable, atomic batch. Bytes that do not decode are
+// Corruption, never an assert.
+#pragma once
+
+#include <string>
+
+#include "ledger/ledger_store.hpp"
+#include "storage/store/store.hpp"
+
+namespace zq::ledger {
+
+inline constexpr storage::TreeId kTreeAccounts = 100;
+inline constexpr storage::TreeId kTreeTransfers = 101;
+inline constexpr storage::TreeId kTreeFailedTransferIds = 102;
+inline constexpr storage::TreeId kTreePendingStatus = 103;
+inline constexpr storage::TreeId kTreeExpiries = 104;
+inline constexpr storage::TreeId kTreeBalances = 105;
+inline constexpr storage::TreeId kTreeMeta = 106;
+inline constexpr storage::TreeId kTreeIndexFirst = 110;
+inline constexpr storage::TreeId kTreeIndexLast = kTreeIndexFirst + kIndexCount - 1;
+static_assert(kTreeIndexLast < 128, "ledger trees stay in 100..127");
+static_assert(kTreeIndexLast < storage::kFirstDynamicTreeId);
+
+class KvLedgerStore final : public LedgerStore {
+ public:
+  explicit KvLedgerStore(storage::WriteTxn* txn);
+  explicit KvLedgerStore(storage::Snapshot* snapshot);  // read-only
+
+  // Creates the ledger's trees that do not exist yet.
+  static Status CreateTrees(storage::WriteTxn* txn);
+
+  Result<bool> GetAccount(u128 id, Account* out) override;
+  Status InsertAccount(const Account& account) override;
+  Status UpdateAccount(const Account& account) override;
+  Status RemoveAccount(const Account& account) override;
+
+  Result<bool> GetTransfer(u128 id, Transfer* out) override;
+  Status InsertTransfer(const Transfer& transfer) override;
+  Status RemoveTransfer(const Transfer& transfer) override;
+
+  Result<bool> IsFailedTransferId(u128 id) override;
+  Status AddFailedTransferId(u128 id) override;
+
+  Result<std::optional<PendingStatus>> GetPendingStatus(uint64_t timestamp) override;
+  Status PutPendingStatus(uint64_t timestamp, PendingStatus status) override;
+  Status RemovePendingStatus(uint64_t timestamp) override;
+
+  Status AddExpiry(const ExpiryEntry& entry) override;
+  Status RemoveExpiry(const ExpiryEntry& entry) override;
+  Status ScanExpiries(uint64_t expires_at_max, size_t count_max,
+                      std::vector<ExpiryEntry>* out) override;
+
+  Status PutBalance(u128 account_id, const AccountBalance& balance) override;
+  Status RemoveBalance(u128 account_id, uint64_t timestamp) override;
+  Result<bool> GetBalance(u128 account_id, uint64_t timestamp, AccountBalance* out) override;
+
+  Result<uint64_t> GetCommitTimestamp() override;
+  Status SetCommitTimestamp(uint64_t timestamp) override;
+
+  Status ScanIndex(IndexId index, u128 value, uint64_t timestamp_min, uint64_t timestamp_max,
+                   bool reversed, const IndexVisitor& visit) override;
+
+  Status ForEachAccount(const AccountVisitor& visit) override;
+  Status ForEachTransfer(const TransferVisitor& visit) override;
+  Status ForEachPendingStatus(const PendingVisitor& visit) override;
+  Status ForEachFailedTransferId(const IdVisitor& visit) override;
+  Status ForEachBalance(const BalanceVisitor& visit) override;
+
+ private:
+  Result<bool> Get(storage::TreeId tree, std::string_view key, std::string* value);
+  Result<std::unique_ptr<storage::Cursor>> NewCursor(storage::TreeId tree);
+  Status Put(storage::TreeId tree, std::string_view key, std::string_view value);
+  Status Delete(storage::TreeId tree, std::string_view key);
+  Status WriteIndex(IndexId index, u128 value, uint64_t timestamp, u128 id, bool insert);
+  template <typename Record, typename Visit>
+  Status ForEachRecord(storage::TreeId tree, const Visit& visit);
+
+  storage::WriteTxn* txn_ = nullptr;
+  storage::Snapshot* snapshot_ = nullptr;
+};
+
+}  // namespace zq::ledger
