@@ -80,6 +80,10 @@ inline int VarintLength(uint64_t v) {
 // Reads a varint from [p, end). Returns bytes consumed, or 0 when the input is
 // truncated or longer than 10 bytes (callers treat 0 as corruption).
 inline int GetVarint64(const uint8_t* p, const uint8_t* end, uint64_t* v) {
+  if (p < end && *p < 0x80) {  // the common one-byte case
+    *v = *p;
+    return 1;
+  }
   uint64_t result = 0;
   for (int shift = 0, n = 0; shift <= 63 && p + n < end; shift += 7) {
     uint64_t byte = p[n++];

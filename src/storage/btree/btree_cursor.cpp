@@ -132,7 +132,16 @@ Status TreeCursor::Next() {
   if (!valid_) return Status::InvalidArgument("cursor is not positioned");
   Frame& leaf = stack_.back();
   leaf.index++;
-  if (leaf.index >= node::Count(leaf.page)) ZQ_RETURN_IF_ERROR(StepLeaf(true));
+  if (leaf.index < node::Count(leaf.page)) {  // fast path: same leaf, inline value
+    node::LeafEntry e = node::LeafAt(leaf.page, leaf.index);
+    if (!e.overflow) {
+      key_ = e.key;
+      value_ = e.inline_value;
+      return Status::Ok();
+    }
+    return LoadEntry();
+  }
+  ZQ_RETURN_IF_ERROR(StepLeaf(true));
   return LoadEntry();
 }
 
