@@ -85,3 +85,49 @@ TEST(IoErrorTest, NthReadWriteOrSyncFails) {
 
 }  // namespace
 }  // namespace zq::testing
+
+namespace zq::testing {
+namespace {
+
+// A read failing while recovery replays the WAL fails the open and must leave
+// the files untouched: the next open recovers every acknowledged commit.
+TEST(IoErrorTest, FailedRecoveryChangesNothing) {
+  for (uint64_t n = 1; n <= static_cast<uint64_t>(Scaled(30)); n++) {
+    FaultVfs vfs(n);
+    storage::StoreOptions o = FaultOptions(&vfs);
+    o.checkpoint_wal_bytes = 1 << 30;
+    Model acked;
+    {
+      auto store = Store::Open("r.zq", o);
+      ASSERT_TRUE(store.ok());
+      auto txn = (*store)->BeginWrite();
+      ASSERT_TRUE(txn->CreateTreeWithId(kTree).ok());
+      ASSERT_TRUE(txn->Commit().ok());
+      ASSERT_TRUE((*store)->Checkpoint().ok());
+      std::mt19937_64 rng(n);
+      for (int c = 0; c < 20; c++) {
+        auto t = (*store)->BeginWrite();
+        std::string k = RandomKey(rng, 300), v = RandomValue(rng);
+        ASSERT_TRUE(t->Put(kTree, k, v).ok());
+        ASSERT_TRUE(t->Commit().ok());
+        acked[k] = v;
+      }
+      vfs.CrashAtSync(1);  // leave the commits in the WAL only
+      store->reset();
+      vfs.PowerCut();
+    }
+    vfs.FailNth(FaultVfs::Op::kRead, n);
+    {
+      auto failed = Store::Open("r.zq", o);  // may fail halfway through replay
+    }
+    vfs.ClearFaults();
+    auto store = Store::Open("r.zq", o);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    Model got;
+    ASSERT_EQ(ReadTree(store->get(), kTree, &got), "");
+    ASSERT_EQ(got, acked) << "read failure " << n << " during recovery lost data";
+  }
+}
+
+}  // namespace
+}  // namespace zq::testing

@@ -39,6 +39,24 @@ using TreeId = uint64_t;
 // hands out ids from here on.
 inline constexpr TreeId kFirstDynamicTreeId = 1024;
 
+class WriteTxn;
+
+// Logged batches (the ledger's way to commit): the WAL records a batch's
+// input, not its changes, and the executor turns input into changes, once at
+// commit and again at recovery. It runs under the commit lock against the
+// newest state, so batches are serial and never conflict with each other.
+class BatchExecutor {
+ public:
+  virtual ~BatchExecutor() = default;
+  // `state` reads the newest committed state merged with this batch's own
+  // writes, and buffers writes (its Commit/Rollback are refused). `output`
+  // receives results for the caller (nullptr during recovery). Must be a
+  // pure function of (state, input, last_timestamp): recovery relies on it.
+  // An error leaves the store unchanged and is returned to the caller.
+  virtual Status Execute(std::string_view input, uint64_t last_timestamp, WriteTxn* state,
+                         std::string* output) = 0;
+};
+
 struct StoreOptions {
   Vfs* vfs = nullptr;  // nullptr: DefaultVfs()
   bool create_if_missing = true;
@@ -49,6 +67,9 @@ struct StoreOptions {
   uint64_t checkpoint_wal_bytes = limits::kCheckpointWalBytesDefault;
   uint64_t checkpoint_dirty_bytes = limits::kCheckpointDirtyBytesDefault;
   bool use_mmap = true;  // plaintext clean pages read through mmap
+  // Executes logged batches (CommitBatch) and replays them at recovery.
+  // Must outlive the store. Required to open a database whose WAL holds batches.
+  BatchExecutor* batch_executor = nullptr;
 };
 
 struct StoreStats {
@@ -118,6 +139,11 @@ class Store {
 
   virtual std::unique_ptr<Snapshot> GetSnapshot() = 0;
   virtual std::unique_ptr<WriteTxn> BeginWrite() = 0;
+  // Runs options.batch_executor on `input` as one durable commit. The commit
+  // clock advances by `timestamp_count` (>= 1); the executor gets the last of
+  // those timestamps. Durable on OK.
+  virtual Status CommitBatch(std::string_view input, uint64_t timestamp_count,
+                             std::string* output) = 0;
   virtual Status Checkpoint() = 0;
   // Checkpoints and releases the file lock. Also done by the destructor
   // (which ignores errors: call Close() to see them).

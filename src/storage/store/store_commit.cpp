@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "storage/btree/btree.hpp"
+#include "storage/store/store_txn.hpp"
 #include "storage/store/store_impl.hpp"
 #include "util/assert.hpp"
 #include "util/checksum.hpp"
@@ -58,6 +59,66 @@ Status StoreImpl::ValidateLocked(uint64_t snapshot_seq, const std::vector<uint64
   return Status::Ok();
 }
 
+namespace {
+// Write set (what later transactions conflict with) and check set (what this
+// one must not overlap), as sorted hashes.
+void WriteSets(const ChangeSet& changes, std::vector<uint64_t>* writes,
+               std::vector<uint64_t>* check) {
+  for (const auto& [tree, tc] : changes.trees) {
+    check->push_back(TreeHash(tree));
+    if (tc.dropped || tc.created) writes->push_back(TreeHash(tree));
+    for (const auto& op : tc.ops) writes->push_back(KeyHash(tree, op.first));
+  }
+  std::sort(writes->begin(), writes->end());
+  check->insert(check->end(), writes->begin(), writes->end());
+  std::sort(check->begin(), check->end());
+}
+
+// Counts the threads inside a commit (group-commit batching uses it).
+class InCommit {
+ public:
+  explicit InCommit(std::atomic<int>* n) : n_(n) { (*n_)++; }
+  ~InCommit() { (*n_)--; }
+  InCommit(const InCommit&) = delete;
+  InCommit& operator=(const InCommit&) = delete;
+
+ private:
+  std::atomic<int>* n_;
+};
+}  // namespace
+
+uint64_t StoreImpl::NextTimestampLocked(uint64_t count) {
+  last_timestamp_ = std::max(last_timestamp_ + count, NowNanos());
+  return last_timestamp_;
+}
+
+Status StoreImpl::ApplyAndQueueLocked(const ChangeSet& changes, WalRecordKind kind,
+                                      std::string payload, std::vector<uint64_t> writes,
+                                      uint64_t* seq) {
+  if (payload.size() > limits::kWalRecordBytesMax) {
+    return Status::LimitExceeded("transaction too large for one WAL record");
+  }
+  *seq = working_seq_ + 1;
+  pager_->Reclaim(ReclaimBound());
+  Status s = Apply(*seq, changes);
+  if (!s.ok()) {  // the working trees may be half-changed: stop all writes
+    Poison(s);
+    return s;
+  }
+  working_seq_ = *seq;
+  pending_.push_back({*seq, kind, std::move(payload)});
+  pending_count_++;
+  int c = concurrency_x256_.load(std::memory_order_relaxed);
+  concurrency_x256_.store(c - c / 16 + in_commit_.load() * 16, std::memory_order_relaxed);
+  pending_seq_ = *seq;
+  pending_root_ = working_root_;
+  history_.push_back({*seq, std::move(writes)});
+  uint64_t keep_after = ReclaimBound();
+  while (!history_.empty() && history_.front().seq <= keep_after) history_.pop_front();
+  commits_++;
+  return Status::Ok();
+}
+
 Status StoreImpl::Commit(uint64_t snapshot_seq, ChangeSet changes) {
   if (options_.read_only) return Status::InvalidArgument("database is open read-only");
   if (poisoned_flag_) {
@@ -65,49 +126,63 @@ Status StoreImpl::Commit(uint64_t snapshot_seq, ChangeSet changes) {
     return poisoned_;
   }
   std::vector<uint64_t> writes, check;
-  for (const auto& [tree, tc] : changes.trees) {
-    check.push_back(TreeHash(tree));
-    if (tc.dropped || tc.created) writes.push_back(TreeHash(tree));
-    for (const auto& op : tc.ops) writes.push_back(KeyHash(tree, op.first));
-  }
-  std::sort(writes.begin(), writes.end());
-  check.insert(check.end(), writes.begin(), writes.end());
-  std::sort(check.begin(), check.end());
-
+  WriteSets(changes, &writes, &check);
   uint64_t seq = 0;
-  in_commit_++;
-  struct Leave {
-    std::atomic<int>* n;
-    ~Leave() { (*n)--; }
-  } leave{&in_commit_};
+  InCommit in_commit(&in_commit_);
   {
     std::lock_guard<std::mutex> lock(commit_mu_);
     if (poisoned_flag_) return Status::Poisoned("database is poisoned: reopen it");
     ZQ_RETURN_IF_ERROR(ValidateLocked(snapshot_seq, check));
-    seq = working_seq_ + 1;
-    last_timestamp_ = std::max(last_timestamp_ + 1, NowNanos());
-    changes.commit_timestamp = last_timestamp_;
-    std::string payload = changes.Encode();
-    if (payload.size() > limits::kWalRecordBytesMax) {
-      return Status::LimitExceeded("transaction too large for one WAL record");
-    }
-    pager_->Reclaim(ReclaimBound());
-    Status s = Apply(seq, changes);
-    if (!s.ok()) {  // the working trees may be half-changed: stop all writes
-      Poison(s);
+    changes.commit_timestamp = NextTimestampLocked(1);
+    ZQ_RETURN_IF_ERROR(ApplyAndQueueLocked(changes, WalRecordKind::kChanges, changes.Encode(),
+                                           std::move(writes), &seq));
+  }
+  ZQ_RETURN_IF_ERROR(WaitDurable(seq));
+  MaybeCheckpoint();
+  return Status::Ok();
+}
+
+Status StoreImpl::ExecuteBatchLocked(std::string_view input, uint64_t last_timestamp,
+                                     std::string* output, ChangeSet* changes) {
+  if (options_.batch_executor == nullptr) {
+    return Status::NotSupported("logged batches need StoreOptions::batch_executor");
+  }
+  WriteTxnImpl state(this, working_root_, working_seq_, WriteTxnImpl::Mode::kPipeline);
+  ZQ_RETURN_IF_ERROR(options_.batch_executor->Execute(input, last_timestamp, &state, output));
+  *changes = state.TakeChanges();
+  changes->commit_timestamp = last_timestamp;
+  return Status::Ok();
+}
+
+// Batch record payload: last_timestamp u64 | input.
+Status StoreImpl::CommitBatch(std::string_view input, uint64_t timestamp_count,
+                              std::string* output) {
+  if (options_.read_only) return Status::InvalidArgument("database is open read-only");
+  if (timestamp_count == 0) return Status::InvalidArgument("timestamp_count must be >= 1");
+  if (poisoned_flag_) {
+    std::lock_guard<std::mutex> lock(flush_mu_);
+    return poisoned_;
+  }
+  uint64_t seq = 0;
+  InCommit in_commit(&in_commit_);
+  {
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    if (poisoned_flag_) return Status::Poisoned("database is poisoned: reopen it");
+    uint64_t saved_timestamp = last_timestamp_;
+    uint64_t ts = NextTimestampLocked(timestamp_count);
+    ChangeSet changes;
+    Status s = ExecuteBatchLocked(input, ts, output, &changes);
+    if (!s.ok()) {
+      last_timestamp_ = saved_timestamp;
       return s;
     }
-    working_seq_ = seq;
-    pending_.push_back({seq, WalRecordKind::kChanges, std::move(payload)});
-    pending_count_++;
-    int c = concurrency_x256_.load(std::memory_order_relaxed);
-    concurrency_x256_.store(c - c / 16 + in_commit_.load() * 16, std::memory_order_relaxed);
-    pending_seq_ = seq;
-    pending_root_ = working_root_;
-    history_.push_back({seq, std::move(writes)});
-    uint64_t keep_after = ReclaimBound();
-    while (!history_.empty() && history_.front().seq <= keep_after) history_.pop_front();
-    commits_++;
+    std::vector<uint64_t> writes, check;
+    WriteSets(changes, &writes, &check);
+    std::string payload;
+    AppendFixed64(&payload, ts);
+    payload.append(input);
+    ZQ_RETURN_IF_ERROR(ApplyAndQueueLocked(changes, WalRecordKind::kBatch, std::move(payload),
+                                           std::move(writes), &seq));
   }
   ZQ_RETURN_IF_ERROR(WaitDurable(seq));
   MaybeCheckpoint();

@@ -9,6 +9,7 @@
 #include "storage/btree/btree.hpp"
 #include "storage/store/store_txn.hpp"
 #include "util/assert.hpp"
+#include "util/coding.hpp"
 
 namespace zq::storage {
 
@@ -69,7 +70,9 @@ Status StoreImpl::OpenFiles() {
   } else {
     ZQ_ASSIGN_OR_RETURN(wal_file_, vfs_->Open(wal_path, flags));
   }
-  return Recover(sb);
+  ZQ_RETURN_IF_ERROR(Recover(sb));
+  opened_ = true;
+  return Status::Ok();
 }
 
 Status StoreImpl::Recover(const Superblock& sb) {
@@ -107,11 +110,16 @@ Status StoreImpl::Recover(const Superblock& sb) {
     while (true) {
       ZQ_ASSIGN_OR_RETURN(bool more, reader.Next(&record));
       if (!more) break;
-      if (record.kind != WalRecordKind::kChanges) {
-        return Status::NotSupported("the WAL holds a ledger batch, but no ledger is attached");
-      }
       ChangeSet changes;
-      ZQ_RETURN_IF_ERROR(ChangeSet::Decode(record.payload, &changes));
+      if (record.kind == WalRecordKind::kBatch) {
+        if (record.payload.size() < 8) return Status::Corruption("wal: short batch record");
+        uint64_t ts = GetFixed64(reinterpret_cast<const uint8_t*>(record.payload.data()));
+        std::string_view input = std::string_view(record.payload).substr(8);
+        ZQ_RETURN_IF_ERROR(ExecuteBatchLocked(input, ts, nullptr, &changes)
+                               .WithContext("wal replay of batch " + std::to_string(record.lsn)));
+      } else {
+        ZQ_RETURN_IF_ERROR(ChangeSet::Decode(record.payload, &changes));
+      }
       ZQ_RETURN_IF_ERROR(Apply(record.lsn, changes).WithContext("wal replay"));
       working_seq_ = record.lsn;
       last_timestamp_ = std::max(last_timestamp_, changes.commit_timestamp);
@@ -205,7 +213,9 @@ Status StoreImpl::Close() {
   }
   closed_ = true;
   Status s;
-  if (pager_ && !options_.read_only && !poisoned_flag_) s = Checkpoint();
+  // A store whose open failed (say, recovery stopped halfway) holds a partial
+  // state: it must never be checkpointed over the files.
+  if (opened_ && !options_.read_only && !poisoned_flag_) s = Checkpoint();
   pager_.reset();
   wal_file_.reset();
   data_file_.reset();
@@ -255,7 +265,7 @@ uint64_t StoreImpl::ReclaimBound() {
 
 std::unique_ptr<Snapshot> StoreImpl::GetSnapshot() {
   Published p = Register(false);
-  return std::make_unique<SnapshotImpl>(this, p.root, p.seq, false);
+  return std::make_unique<SnapshotImpl>(this, p.root, p.seq, Registration::kReader);
 }
 
 std::unique_ptr<WriteTxn> StoreImpl::BeginWrite() {

@@ -37,6 +37,8 @@ class StoreImpl : public Store {
   Status OpenFiles();
   std::unique_ptr<Snapshot> GetSnapshot() override;
   std::unique_ptr<WriteTxn> BeginWrite() override;
+  Status CommitBatch(std::string_view input, uint64_t timestamp_count,
+                     std::string* output) override;
   Status Checkpoint() override;
   Status Close() override;
   StoreStats Stats() override;
@@ -71,6 +73,14 @@ class StoreImpl : public Store {
   Status Apply(uint64_t seq, const ChangeSet& changes);
   Status ApplyTree(uint64_t seq, TreeId tree, const TreeChanges& tc, PageNo* roots);
   Status ValidateLocked(uint64_t snapshot_seq, const std::vector<uint64_t>& check);
+  // Under commit_mu_: applies `changes` as the next commit and queues its
+  // WAL record; poisons the store if applying fails halfway.
+  Status ApplyAndQueueLocked(const ChangeSet& changes, WalRecordKind kind, std::string payload,
+                             std::vector<uint64_t> writes, uint64_t* seq);
+  // Runs the batch executor over the working trees (commit_mu_ held).
+  Status ExecuteBatchLocked(std::string_view input, uint64_t last_timestamp, std::string* output,
+                            ChangeSet* changes);
+  uint64_t NextTimestampLocked(uint64_t count);
   Status WaitDurable(uint64_t seq);
   void GatherBatch();
   Result<uint64_t> FlushPending(bool commit_mu_held);
@@ -88,6 +98,7 @@ class StoreImpl : public Store {
   std::unique_ptr<File> data_file_;
   std::unique_ptr<File> wal_file_;
   std::unique_ptr<Pager> pager_;
+  bool opened_ = false;  // recovery completed
   bool closed_ = false;
 
   std::mutex commit_mu_;

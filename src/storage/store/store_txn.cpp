@@ -48,10 +48,15 @@ Status TreeMissing(TreeId tree) {
 
 // ---- SnapshotImpl ---------------------------------------------------------------
 
-SnapshotImpl::SnapshotImpl(StoreImpl* store, PageNo roots, uint64_t seq, bool writer)
-    : store_(store), roots_(roots), seq_(seq), writer_(writer) {}
+SnapshotImpl::SnapshotImpl(StoreImpl* store, PageNo roots, uint64_t seq,
+                           Registration registration)
+    : store_(store), roots_(roots), seq_(seq), registration_(registration) {}
 
-SnapshotImpl::~SnapshotImpl() { store_->ReleaseSnapshot(seq_, writer_); }
+SnapshotImpl::~SnapshotImpl() {
+  if (registration_ != Registration::kNone) {
+    store_->ReleaseSnapshot(seq_, registration_ == Registration::kWriter);
+  }
+}
 
 Pager* SnapshotImpl::pager() { return store_->pager(); }
 
@@ -108,9 +113,10 @@ Result<std::unique_ptr<Cursor>> SnapshotImpl::NewCursor(TreeId tree) {
 
 // ---- WriteTxnImpl -----------------------------------------------------------------
 
-WriteTxnImpl::WriteTxnImpl(StoreImpl* store, PageNo roots, uint64_t seq)
-    : store_(store), snapshot_seq_(seq) {
-  snapshot_.emplace(store, roots, seq, true);
+WriteTxnImpl::WriteTxnImpl(StoreImpl* store, PageNo roots, uint64_t seq, Mode mode)
+    : store_(store), mode_(mode), snapshot_seq_(seq) {
+  snapshot_.emplace(store, roots, seq,
+                    mode == Mode::kPipeline ? Registration::kNone : Registration::kWriter);
 }
 
 Result<bool> WriteTxnImpl::ExistsInSnapshot(TreeId tree) { return snapshot_->TreeExists(tree); }
@@ -232,6 +238,9 @@ Result<std::unique_ptr<Cursor>> WriteTxnImpl::NewCursor(TreeId tree) {
 }
 
 Status WriteTxnImpl::Commit() {
+  if (mode_ == Mode::kPipeline) {
+    return Status::InvalidArgument("a batch's state commits with its batch");
+  }
   if (finished_) return Status::InvalidArgument("transaction already finished");
   finished_ = true;
   // The snapshot stays registered through validation: it keeps the commits
@@ -242,6 +251,7 @@ Status WriteTxnImpl::Commit() {
 }
 
 void WriteTxnImpl::Rollback() {
+  if (mode_ == Mode::kPipeline) return;  // the executor fails the batch instead
   finished_ = true;
   snapshot_.reset();
   changes_ = ChangeSet();

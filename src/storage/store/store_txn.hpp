@@ -15,9 +15,14 @@ namespace zq::storage {
 
 class StoreImpl;
 
+// How a snapshot holds back reclamation: registered as a reader, as a write
+// transaction's base, or not at all (the batch executor's view of the working
+// trees, used under the commit lock, which reclamation also needs).
+enum class Registration { kReader, kWriter, kNone };
+
 class SnapshotImpl : public Snapshot {
  public:
-  SnapshotImpl(StoreImpl* store, PageNo roots, uint64_t seq, bool writer);
+  SnapshotImpl(StoreImpl* store, PageNo roots, uint64_t seq, Registration registration);
   ~SnapshotImpl() override;
 
   uint64_t commit_seq() const override { return seq_; }
@@ -34,14 +39,17 @@ class SnapshotImpl : public Snapshot {
   StoreImpl* store_;
   PageNo roots_;
   uint64_t seq_;
-  bool writer_;
+  Registration registration_;
   // Roots looked up so far (a snapshot touches few trees): ~0 marks "absent".
   std::vector<std::pair<TreeId, PageNo>> root_cache_;
 };
 
 class WriteTxnImpl : public WriteTxn {
  public:
-  WriteTxnImpl(StoreImpl* store, PageNo roots, uint64_t seq);
+  // kPipeline: the state a BatchExecutor works on — over the working trees,
+  // unregistered, and committed by the store with its batch.
+  enum class Mode { kTransaction, kPipeline };
+  WriteTxnImpl(StoreImpl* store, PageNo roots, uint64_t seq, Mode mode = Mode::kTransaction);
   ~WriteTxnImpl() override = default;
 
   uint64_t snapshot_seq() const override { return snapshot_seq_; }
@@ -55,12 +63,14 @@ class WriteTxnImpl : public WriteTxn {
   Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) override;
   Status Commit() override;
   void Rollback() override;
+  ChangeSet TakeChanges() { return std::move(changes_); }
 
  private:
   Status CheckWritable(TreeId tree);
   Result<bool> ExistsInSnapshot(TreeId tree);
 
   StoreImpl* store_;
+  Mode mode_;
   uint64_t snapshot_seq_;
   // Released when the transaction finishes, so that a finished transaction
   // holds back neither page reclamation nor Store::Close().

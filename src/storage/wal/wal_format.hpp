@@ -40,7 +40,7 @@ inline constexpr uint32_t kWalFrameHeadBytes = 24;
 
 enum class WalRecordKind : uint8_t {
   kChanges = 1,      // key/value changes of one commit
-  kLedgerBatch = 2,  // a ledger batch, re-executed at recovery (ledger layer)
+  kBatch = 2,        // a logged batch (the ledger's), re-executed at recovery
 };
 
 struct WalHeader {
