@@ -10,7 +10,6 @@
 namespace zq::storage::node {
 
 namespace {
-uint16_t Slot(const uint8_t* n, int i) { return GetFixed16(n + kHeaderBytes + 2 * i); }
 uint16_t ContentStart(const uint8_t* n) { return GetFixed16(n + 4); }
 uint16_t Garbage(const uint8_t* n) { return GetFixed16(n + 6); }
 
@@ -39,7 +38,6 @@ uint32_t CellLength(const uint8_t* n, uint32_t usable, uint32_t off, bool leaf) 
 }
 }  // namespace
 
-uint16_t Count(const uint8_t* n) { return GetFixed16(n + 2); }
 uint64_t Leftmost(const uint8_t* n) { return GetFixed64(n + 8); }
 void SetLeftmost(uint8_t* n, uint64_t child) { PutFixed64(n + 8, child); }
 
@@ -70,36 +68,7 @@ Status Check(const uint8_t* n, uint32_t usable, uint64_t pgno) {
   return Status::Ok();
 }
 
-std::string_view CellKey(const uint8_t* n, int i) {
-  const uint8_t* p = n + Slot(n, i);
-  uint64_t klen = 0;
-  int a = GetVarint64(p, p + kVarint64BytesMax, &klen);
-  if (IsLeaf(n)) {
-    uint64_t vfield = 0;
-    a += GetVarint64(p + a, p + a + kVarint64BytesMax, &vfield);
-  } else {
-    a += 8;
-  }
-  return std::string_view(reinterpret_cast<const char*>(p + a), klen);
-}
 
-LeafEntry LeafAt(const uint8_t* n, int i) {
-  const uint8_t* p = n + Slot(n, i);
-  uint64_t klen = 0, vfield = 0;
-  int a = GetVarint64(p, p + kVarint64BytesMax, &klen);
-  a += GetVarint64(p + a, p + a + kVarint64BytesMax, &vfield);
-  LeafEntry e;
-  e.key = std::string_view(reinterpret_cast<const char*>(p + a), klen);
-  e.overflow = (vfield & 1) != 0;
-  e.value_bytes = vfield >> 1;
-  const uint8_t* v = p + a + klen;
-  if (e.overflow) {
-    e.overflow_head = GetFixed64(v);
-  } else {
-    e.inline_value = std::string_view(reinterpret_cast<const char*>(v), e.value_bytes);
-  }
-  return e;
-}
 
 uint64_t Child(const uint8_t* n, int child_index) {
   if (child_index == 0) return Leftmost(n);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "storage/codec/page_codec.hpp"
+#include "util/coding.hpp"
 #include "util/status.hpp"
 
 namespace zq::storage::node {
@@ -29,7 +30,8 @@ inline constexpr uint32_t kOverflowHeaderBytes = 16;
 
 inline uint8_t Kind(const uint8_t* n) { return n[0]; }
 inline bool IsLeaf(const uint8_t* n) { return n[0] == static_cast<uint8_t>(PageKind::kLeaf); }
-uint16_t Count(const uint8_t* n);
+inline uint16_t Count(const uint8_t* n) { return GetFixed16(n + 2); }
+inline uint16_t Slot(const uint8_t* n, int i) { return GetFixed16(n + kHeaderBytes + 2 * i); }
 uint64_t Leftmost(const uint8_t* n);
 void SetLeftmost(uint8_t* n, uint64_t child);
 
@@ -48,8 +50,37 @@ struct LeafEntry {
 // from disk, and in tests). Corruption names the page.
 Status Check(const uint8_t* n, uint32_t usable, uint64_t pgno);
 
-std::string_view CellKey(const uint8_t* n, int i);
-LeafEntry LeafAt(const uint8_t* n, int i);
+// Inline: these run for every entry a scan or search touches.
+inline std::string_view CellKey(const uint8_t* n, int i) {
+  const uint8_t* p = n + Slot(n, i);
+  uint64_t klen = 0;
+  int a = GetVarint64(p, p + kVarint64BytesMax, &klen);
+  if (IsLeaf(n)) {
+    uint64_t vfield = 0;
+    a += GetVarint64(p + a, p + a + kVarint64BytesMax, &vfield);
+  } else {
+    a += 8;
+  }
+  return std::string_view(reinterpret_cast<const char*>(p + a), klen);
+}
+
+inline LeafEntry LeafAt(const uint8_t* n, int i) {
+  const uint8_t* p = n + Slot(n, i);
+  uint64_t klen = 0, vfield = 0;
+  int a = GetVarint64(p, p + kVarint64BytesMax, &klen);
+  a += GetVarint64(p + a, p + a + kVarint64BytesMax, &vfield);
+  LeafEntry e;
+  e.key = std::string_view(reinterpret_cast<const char*>(p + a), klen);
+  e.overflow = (vfield & 1) != 0;
+  e.value_bytes = vfield >> 1;
+  const uint8_t* v = p + a + klen;
+  if (e.overflow) {
+    e.overflow_head = GetFixed64(v);
+  } else {
+    e.inline_value = std::string_view(reinterpret_cast<const char*>(v), e.value_bytes);
+  }
+  return e;
+}
 // Child index 0..count: 0 is the leftmost child, i > 0 is cell i-1's child.
 uint64_t Child(const uint8_t* n, int child_index);
 void SetChild(uint8_t* n, int child_index, uint64_t child);
