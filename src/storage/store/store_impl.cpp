@@ -232,10 +232,23 @@ int StoreImpl::LiveSnapshots() {
   return live;
 }
 
-StoreImpl::Published StoreImpl::Register(bool writer) {
+StoreImpl::Published StoreImpl::Register(bool writer,
+                                          std::vector<std::pair<TreeId, PageNo>>* roots) {
   std::lock_guard<std::mutex> lock(snap_mu_);
   (writer ? writer_snaps_ : snapshots_)[published_.seq]++;
+  if (roots != nullptr) {
+    for (const CachedRoot& c : root_cache_) {
+      if (c.seq == published_.seq) roots->emplace_back(c.tree, c.root);
+    }
+  }
   return published_;
+}
+
+void StoreImpl::RememberRoot(uint64_t seq, TreeId tree, PageNo root) {
+  std::lock_guard<std::mutex> lock(snap_mu_);
+  if (seq != published_.seq) return;  // only the newest state is worth sharing
+  root_cache_[root_cache_next_] = {seq, tree, root};
+  root_cache_next_ = (root_cache_next_ + 1) % kRootCacheSize;
 }
 
 void StoreImpl::ReleaseSnapshot(uint64_t seq, bool writer) {
@@ -264,8 +277,12 @@ uint64_t StoreImpl::ReclaimBound() {
 }
 
 std::unique_ptr<Snapshot> StoreImpl::GetSnapshot() {
-  Published p = Register(false);
-  return std::make_unique<SnapshotImpl>(this, p.root, p.seq, Registration::kReader);
+  std::vector<std::pair<TreeId, PageNo>> roots;
+  roots.reserve(kRootCacheSize);
+  Published p = Register(false, &roots);
+  auto snap = std::make_unique<SnapshotImpl>(this, p.root, p.seq, Registration::kReader);
+  snap->SeedRoots(std::move(roots));
+  return snap;
 }
 
 std::unique_ptr<WriteTxn> StoreImpl::BeginWrite() {

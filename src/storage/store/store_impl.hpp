@@ -14,6 +14,7 @@
 // commit) has made it durable; the flush publishes the newest root it covers.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -46,6 +47,8 @@ class StoreImpl : public Store {
   // --- used by the snapshot and transaction objects -------------------------
   Pager* pager() { return pager_.get(); }
   void ReleaseSnapshot(uint64_t seq, bool writer);
+  // Shares a tree root found by a snapshot of `seq` with later snapshots of it.
+  void RememberRoot(uint64_t seq, TreeId tree, PageNo root);
   TreeId NextTreeId() { return next_tree_id_.fetch_add(1); }
   bool read_only() const { return options_.read_only; }
   // Validates, applies and makes the change set durable (group commit).
@@ -66,7 +69,9 @@ class StoreImpl : public Store {
     std::vector<uint64_t> hashes;  // sorted
   };
 
-  Published Register(bool writer);
+  // Registers a snapshot of the published state; copies the shared root
+  // cache entries of that state into *roots (tree -> root, up to kRootCacheSize).
+  Published Register(bool writer, std::vector<std::pair<TreeId, PageNo>>* roots = nullptr);
   int LiveSnapshots();
   Status Recover(const Superblock& sb);
   Status ResetWal(uint64_t first_lsn, uint64_t salt);
@@ -122,6 +127,17 @@ class StoreImpl : public Store {
 
   std::mutex snap_mu_;
   Published published_;
+  // Tree roots of the published state, shared by its snapshots: a read in a
+  // fresh snapshot then skips the tree-of-trees lookup. Entries of older
+  // states are simply overwritten.
+  struct CachedRoot {
+    uint64_t seq = ~uint64_t{0};
+    TreeId tree = 0;
+    PageNo root = 0;
+  };
+  static constexpr size_t kRootCacheSize = 8;
+  std::array<CachedRoot, kRootCacheSize> root_cache_{};
+  size_t root_cache_next_ = 0;
   std::map<uint64_t, int> snapshots_;      // seq -> live snapshot count
   std::map<uint64_t, int> writer_snaps_;   // seq -> live write transaction count
 

@@ -76,6 +76,7 @@ Result<bool> SnapshotImpl::TreeRoot(TreeId tree, PageNo* root) {
     r = GetFixed64(reinterpret_cast<const uint8_t*>(value.data()));
   }
   root_cache_.emplace_back(tree, r);
+  if (registration_ == Registration::kReader) store_->RememberRoot(seq_, tree, r);
   *root = r;
   return r != kAbsentTree;
 }

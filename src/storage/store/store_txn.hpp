@@ -33,6 +33,7 @@ class SnapshotImpl : public Snapshot {
 
   // The tree's root in this snapshot; false when the tree does not exist.
   Result<bool> TreeRoot(TreeId tree, PageNo* root);
+  void SeedRoots(std::vector<std::pair<TreeId, PageNo>> roots) { root_cache_ = std::move(roots); }
   Pager* pager();
 
  private:
