@@ -16,6 +16,16 @@ using storage::Store;
 constexpr storage::TreeId kTree = 7;
 const char kPath[] = "crash.zq";
 
+storage::StoreOptions Options(FaultVfs* vfs, bool plaintext, uint64_t seed) {
+  storage::StoreOptions o = FaultOptions(vfs);
+  if (!plaintext) {
+    crypto::AeadKey key{};
+    key.fill(static_cast<uint8_t>(seed));
+    o.encryption_key = key;
+  }
+  return o;
+}
+
 struct Outcome {
   Model acked;                    // after the last acknowledged commit
   std::optional<Model> in_flight;  // after the commit that failed, if any
@@ -26,12 +36,7 @@ struct Outcome {
 Outcome RunWorkload(FaultVfs* vfs, uint64_t seed, int commits, bool plaintext) {
   std::mt19937_64 rng(seed);
   Outcome out;
-  storage::StoreOptions o = FaultOptions(vfs);
-  if (!plaintext) {
-    crypto::AeadKey key{};
-    key.fill(static_cast<uint8_t>(seed));
-    o.encryption_key = key;
-  }
+  storage::StoreOptions o = Options(vfs, plaintext, seed);
   auto store = Store::Open(kPath, o);
   if (!store.ok()) {
     out.crashed = true;
@@ -68,12 +73,7 @@ Outcome RunWorkload(FaultVfs* vfs, uint64_t seed, int commits, bool plaintext) {
 
 // Creates the database and its tree, durably, before any fault is armed.
 void Setup(FaultVfs* vfs, bool plaintext, uint64_t seed) {
-  storage::StoreOptions o = FaultOptions(vfs);
-  if (!plaintext) {
-    crypto::AeadKey key{};
-    key.fill(static_cast<uint8_t>(seed));
-    o.encryption_key = key;
-  }
+  storage::StoreOptions o = Options(vfs, plaintext, seed);
   auto store = Store::Open(kPath, o);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   auto txn = (*store)->BeginWrite();
@@ -85,12 +85,7 @@ void Setup(FaultVfs* vfs, bool plaintext, uint64_t seed) {
 // Reopens after the cut and checks the state is acked or acked+in-flight.
 void CheckRecovered(FaultVfs* vfs, const Outcome& out, bool plaintext, uint64_t seed,
                     const std::string& where) {
-  storage::StoreOptions o = FaultOptions(vfs);
-  if (!plaintext) {
-    crypto::AeadKey key{};
-    key.fill(static_cast<uint8_t>(seed));
-    o.encryption_key = key;
-  }
+  storage::StoreOptions o = Options(vfs, plaintext, seed);
   auto store = Store::Open(kPath, o);
   ASSERT_TRUE(store.ok()) << where << ": reopen failed: " << store.status().ToString();
   Model got;

@@ -80,6 +80,7 @@ class TreeCursor {
     int index;  // leaf: cell index; internal: child index
   };
   Status DescendEdge(PageNo pgno, bool leftmost);
+  Result<int> DescendTo(std::string_view key, bool* exact);
   Status LoadEntry();
   Status StepLeaf(bool forward);
 

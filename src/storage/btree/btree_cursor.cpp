@@ -87,45 +87,42 @@ Status TreeCursor::SeekLast() {
   return LoadEntry();
 }
 
-Status TreeCursor::Seek(std::string_view key) {
+// Descends to the leaf that covers `key`, leaving the stack on it; returns
+// the leaf's lower-bound index for `key` (-1 for an empty tree).
+Result<int> TreeCursor::DescendTo(std::string_view key, bool* exact) {
   stack_.clear();
   valid_ = false;
+  *exact = false;
   PageNo p = root_;
   while (p != kNullPage) {
     ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadCursorPage(pager_, p, stack_.size()));
     if (node::IsLeaf(n)) {
-      bool exact = false;
-      int i = node::LowerBound(n, key, &exact);
+      int i = node::LowerBound(n, key, exact);
       stack_.push_back({n, i});
-      if (i >= node::Count(n)) ZQ_RETURN_IF_ERROR(StepLeaf(true));
-      return LoadEntry();
+      return i;
     }
     int ci = node::ChildIndexFor(n, key);
     stack_.push_back({n, ci});
     p = node::Child(n, ci);
   }
-  return Status::Ok();
+  return -1;
+}
+
+Status TreeCursor::Seek(std::string_view key) {
+  bool exact = false;
+  ZQ_ASSIGN_OR_RETURN(int i, DescendTo(key, &exact));
+  if (i < 0) return Status::Ok();
+  if (i >= node::Count(stack_.back().page)) ZQ_RETURN_IF_ERROR(StepLeaf(true));
+  return LoadEntry();
 }
 
 Status TreeCursor::SeekForPrev(std::string_view key) {
-  stack_.clear();
-  valid_ = false;
-  PageNo p = root_;
-  while (p != kNullPage) {
-    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadCursorPage(pager_, p, stack_.size()));
-    if (node::IsLeaf(n)) {
-      bool exact = false;
-      int i = node::LowerBound(n, key, &exact);
-      if (!exact) i--;
-      stack_.push_back({n, i});
-      if (i < 0) ZQ_RETURN_IF_ERROR(StepLeaf(false));
-      return LoadEntry();
-    }
-    int ci = node::ChildIndexFor(n, key);
-    stack_.push_back({n, ci});
-    p = node::Child(n, ci);
-  }
-  return Status::Ok();
+  bool exact = false;
+  ZQ_ASSIGN_OR_RETURN(int i, DescendTo(key, &exact));
+  if (i < 0) return Status::Ok();
+  if (!exact) stack_.back().index = --i;
+  if (i < 0) ZQ_RETURN_IF_ERROR(StepLeaf(false));
+  return LoadEntry();
 }
 
 Status TreeCursor::Next() {
