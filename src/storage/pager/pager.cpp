@@ -15,10 +15,6 @@ namespace {
 // Address space reserved for the read-only mapping of the data file: virtual
 // only, so it can be far larger than the file. Pages beyond it use pread.
 constexpr uint64_t kMapReserveBytes = uint64_t{1} << 40;
-// Checkpoints coalesce adjacent dirty pages into writes of at most this size.
-
-// Freelist page body: kind u8 | pad[3] | count u32 | next u64 | entries u64[].
-constexpr uint32_t kFreelistHeaderBytes = 16;
 }  // namespace
 
 Pager::Pager(File* file, std::unique_ptr<PageCodec> codec, const DbUuid& uuid, bool use_mmap)
@@ -141,7 +137,7 @@ Status Pager::LoadExisting(const Superblock& sb) {
 }
 
 Status Pager::LoadFreelist(PageNo head) {
-  uint32_t cap = (usable_bytes() - kFreelistHeaderBytes) / 8;
+  const uint32_t cap = FreelistCapacity();
   uint64_t guard = 0;
   for (PageNo p = head; p != kNullPage;) {
     if (p < kFirstDataPage || p >= page_count_ || ++guard > page_count_) {

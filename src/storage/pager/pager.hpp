@@ -112,6 +112,9 @@ class Pager {
     bool in_ckpt = false;
   };
   enum PageState : uint8_t { kStateFree = 0, kStateLive, kStateRetired, kStateFreelist };
+  // Freelist page body: kind u8 | pad[3] | count u32 | next u64 | entries u64[].
+  static constexpr uint32_t kFreelistHeaderBytes = 16;
+  uint32_t FreelistCapacity() const { return (usable_bytes() - kFreelistHeaderBytes) / 8; }
   static constexpr uint32_t kChunkBits = 16;
   static constexpr uint64_t kChunkPages = uint64_t{1} << kChunkBits;
   static constexpr uint64_t kChunkCount = (uint64_t{1} << 32) >> kChunkBits;

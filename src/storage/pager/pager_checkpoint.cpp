@@ -18,8 +18,8 @@
 namespace zq::storage {
 
 namespace {
+// Checkpoints coalesce adjacent dirty pages into writes of at most this size.
 constexpr size_t kCheckpointWriteBytesMax = 1 << 20;
-constexpr uint32_t kFreelistHeaderBytes = 16;
 
 struct FreeBuffer {
   void operator()(uint8_t* p) const { std::free(p); }
@@ -77,7 +77,7 @@ Status Pager::WriteDirtyPages(const std::vector<PageNo>& pages) {
 }
 
 Status Pager::WriteFreelist(std::vector<PageNo>* chain, PageNo* head) {
-  const uint32_t cap = (usable_bytes() - kFreelistHeaderBytes) / 8;
+  const uint32_t cap = FreelistCapacity();
   // Everything the new checkpoint does not reference is free in it.
   size_t total = free_now_.size() + free_after_ckpt_.size() + retired_.size() +
                  freelist_chain_.size();
