@@ -43,9 +43,16 @@ int RunVerify(const char* path) {
       return 1;
     }
   }
+  uint64_t pages = 0;
+  Status accounting = (*store)->Verify(&pages);
+  if (!accounting.ok()) {
+    std::fprintf(stderr, "zqlite verify: %s\n", accounting.ToString().c_str());
+    return 1;
+  }
   storage::StoreStats st = (*store)->Stats();
-  std::printf("ok: %zu trees, %llu entries, %llu pages, commit seq %llu\n", trees->size(),
-              static_cast<unsigned long long>(entries),
+  std::printf("ok: %zu trees, %llu entries, %llu pages in use of %llu, commit seq %llu\n",
+              trees->size(), static_cast<unsigned long long>(entries),
+              static_cast<unsigned long long>(pages),
               static_cast<unsigned long long>(st.page_count),
               static_cast<unsigned long long>(st.commit_seq));
   return 0;

@@ -95,6 +95,9 @@ void CheckRecovered(FaultVfs* vfs, const Outcome& out, bool plaintext, uint64_t 
   ASSERT_TRUE(ok) << where << ": recovered " << got.size() << " keys, acked " << out.acked.size()
                   << (out.in_flight ? " (in-flight " + std::to_string(out.in_flight->size()) + ")"
                                     : std::string());
+  uint64_t pages = 0;
+  Status verified = (*store)->Verify(&pages);
+  ASSERT_TRUE(verified.ok()) << where << ": " << verified.ToString();
   // The recovered database takes new commits and survives another reopen.
   auto txn = (*store)->BeginWrite();
   ASSERT_TRUE(txn->Put(kTree, "after-recovery", "x").ok());

@@ -142,6 +142,9 @@ void RunModel(uint64_t seed, storage::Vfs* vfs, const std::string& path, bool en
       ASSERT_EQ(ReadTree(store->get(), t, &got), "");
       ASSERT_EQ(got, model[t]) << "seed " << seed << " round " << round << " tree " << t;
     }
+    uint64_t pages = 0;
+    Status verified = (*store)->Verify(&pages);
+    ASSERT_TRUE(verified.ok()) << verified.ToString();  // no leaked or doubly used page
     if (rng() % 2 == 0) {
       ASSERT_TRUE((*store)->Close().ok());
     } else if (auto* fault = dynamic_cast<storage::FaultVfs*>(vfs)) {

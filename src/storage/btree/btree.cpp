@@ -375,29 +375,49 @@ Status TreeWriter::CollapseRoot(PageNo* root) {
   return Status::Ok();
 }
 
-Status TreeWriter::Destroy(PageNo root) {
+Status CollectTreePages(Pager* pager, PageNo root, std::vector<PageNo>* pages) {
   if (root == kNullPage) return Status::Ok();
-  // A damaged tree may share pages between parents: visit each page once.
+  // A damaged tree may share pages between parents: each page counts once.
   std::unordered_set<PageNo> seen;
+  auto add = [&](PageNo p) {
+    if (!seen.insert(p).second) {
+      return Status::Corruption("page " + std::to_string(p) + " is referenced twice");
+    }
+    pages->push_back(p);
+    return Status::Ok();
+  };
+  const uint32_t chunk = OverflowChunkBytes(pager);
   std::vector<std::pair<PageNo, int>> stack{{root, 0}};
   while (!stack.empty()) {
     auto [p, depth] = stack.back();
     stack.pop_back();
     if (depth > limits::kTreeDepthMax) return TooDeep();
-    if (!seen.insert(p).second) {
-      return Status::Corruption("page " + std::to_string(p) + " is referenced twice");
-    }
-    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadTreePage(pager_, p));
-    if (node::IsLeaf(n)) {
-      for (int i = 0; i < node::Count(n); i++) {
-        node::LeafEntry e = node::LeafAt(n, i);
-        if (e.overflow) ZQ_RETURN_IF_ERROR(RetireOverflow(e.overflow_head, e.value_bytes));
-      }
-    } else {
+    ZQ_RETURN_IF_ERROR(add(p));
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadTreePage(pager, p));
+    if (!node::IsLeaf(n)) {
       for (int i = 0; i <= node::Count(n); i++) stack.emplace_back(node::Child(n, i), depth + 1);
+      continue;
     }
-    ZQ_RETURN_IF_ERROR(pager_->Retire(p, seq_));
+    for (int i = 0; i < node::Count(n); i++) {
+      node::LeafEntry e = node::LeafAt(n, i);
+      if (!e.overflow) continue;
+      PageNo o = e.overflow_head;
+      for (uint64_t k = 0; k < (e.value_bytes + chunk - 1) / chunk; k++) {
+        if (o == kNullPage) return Status::Corruption("overflow chain ends early");
+        ZQ_RETURN_IF_ERROR(add(o));
+        ZQ_ASSIGN_OR_RETURN(const uint8_t* op, pager->Read(o));
+        if (node::Kind(op) != kOverflowKind) return Status::Corruption("bad overflow page");
+        o = GetFixed64(op + 8);
+      }
+    }
   }
+  return Status::Ok();
+}
+
+Status TreeWriter::Destroy(PageNo root) {
+  std::vector<PageNo> pages;
+  ZQ_RETURN_IF_ERROR(CollectTreePages(pager_, root, &pages));
+  for (PageNo p : pages) ZQ_RETURN_IF_ERROR(pager_->Retire(p, seq_));
   return Status::Ok();
 }
 

@@ -55,6 +55,10 @@ class TreeWriter {
   uint64_t seq_;
 };
 
+// Every page of a tree (tree and overflow pages), each once; Corruption when
+// a page is reachable twice.
+Status CollectTreePages(Pager* pager, PageNo root, std::vector<PageNo>* pages);
+
 // Reads a whole value (inline or from its overflow chain).
 Status ReadOverflowValue(Pager* pager, uint64_t head, uint64_t value_bytes, std::string* out);
 

@@ -353,6 +353,25 @@ void Pager::Reclaim(uint64_t bound) {
   }
 }
 
+Status Pager::CheckAccounting(const std::vector<PageNo>& reachable) const {
+  std::vector<bool> used(page_count_, false);
+  for (PageNo p : reachable) {
+    if (p < kFirstDataPage || p >= page_count_ || used[p]) {
+      return Status::Corruption("page " + std::to_string(p) + " is out of range or shared");
+    }
+    if (meta_[p].state != kStateLive) {
+      return Status::Corruption("page " + std::to_string(p) + " is reachable but not in use");
+    }
+    used[p] = true;
+  }
+  for (PageNo p = kFirstDataPage; p < page_count_; p++) {
+    if (meta_[p].state == kStateLive && !used[p]) {
+      return Status::Corruption("page " + std::to_string(p) + " is in use but unreachable (leak)");
+    }
+  }
+  return Status::Ok();
+}
+
 PagerStats Pager::Stats() const {
   PagerStats s;
   s.page_count = page_count_;

@@ -102,6 +102,9 @@ class Pager {
   // Callers ensure every commit up to state.commit_seq is claimed.
   Status WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bound);
   PagerStats Stats() const;
+  // Checks that the pages in use are exactly `reachable` (from the working
+  // trees) plus retired and freelist pages: no leak, no page both free and used.
+  Status CheckAccounting(const std::vector<PageNo>& reachable) const;
   uint64_t dirty_bytes() const { return dirty_count_ * page_size(); }
 
  private:

@@ -149,6 +149,10 @@ class Store {
   // (which ignores errors: call Close() to see them).
   virtual Status Close() = 0;
   virtual StoreStats Stats() = 0;
+  // Reads every page of every tree of the newest state and checks the page
+  // accounting (no page leaked, none both free and in use). Fills *pages with
+  // the number of pages in use. Blocks commits while it runs.
+  virtual Status Verify(uint64_t* pages) = 0;
 };
 
 }  // namespace zq::storage

@@ -290,6 +290,23 @@ std::unique_ptr<WriteTxn> StoreImpl::BeginWrite() {
   return std::make_unique<WriteTxnImpl>(this, p.root, p.seq);
 }
 
+Status StoreImpl::Verify(uint64_t* pages) {
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  std::vector<PageNo> reachable;
+  ZQ_RETURN_IF_ERROR(CollectTreePages(pager_.get(), working_root_, &reachable));
+  TreeCursor trees(pager_.get(), working_root_);
+  Status s = trees.SeekFirst();
+  for (; s.ok() && trees.Valid(); s = trees.Next()) {
+    if (trees.value().size() != 8) return Status::Corruption("tree of trees: bad root entry");
+    PageNo root = GetFixed64(reinterpret_cast<const uint8_t*>(trees.value().data()));
+    ZQ_RETURN_IF_ERROR(CollectTreePages(pager_.get(), root, &reachable));
+  }
+  ZQ_RETURN_IF_ERROR(s);
+  ZQ_RETURN_IF_ERROR(pager_->CheckAccounting(reachable));
+  *pages = reachable.size();
+  return Status::Ok();
+}
+
 StoreStats StoreImpl::Stats() {
   StoreStats s;
   {

@@ -43,6 +43,7 @@ class StoreImpl : public Store {
   Status Checkpoint() override;
   Status Close() override;
   StoreStats Stats() override;
+  Status Verify(uint64_t* pages) override;
 
   // --- used by the snapshot and transaction objects -------------------------
   Pager* pager() { return pager_.get(); }
