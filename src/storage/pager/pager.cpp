@@ -17,11 +17,14 @@ namespace {
 constexpr uint64_t kMapReserveBytes = uint64_t{1} << 40;
 }  // namespace
 
-Pager::Pager(File* file, std::unique_ptr<PageCodec> codec, const DbUuid& uuid, bool use_mmap)
+Pager::Pager(File* file, std::unique_ptr<PageCodec> codec, const DbUuid& uuid,
+             const PagerOptions& options)
     : file_(file),
       codec_(std::move(codec)),
       uuid_(uuid),
-      chunks_(new std::atomic<std::atomic<uint8_t*>*>[kChunkCount]) {
+      chunks_(new std::atomic<std::atomic<uint8_t*>*>[kChunkCount]),
+      cache_pages_max_(options.cache_bytes / codec_->page_size()) {
+  const bool use_mmap = options.use_mmap;
   for (uint64_t i = 0; i < kChunkCount; i++) chunks_[i].store(nullptr);
   meta_.assign(kFirstDataPage, PageMeta{});
   if (use_mmap && !codec_->encrypted()) {
@@ -41,6 +44,7 @@ Pager::~Pager() {
     delete[] chunk;
   }
   for (uint8_t* p : spare_buffers_) std::free(p);
+  for (auto& d : deferred_buffers_) std::free(d.second);
 }
 
 Result<std::unique_ptr<Pager>> Pager::Open(File* file, const PagerOptions& options,
@@ -52,7 +56,7 @@ Result<std::unique_ptr<Pager>> Pager::Open(File* file, const PagerOptions& optio
     ZQ_RETURN_IF_ERROR(crypto::RandomBytes(uuid.data(), uuid.size()));
     auto codec = std::make_unique<PageCodec>(options.page_size_bytes, uuid,
                                              options.encryption_key);
-    std::unique_ptr<Pager> pager(new Pager(file, std::move(codec), uuid, options.use_mmap));
+    std::unique_ptr<Pager> pager(new Pager(file, std::move(codec), uuid, options));
     ZQ_RETURN_IF_ERROR(pager->CreateNew());
     *loaded = Superblock{};
     loaded->page_size = options.page_size_bytes;
@@ -100,7 +104,7 @@ Result<std::unique_ptr<Pager>> Pager::Open(File* file, const PagerOptions& optio
     }
   }
   if (pick < 0) return (st[0].IsAuthFailed() ? st[0] : st[1]).WithContext("open database");
-  std::unique_ptr<Pager> pager(new Pager(file, std::move(codec), good->uuid, options.use_mmap));
+  std::unique_ptr<Pager> pager(new Pager(file, std::move(codec), good->uuid, options));
   ZQ_RETURN_IF_ERROR(pager->LoadExisting(sb[pick]));
   *loaded = sb[pick];
   return pager;
@@ -202,6 +206,7 @@ bool Pager::IsMapped(const uint8_t* p) const {
 void Pager::ReleaseBuffer(PageNo pgno) {
   uint8_t* p = Slot(pgno).exchange(nullptr, std::memory_order_acq_rel);
   if (p == nullptr || IsMapped(p)) return;
+  heap_pages_--;
   if (spare_buffers_.size() < 1024) {
     spare_buffers_.push_back(p);
   } else {
@@ -251,6 +256,8 @@ Result<const uint8_t*> Pager::Read(PageNo pgno) {
   if (!slot.compare_exchange_strong(expected, p, std::memory_order_acq_rel)) {
     if (!IsMapped(p)) std::free(p);  // another thread installed it first
     p = expected;
+  } else if (!IsMapped(p)) {
+    heap_pages_++;
   }
   return static_cast<const uint8_t*>(p);
 }
@@ -288,6 +295,7 @@ Result<uint8_t*> Pager::Allocate(PageKind kind, uint64_t seq, PageNo* pgno) {
   m.in_ckpt = false;
   dirty_count_++;
   dirty_list_.push_back(p);
+  heap_pages_++;
   uint8_t* old = Slot(p).exchange(buf, std::memory_order_acq_rel);
   ZQ_ASSERT(old == nullptr || IsMapped(old));
   *pgno = p;
@@ -344,7 +352,17 @@ void Pager::FreePage(PageNo pgno) {
   }
 }
 
+void Pager::DeferFree(uint8_t* buf, uint64_t seq) {
+  ZQ_ASSERT(deferred_buffers_.empty() || deferred_buffers_.back().first <= seq);
+  heap_pages_--;
+  deferred_buffers_.emplace_back(seq, buf);
+}
+
 void Pager::Reclaim(uint64_t bound) {
+  while (!deferred_buffers_.empty() && deferred_buffers_.front().first <= bound) {
+    std::free(deferred_buffers_.front().second);
+    deferred_buffers_.pop_front();
+  }
   while (!retired_.empty() && retired_.front().first <= bound) {
     PageNo p = retired_.front().second;
     retired_.pop_front();
@@ -378,6 +396,7 @@ PagerStats Pager::Stats() const {
   s.free_page_count = free_now_.size() + free_after_ckpt_.size();
   s.dirty_page_count = dirty_count_;
   s.retired_page_count = retired_.size();
+  s.heap_page_count = heap_pages_.load();
   s.checkpoint_seq = checkpoint_seq_;
   return s;
 }

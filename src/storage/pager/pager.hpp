@@ -42,6 +42,8 @@ struct PagerOptions {
   std::optional<crypto::AeadKey> encryption_key;
   bool use_mmap = true;
   bool read_only = false;
+  // Clean pages kept in heap buffers; beyond it a checkpoint evicts some.
+  uint64_t cache_bytes = uint64_t{256} << 20;
 };
 
 // What a checkpoint records besides the pages themselves.
@@ -59,6 +61,7 @@ struct PagerStats {
   uint64_t free_page_count = 0;
   uint64_t dirty_page_count = 0;
   uint64_t retired_page_count = 0;
+  uint64_t heap_page_count = 0;  // pages held in heap buffers (dirty or cached)
   uint64_t checkpoint_seq = 0;
 };
 
@@ -122,7 +125,8 @@ class Pager {
   static constexpr uint64_t kChunkPages = uint64_t{1} << kChunkBits;
   static constexpr uint64_t kChunkCount = (uint64_t{1} << 32) >> kChunkBits;
 
-  Pager(File* file, std::unique_ptr<PageCodec> codec, const DbUuid& uuid, bool use_mmap);
+  Pager(File* file, std::unique_ptr<PageCodec> codec, const DbUuid& uuid,
+        const PagerOptions& options);
   Status CreateNew();
   Status LoadExisting(const Superblock& sb);
   Status LoadFreelist(PageNo head);
@@ -141,7 +145,13 @@ class Pager {
   Status WriteDirtyPages(const std::vector<PageNo>& pages);
   Status WriteFreelist(std::vector<PageNo>* chain, PageNo* head);
   Status WriteSuperblock(const CheckpointState& state, PageNo freelist_head);
-  void FinishCheckpoint(const std::vector<PageNo>& written, const std::vector<PageNo>& chain);
+  void FinishCheckpoint(const std::vector<PageNo>& written, const std::vector<PageNo>& chain,
+                        uint64_t commit_seq);
+  // Drops heap copies of clean pages (mapped pages switch to the mapping;
+  // encrypted ones over the cache budget are re-read when needed). Readers of
+  // snapshots up to `published_seq` may still hold them: freed by Reclaim.
+  void EvictCleanPages(const std::vector<PageNo>& written, uint64_t published_seq);
+  void DeferFree(uint8_t* buf, uint64_t seq);
 
   File* file_;
   std::unique_ptr<PageCodec> codec_;
@@ -166,6 +176,10 @@ class Pager {
   uint64_t claimed_seq_ = 0;
   uint64_t checkpoint_seq_ = 0;
   std::vector<uint8_t*> spare_buffers_;
+  std::deque<std::pair<uint64_t, uint8_t*>> deferred_buffers_;  // (free at seq, buffer)
+  std::atomic<uint64_t> heap_pages_{0};
+  uint64_t cache_pages_max_;
+  PageNo evict_cursor_ = kFirstDataPage;
 };
 
 }  // namespace zq::storage

@@ -48,7 +48,7 @@ Status Pager::WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bou
   ZQ_RETURN_IF_ERROR(file_->Sync());
   ZQ_RETURN_IF_ERROR(WriteSuperblock(state, head));
   ZQ_RETURN_IF_ERROR(file_->Sync());
-  FinishCheckpoint(pages, chain);
+  FinishCheckpoint(pages, chain, state.commit_seq);
   return Status::Ok();
 }
 
@@ -137,7 +137,7 @@ Status Pager::WriteSuperblock(const CheckpointState& state, PageNo freelist_head
 }
 
 void Pager::FinishCheckpoint(const std::vector<PageNo>& written,
-                             const std::vector<PageNo>& chain) {
+                             const std::vector<PageNo>& chain, uint64_t commit_seq) {
   for (PageNo p : written) {
     PageMeta& m = Meta(p);
     m.dirty = false;
@@ -160,6 +160,32 @@ void Pager::FinishCheckpoint(const std::vector<PageNo>& written,
   for (PageNo p : chain) Meta(p).in_ckpt = true;
   freelist_chain_ = chain;
   checkpoint_seq_++;
+  EvictCleanPages(written, commit_seq);
+}
+
+void Pager::EvictCleanPages(const std::vector<PageNo>& written, uint64_t published_seq) {
+  const uint64_t free_at = published_seq + 1;  // after every snapshot of now is gone
+  if (map_ != nullptr) {
+    for (PageNo p : written) {
+      uint64_t offset = p * page_size();
+      if (offset + page_size() > map_bytes_) continue;
+      uint8_t* old = Slot(p).exchange(const_cast<uint8_t*>(map_ + offset),
+                                      std::memory_order_acq_rel);
+      if (old != nullptr && !IsMapped(old)) DeferFree(old, free_at);
+    }
+  }
+  // Over budget (encrypted databases): drop clean pages, round robin.
+  for (uint64_t scanned = 0; heap_pages_.load() > cache_pages_max_ && scanned < page_count_;
+       scanned++) {
+    if (evict_cursor_ >= page_count_) evict_cursor_ = kFirstDataPage;
+    PageNo p = evict_cursor_++;
+    const PageMeta& m = Meta(p);
+    if (m.state != kStateLive || m.dirty) continue;
+    uint8_t* buf = Slot(p).load(std::memory_order_relaxed);
+    if (buf == nullptr || IsMapped(buf)) continue;
+    Slot(p).store(nullptr, std::memory_order_release);
+    DeferFree(buf, free_at);
+  }
 }
 
 }  // namespace zq::storage

@@ -67,6 +67,8 @@ struct StoreOptions {
   uint64_t checkpoint_wal_bytes = limits::kCheckpointWalBytesDefault;
   uint64_t checkpoint_dirty_bytes = limits::kCheckpointDirtyBytesDefault;
   bool use_mmap = true;  // plaintext clean pages read through mmap
+  // Clean pages kept in memory (encrypted, or without mmap); checkpoints evict beyond it.
+  uint64_t cache_bytes = uint64_t{256} << 20;
   // Executes logged batches (CommitBatch) and replays them at recovery.
   // Must outlive the store. Required to open a database whose WAL holds batches.
   BatchExecutor* batch_executor = nullptr;
@@ -78,6 +80,7 @@ struct StoreStats {
   uint64_t page_count = 0;        // file size in pages
   uint64_t free_page_count = 0;
   uint64_t dirty_page_count = 0;
+  uint64_t cached_page_count = 0;  // pages held in heap memory (dirty or cached clean)
   uint64_t wal_bytes = 0;         // since the last checkpoint
   uint64_t wal_flushes = 0;       // write+fsync rounds (group commit)
   uint64_t commits = 0;           // commits since open

@@ -56,6 +56,7 @@ Status StoreImpl::OpenFiles() {
   popts.encryption_key = options_.encryption_key;
   popts.use_mmap = options_.use_mmap;
   popts.read_only = options_.read_only;
+  popts.cache_bytes = options_.cache_bytes;
   Superblock sb;
   ZQ_ASSIGN_OR_RETURN(pager_, Pager::Open(data_file_.get(), popts, &sb));
   pager_->set_page_validator(&ValidateTreePage);
@@ -316,6 +317,7 @@ StoreStats StoreImpl::Stats() {
     s.page_count = ps.page_count;
     s.free_page_count = ps.free_page_count;
     s.dirty_page_count = ps.dirty_page_count;
+    s.cached_page_count = ps.heap_page_count;
   }
   {
     std::lock_guard<std::mutex> lock(snap_mu_);
