@@ -23,6 +23,14 @@ TEST_F(CreateAccountsTest, created) {
   EXPECT_EQ(GetAccount(2).timestamp, clock_);
 }
 
+TEST_F(CreateAccountsTest, deprecated_ok) {
+  // The current API never reports 0 ("ok"): success is `created` (0xFFFFFFFF).
+  auto r = CreateAccounts({MakeAccount(1), MakeAccount(1), MakeAccount(0)});
+  for (const auto& x : r) EXPECT_NE(x.status, AR::kDeprecatedOk);
+  EXPECT_EQ(static_cast<uint32_t>(r[0].status), 0xFFFFFFFFu);
+  EXPECT_EQ(r[1].status, AR::kExists);
+}
+
 TEST_F(CreateAccountsTest, linked_event_failed) {
   Account bad = MakeAccount(2);
   bad.code = 0;
@@ -44,8 +52,8 @@ TEST_F(CreateAccountsTest, linked_event_failed) {
 }
 
 TEST_F(CreateAccountsTest, linked_event_chain_open) {
-  auto r = CreateAccounts({MakeAccount(1), MakeAccount(2, 1, 1, af::kLinked),
-                           MakeAccount(3, 1, 1, af::kLinked)});
+  auto r = CreateAccounts(
+      {MakeAccount(1), MakeAccount(2, 1, 1, af::kLinked), MakeAccount(3, 1, 1, af::kLinked)});
   EXPECT_EQ(r[0].status, AR::kCreated);
   EXPECT_EQ(r[1].status, AR::kLinkedEventFailed);
   EXPECT_EQ(r[2].status, AR::kLinkedEventChainOpen);
@@ -55,8 +63,8 @@ TEST_F(CreateAccountsTest, linked_event_chain_open) {
 }
 
 TEST_F(CreateAccountsTest, linked_chain_success) {
-  auto r = CreateAccounts({MakeAccount(1, 1, 1, af::kLinked), MakeAccount(2, 1, 1, af::kLinked),
-                           MakeAccount(3)});
+  auto r = CreateAccounts(
+      {MakeAccount(1, 1, 1, af::kLinked), MakeAccount(2, 1, 1, af::kLinked), MakeAccount(3)});
   for (const auto& x : r) EXPECT_EQ(x.status, AR::kCreated);
   EXPECT_EQ(GetAccount(1).flags, af::kLinked);  // the linked bit is stored
 }

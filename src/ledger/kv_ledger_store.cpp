@@ -21,7 +21,9 @@ void PutBigEndian128(uint8_t* p, u128 v) {
 u128 GetBigEndian128(const uint8_t* p) {
   return MakeU128(GetBigEndian64(p), GetBigEndian64(p + 8));
 }
-const uint8_t* Bytes(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
+const uint8_t* Bytes(std::string_view s) {
+  return reinterpret_cast<const uint8_t*>(s.data());
+}
 
 // Fixed-size keys on the stack.
 template <size_t N>
@@ -68,7 +70,9 @@ bool DecodeRaw(std::string_view bytes, T* out) {
   std::memcpy(static_cast<void*>(out), bytes.data(), sizeof(T));
   return true;
 }
-Status Corrupt(std::string_view what) { return Status::Corruption(what); }
+Status Corrupt(std::string_view what) {
+  return Status::Corruption(what);
+}
 
 }  // namespace
 
@@ -183,8 +187,8 @@ Status KvLedgerStore::InsertTransfer(const Transfer& transfer) {
   ZQ_RETURN_IF_ERROR(Put(kTreeTransfers, IdKey(transfer.id).view(), RawBytes(transfer)));
   for (size_t i = 0; i < kTransferIndexCount; i++) {
     if (!e.present[i]) continue;
-    ZQ_RETURN_IF_ERROR(WriteIndex(e.entries[i].index, e.entries[i].value, transfer.timestamp,
-                                  transfer.id, true));
+    ZQ_RETURN_IF_ERROR(
+        WriteIndex(e.entries[i].index, e.entries[i].value, transfer.timestamp, transfer.id, true));
   }
   return Status::Ok();
 }
@@ -194,8 +198,8 @@ Status KvLedgerStore::RemoveTransfer(const Transfer& transfer) {
   ZQ_RETURN_IF_ERROR(Delete(kTreeTransfers, IdKey(transfer.id).view()));
   for (size_t i = 0; i < kTransferIndexCount; i++) {
     if (!e.present[i]) continue;
-    ZQ_RETURN_IF_ERROR(WriteIndex(e.entries[i].index, e.entries[i].value, transfer.timestamp,
-                                  transfer.id, false));
+    ZQ_RETURN_IF_ERROR(
+        WriteIndex(e.entries[i].index, e.entries[i].value, transfer.timestamp, transfer.id, false));
   }
   return Status::Ok();
 }
@@ -308,8 +312,7 @@ Status KvLedgerStore::SetCommitTimestamp(uint64_t timestamp) {
 }
 
 Status KvLedgerStore::ScanIndex(IndexId index, u128 value, uint64_t timestamp_min,
-                                uint64_t timestamp_max, bool reversed,
-                                const IndexVisitor& visit) {
+                                uint64_t timestamp_max, bool reversed, const IndexVisitor& visit) {
   ZQ_ASSERT(timestamp_min <= timestamp_max);
   const bool ts_only = IsTimestampIndex(index);
   ZQ_ASSERT(!ts_only || value == 0);
@@ -388,11 +391,13 @@ Status KvLedgerStore::ForEachFailedTransferId(const IdVisitor& visit) {
 }
 
 Status KvLedgerStore::ForEachBalance(const BalanceVisitor& visit) {
-  return ForEachRecord<AccountBalance>(
+  bool bad_key = false;
+  ZQ_RETURN_IF_ERROR(ForEachRecord<AccountBalance>(
       kTreeBalances, [&](std::string_view key, const AccountBalance& b) {
-        if (key.size() != 24) return false;
-        return visit(GetBigEndian128(Bytes(key)), b);
-      });
+        bad_key = key.size() != 24;
+        return !bad_key && visit(GetBigEndian128(Bytes(key)), b);
+      }));
+  return bad_key ? Corrupt("ledger: bad balance key") : Status::Ok();
 }
 
 }  // namespace zq::ledger

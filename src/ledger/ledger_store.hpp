@@ -117,8 +117,7 @@ class LedgerStore {
 
   virtual Status PutBalance(u128 account_id, const AccountBalance& balance) = 0;
   virtual Status RemoveBalance(u128 account_id, uint64_t timestamp) = 0;  // rollback only
-  virtual Result<bool> GetBalance(u128 account_id, uint64_t timestamp,
-                                  AccountBalance* out) = 0;
+  virtual Result<bool> GetBalance(u128 account_id, uint64_t timestamp, AccountBalance* out) = 0;
 
   virtual Result<uint64_t> GetCommitTimestamp() = 0;
   virtual Status SetCommitTimestamp(uint64_t timestamp) = 0;
@@ -126,8 +125,7 @@ class LedgerStore {
   // Entries of `index` equal to `value` with timestamp in [timestamp_min,
   // timestamp_max], ascending (or descending when `reversed`).
   virtual Status ScanIndex(IndexId index, u128 value, uint64_t timestamp_min,
-                           uint64_t timestamp_max, bool reversed,
-                           const IndexVisitor& visit) = 0;
+                           uint64_t timestamp_max, bool reversed, const IndexVisitor& visit) = 0;
 
   // Full scans in key order, for StateHash and tests.
   virtual Status ForEachAccount(const AccountVisitor& visit) = 0;

@@ -36,7 +36,8 @@ Status MemoryLedgerStore::InsertAccount(const Account& account) {
   ZQ_ASSERT(inserted);
   const AccountIndexEntries e = IndexEntriesOf(account);
   for (size_t i = 0; i < kAccountIndexCount; i++) {
-    if (e.present[i]) IndexInsert(e.entries[i].index, e.entries[i].value, account.timestamp, account.id);
+    if (e.present[i])
+      IndexInsert(e.entries[i].index, e.entries[i].value, account.timestamp, account.id);
   }
   return Status::Ok();
 }
@@ -55,7 +56,8 @@ Status MemoryLedgerStore::RemoveAccount(const Account& account) {
   ZQ_ASSERT(it->second.timestamp == account.timestamp);
   const AccountIndexEntries e = IndexEntriesOf(it->second);
   for (size_t i = 0; i < kAccountIndexCount; i++) {
-    if (e.present[i]) IndexRemove(e.entries[i].index, e.entries[i].value, account.timestamp, account.id);
+    if (e.present[i])
+      IndexRemove(e.entries[i].index, e.entries[i].value, account.timestamp, account.id);
   }
   accounts_.erase(it);
   return Status::Ok();
@@ -75,7 +77,8 @@ Status MemoryLedgerStore::InsertTransfer(const Transfer& transfer) {
   ZQ_ASSERT(inserted);
   const TransferIndexEntries e = IndexEntriesOf(transfer);
   for (size_t i = 0; i < kTransferIndexCount; i++) {
-    if (e.present[i]) IndexInsert(e.entries[i].index, e.entries[i].value, transfer.timestamp, transfer.id);
+    if (e.present[i])
+      IndexInsert(e.entries[i].index, e.entries[i].value, transfer.timestamp, transfer.id);
   }
   return Status::Ok();
 }
@@ -86,7 +89,8 @@ Status MemoryLedgerStore::RemoveTransfer(const Transfer& transfer) {
   ZQ_ASSERT(it->second.timestamp == transfer.timestamp);
   const TransferIndexEntries e = IndexEntriesOf(it->second);
   for (size_t i = 0; i < kTransferIndexCount; i++) {
-    if (e.present[i]) IndexRemove(e.entries[i].index, e.entries[i].value, transfer.timestamp, transfer.id);
+    if (e.present[i])
+      IndexRemove(e.entries[i].index, e.entries[i].value, transfer.timestamp, transfer.id);
   }
   transfers_.erase(it);
   return Status::Ok();
@@ -127,7 +131,8 @@ Status MemoryLedgerStore::RemovePendingStatus(uint64_t timestamp) {
 Status MemoryLedgerStore::AddExpiry(const ExpiryEntry& entry) {
   ZQ_ASSERT(entry.expires_at > entry.timestamp);
   const bool inserted =
-      expiries_.emplace(std::make_pair(entry.expires_at, entry.timestamp), entry.transfer_id).second;
+      expiries_.emplace(std::make_pair(entry.expires_at, entry.timestamp), entry.transfer_id)
+          .second;
   ZQ_ASSERT(inserted);
   return Status::Ok();
 }

@@ -68,8 +68,12 @@ typename Codes::Code Prelude(const Event& e, bool batch_imported, uint64_t batch
   return Codes::kCreated;
 }
 
-bool AddOverflows(u128 a, u128 b) { return a > kU128Max - b; }
-u128 SaturatingSub(u128 a, u128 b) { return a > b ? a - b : 0; }
+bool AddOverflows(u128 a, u128 b) {
+  return a > kU128Max - b;
+}
+u128 SaturatingSub(u128 a, u128 b) {
+  return a > b ? a - b : 0;
+}
 // expires_at of a pending transfer; callers ensure it fits (overflows_timeout).
 uint64_t ExpiresAt(const Transfer& p) {
   ZQ_ASSERT(p.timeout != 0);
@@ -77,7 +81,9 @@ uint64_t ExpiresAt(const Transfer& p) {
   ZQ_ASSERT(at <= kTimestampMax);
   return static_cast<uint64_t>(at);
 }
-bool SameBytes(const Account& a, const Account& b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool SameBytes(const Account& a, const Account& b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 }  // namespace
 
@@ -133,6 +139,15 @@ Status StateMachine::ExecuteCreate(std::span<const Event> events, uint64_t batch
                                    std::vector<ResultRecord>* results, CreateFn create) {
   ZQ_ASSERT(results != nullptr);
   ZQ_RETURN_IF_ERROR(CheckBatchTimestamp(events.size(), batch_timestamp));
+  // On an error return the caller discards the batch (its WriteTxn); forget
+  // the chain so this object stays usable.
+  struct ChainReset {
+    StateMachine* sm;
+    ~ChainReset() {
+      sm->chain_open_ = false;
+      sm->undo_.clear();
+    }
+  } chain_reset{this};
   using Code = typename Codes::Code;
   const size_t n = events.size();
   const uint64_t first_slot = batch_timestamp - n + 1;
@@ -190,21 +205,19 @@ Status StateMachine::ExecuteCreate(std::span<const Event> events, uint64_t batch
 Status StateMachine::CreateAccounts(std::span<const Account> events, uint64_t batch_timestamp,
                                     std::vector<CreateAccountsResult>* results) {
   ZQ_ASSERT(store_ != nullptr);
-  return ExecuteCreate<AccountCodes>(
-      events, batch_timestamp, results,
-      [this](const Account& a, uint64_t ts, uint64_t* result_ts) {
-        return CreateAccount(a, ts, result_ts);
-      });
+  return ExecuteCreate<AccountCodes>(events, batch_timestamp, results,
+                                     [this](const Account& a, uint64_t ts, uint64_t* result_ts) {
+                                       return CreateAccount(a, ts, result_ts);
+                                     });
 }
 
 Status StateMachine::CreateTransfers(std::span<const Transfer> events, uint64_t batch_timestamp,
                                      std::vector<CreateTransfersResult>* results) {
   ZQ_ASSERT(store_ != nullptr);
-  return ExecuteCreate<TransferCodes>(
-      events, batch_timestamp, results,
-      [this](const Transfer& t, uint64_t ts, uint64_t* result_ts) {
-        return CreateTransfer(t, ts, result_ts);
-      });
+  return ExecuteCreate<TransferCodes>(events, batch_timestamp, results,
+                                      [this](const Transfer& t, uint64_t ts, uint64_t* result_ts) {
+                                        return CreateTransfer(t, ts, result_ts);
+                                      });
 }
 
 // --- create_account (§5) --------------------------------------------------
@@ -275,21 +288,23 @@ Result<bool> StateMachine::TimestampTaken(IndexId index, uint64_t timestamp) {
   ZQ_ASSERT(index == IndexId::kAccountTimestamp || index == IndexId::kTransferTimestamp);
   ZQ_ASSERT(timestamp != 0);
   bool taken = false;
-  ZQ_RETURN_IF_ERROR(store_->ScanIndex(index, 0, timestamp, timestamp, false,
-                                       [&](uint64_t, u128) -> Result<bool> {
-                                         taken = true;
-                                         return false;
-                                       }));
+  ZQ_RETURN_IF_ERROR(
+      store_->ScanIndex(index, 0, timestamp, timestamp, false, [&](uint64_t, u128) -> Result<bool> {
+        taken = true;
+        return false;
+      }));
   return taken;
 }
 
 Result<bool> StateMachine::AccountTimestampRegresses(uint64_t timestamp) {
+  ZQ_ASSERT(timestamp != 0 && timestamp <= kTimestampMax);
   ZQ_ASSIGN_OR_RETURN(uint64_t newest, NewestTimestamp(IndexId::kAccountTimestamp));
   if (timestamp <= newest) return true;
   return TimestampTaken(IndexId::kTransferTimestamp, timestamp);
 }
 
 Result<bool> StateMachine::TransferTimestampRegresses(uint64_t timestamp) {
+  ZQ_ASSERT(timestamp != 0 && timestamp <= kTimestampMax);
   ZQ_ASSIGN_OR_RETURN(uint64_t newest, NewestTimestamp(IndexId::kTransferTimestamp));
   if (timestamp <= newest) return true;
   return TimestampTaken(IndexId::kAccountTimestamp, timestamp);
@@ -409,6 +424,9 @@ Result<CreateTransferResult> StateMachine::CheckSinglePhase(const Transfer& t, u
   }
   if ((dr->flags & af::kClosed) != 0) return TR::kDebitAccountAlreadyClosed;
   if ((cr->flags & af::kClosed) != 0) return TR::kCreditAccountAlreadyClosed;
+  // The debits/credits sums cannot overflow: overflows_debits/_credits kept them in range.
+  ZQ_ASSERT(!AddOverflows(dr->debits_pending, dr->debits_posted));
+  ZQ_ASSERT(!AddOverflows(cr->credits_pending, cr->credits_posted));
   u128 a = t.amount;  // §6.5 balancing
   if ((t.flags & tf::kBalancingDebit) != 0) {
     a = std::min(a, SaturatingSub(dr->credits_posted, dr->debits_posted + dr->debits_pending));
@@ -475,8 +493,8 @@ Result<CreateTransferResult> StateMachine::CreateSinglePhase(const Transfer& t,
 
 // §6.3 steps 1-10; on kCreated fills p, its accounts and the actual amount.
 Result<CreateTransferResult> StateMachine::CheckPostOrVoid(const Transfer& t, uint64_t timestamp,
-                                                           Transfer* p, Account* dr,
-                                                           Account* cr, u128* amount) {
+                                                           Transfer* p, Account* dr, Account* cr,
+                                                           u128* amount) {
   ZQ_ASSERT(p != nullptr && dr != nullptr && cr != nullptr && amount != nullptr);
   const bool is_post = (t.flags & tf::kPostPendingTransfer) != 0;
   const bool is_void = (t.flags & tf::kVoidPendingTransfer) != 0;
@@ -562,8 +580,8 @@ Result<CreateTransferResult> StateMachine::PostOrVoid(const Transfer& t, uint64_
     if ((p.flags & tf::kClosingDebit) != 0) dr_after.flags &= static_cast<uint16_t>(~af::kClosed);
     if ((p.flags & tf::kClosingCredit) != 0) cr_after.flags &= static_cast<uint16_t>(~af::kClosed);
   }
-  ZQ_RETURN_IF_ERROR(DoPutPendingStatus(
-      p.timestamp, is_post ? PendingStatus::kPosted : PendingStatus::kVoided));
+  ZQ_RETURN_IF_ERROR(
+      DoPutPendingStatus(p.timestamp, is_post ? PendingStatus::kPosted : PendingStatus::kVoided));
   if (p.timeout != 0) {
     ZQ_RETURN_IF_ERROR(DoRemoveExpiry(ExpiryEntry{ExpiresAt(p), p.timestamp, p.id}));
   }
@@ -693,8 +711,12 @@ Status StateMachine::RollbackChain() {
   for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
     const Undo& u = *it;
     switch (u.kind) {
-      case Undo::Kind::kAccountInserted: ZQ_RETURN_IF_ERROR(store_->RemoveAccount(u.account)); break;
-      case Undo::Kind::kAccountUpdated: ZQ_RETURN_IF_ERROR(store_->UpdateAccount(u.account)); break;
+      case Undo::Kind::kAccountInserted:
+        ZQ_RETURN_IF_ERROR(store_->RemoveAccount(u.account));
+        break;
+      case Undo::Kind::kAccountUpdated:
+        ZQ_RETURN_IF_ERROR(store_->UpdateAccount(u.account));
+        break;
       case Undo::Kind::kTransferInserted:
         ZQ_RETURN_IF_ERROR(store_->RemoveTransfer(u.transfer));
         break;
@@ -705,8 +727,12 @@ Status StateMachine::RollbackChain() {
           ZQ_RETURN_IF_ERROR(store_->RemovePendingStatus(u.timestamp));
         }
         break;
-      case Undo::Kind::kExpiryAdded: ZQ_RETURN_IF_ERROR(store_->RemoveExpiry(u.expiry)); break;
-      case Undo::Kind::kExpiryRemoved: ZQ_RETURN_IF_ERROR(store_->AddExpiry(u.expiry)); break;
+      case Undo::Kind::kExpiryAdded:
+        ZQ_RETURN_IF_ERROR(store_->RemoveExpiry(u.expiry));
+        break;
+      case Undo::Kind::kExpiryRemoved:
+        ZQ_RETURN_IF_ERROR(store_->AddExpiry(u.expiry));
+        break;
       case Undo::Kind::kBalancePut:
         ZQ_RETURN_IF_ERROR(store_->RemoveBalance(u.account.id, u.timestamp));
         break;

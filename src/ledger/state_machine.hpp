@@ -18,6 +18,8 @@
 // WriteTxn committed per batch); an error Status means the store may hold a
 // partial batch and the caller must discard it (roll back the WriteTxn).
 // Domain outcomes are per-event result codes, never errors.
+// Not thread-safe: one StateMachine (and its store) is used by one thread at a
+// time; ledger batches are serial by design (ARCHITECTURE.md §6).
 #pragma once
 
 #include <cstdint>
@@ -89,14 +91,19 @@ class StateMachine {
   // One step to undo when a linked chain fails (spec §7).
   struct Undo {
     enum class Kind : uint8_t {
-      kAccountInserted, kAccountUpdated, kTransferInserted, kPendingStatusPut,
-      kExpiryAdded, kExpiryRemoved, kBalancePut,
+      kAccountInserted,
+      kAccountUpdated,
+      kTransferInserted,
+      kPendingStatusPut,
+      kExpiryAdded,
+      kExpiryRemoved,
+      kBalancePut,
     };
     Kind kind;
-    Account account;             // inserted account, or the state before an update
-    Transfer transfer;           // inserted transfer
-    ExpiryEntry expiry;          // added or removed entry
-    uint64_t timestamp = 0;      // pending status / balance key
+    Account account;         // inserted account, or the state before an update
+    Transfer transfer;       // inserted transfer
+    ExpiryEntry expiry;      // added or removed entry
+    uint64_t timestamp = 0;  // pending status / balance key
     std::optional<PendingStatus> prior_status;
   };
   template <typename Codes, typename Event, typename ResultRecord, typename CreateFn>
@@ -111,12 +118,11 @@ class StateMachine {
                                               uint64_t* result_timestamp);
   Result<CreateTransferResult> TransferExists(const Transfer& t, const Transfer& e);
   Result<CreateTransferResult> CreateSinglePhase(const Transfer& t, uint64_t timestamp);
-  Result<CreateTransferResult> CheckSinglePhase(const Transfer& t, uint64_t timestamp,
-                                                Account* dr, Account* cr, u128* amount);
+  Result<CreateTransferResult> CheckSinglePhase(const Transfer& t, uint64_t timestamp, Account* dr,
+                                                Account* cr, u128* amount);
   Result<CreateTransferResult> PostOrVoid(const Transfer& t, uint64_t timestamp);
-  Result<CreateTransferResult> CheckPostOrVoid(const Transfer& t, uint64_t timestamp,
-                                               Transfer* p, Account* dr, Account* cr,
-                                               u128* amount);
+  Result<CreateTransferResult> CheckPostOrVoid(const Transfer& t, uint64_t timestamp, Transfer* p,
+                                               Account* dr, Account* cr, u128* amount);
   Result<bool> TransferTimestampRegresses(uint64_t timestamp);
   Result<bool> AccountTimestampRegresses(uint64_t timestamp);
   Result<uint64_t> NewestTimestamp(IndexId index);
@@ -131,9 +137,8 @@ class StateMachine {
   Status DoRemoveExpiry(const ExpiryEntry& e);
   Status DoPutBalance(const Account& account, uint64_t timestamp);
   Status RollbackChain();
-  Status WriteAccounts(const Account& dr_before, const Account& dr_after,
-                       const Account& cr_before, const Account& cr_after, uint64_t timestamp,
-                       bool record_history);
+  Status WriteAccounts(const Account& dr_before, const Account& dr_after, const Account& cr_before,
+                       const Account& cr_after, uint64_t timestamp, bool record_history);
 
   Status SelectAccountTransfers(const AccountFilter& filter, std::vector<Transfer>* out);
   template <typename Record>

@@ -181,8 +181,8 @@ Status StateMachine::QueryObjects(const QueryFilter& f, bool accounts, std::vect
   const uint64_t hi = f.timestamp_max != 0 ? f.timestamp_max : kTimestampMax;
   const size_t limit = std::min<size_t>(f.limit, kQueryResultsMax);
   const bool reversed = (f.flags & query_filter_flags::kReversed) != 0;
-  ZQ_RETURN_IF_ERROR(store_->ScanIndex(
-      index, value, lo, hi, reversed, [&](uint64_t ts, u128 id) -> Result<bool> {
+  ZQ_RETURN_IF_ERROR(
+      store_->ScanIndex(index, value, lo, hi, reversed, [&](uint64_t ts, u128 id) -> Result<bool> {
         Record r;
         ZQ_ASSIGN_OR_RETURN(bool found, LoadRecord(store_, id, &r));
         if (!found || r.timestamp != ts) return Status::Corruption("ledger: stale index entry");
@@ -217,10 +217,16 @@ Result<StateHash> StateMachine::ComputeStateHash() {
   auto tag = [&](uint8_t t) { put(&t, 1); };
   Status s;
   tag(1);
-  s = store_->ForEachAccount([&](const Account& a) { put(&a, sizeof a); return true; });
+  s = store_->ForEachAccount([&](const Account& a) {
+    put(&a, sizeof a);
+    return true;
+  });
   if (s.ok()) {
     tag(2);
-    s = store_->ForEachTransfer([&](const Transfer& t) { put(&t, sizeof t); return true; });
+    s = store_->ForEachTransfer([&](const Transfer& t) {
+      put(&t, sizeof t);
+      return true;
+    });
   }
   if (s.ok()) {
     tag(3);
@@ -233,7 +239,10 @@ Result<StateHash> StateMachine::ComputeStateHash() {
   }
   if (s.ok()) {
     tag(4);
-    s = store_->ForEachFailedTransferId([&](u128 id) { put(&id, sizeof id); return true; });
+    s = store_->ForEachFailedTransferId([&](u128 id) {
+      put(&id, sizeof id);
+      return true;
+    });
   }
   std::vector<ExpiryEntry> expiries;
   if (s.ok()) s = store_->ScanExpiries(~uint64_t{0}, ~size_t{0}, &expiries);

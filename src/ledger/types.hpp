@@ -27,7 +27,9 @@ inline constexpr uint64_t kNanosecondsPerSecond = 1'000'000'000;
 std::string U128ToString(u128 v);
 // Parses a decimal u128; nullopt on empty input, a non-digit, or overflow.
 std::optional<u128> ParseU128(std::string_view text);
-inline u128 MakeU128(uint64_t hi, uint64_t lo) { return (u128{hi} << 64) | lo; }
+inline u128 MakeU128(uint64_t hi, uint64_t lo) {
+  return (u128{hi} << 64) | lo;
+}
 
 // --- Account (spec §2.1) -------------------------------------------------
 struct Account {
@@ -239,7 +241,7 @@ enum class CreateTransferResult : uint32_t {
   kCreated = 0xFFFFFFFFu,
 };
 
-inline constexpr uint32_t kCreateAccountResultMax = 26;   // highest non-created code
+inline constexpr uint32_t kCreateAccountResultMax = 26;  // highest non-created code
 inline constexpr uint32_t kCreateTransferResultMax = 68;
 
 // The spec's snake_case names ("created", "exceeds_credits", ...); "unknown"
