@@ -69,6 +69,9 @@ struct StoreOptions {
   bool use_mmap = true;  // plaintext clean pages read through mmap
   // Clean pages kept in memory (encrypted, or without mmap); checkpoints evict beyond it.
   uint64_t cache_bytes = uint64_t{256} << 20;
+  // Commit timestamps come from max(previous + 1, clock()); nanoseconds since
+  // the Unix epoch by default. Tests inject a counter for deterministic runs.
+  uint64_t (*clock)() = nullptr;
   // Executes logged batches (CommitBatch) and replays them at recovery.
   // Must outlive the store. Required to open a database whose WAL holds batches.
   BatchExecutor* batch_executor = nullptr;

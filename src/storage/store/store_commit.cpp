@@ -88,7 +88,8 @@ class InCommit {
 }  // namespace
 
 uint64_t StoreImpl::NextTimestampLocked(uint64_t count) {
-  last_timestamp_ = std::max(last_timestamp_ + count, NowNanos());
+  uint64_t now = options_.clock != nullptr ? options_.clock() : NowNanos();
+  last_timestamp_ = std::max(last_timestamp_ + count, now);
   return last_timestamp_;
 }
 

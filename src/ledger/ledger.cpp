@@ -1,0 +1,157 @@
+#include "ledger/ledger.hpp"
+
+#include <cstring>
+
+#include "ledger/kv_ledger_store.hpp"
+#include "util/coding.hpp"
+
+namespace zq::ledger {
+
+namespace {
+constexpr size_t kInputHeadBytes = 5;  // operation u8 | event_count u32
+static_assert(sizeof(Account) == 128 && sizeof(Transfer) == 128);
+static_assert(sizeof(CreateAccountsResult) == sizeof(CreateTransfersResult));
+
+template <typename Event>
+Status RunCreate(StateMachine* machine, std::string_view events_bytes, uint32_t count,
+                 uint64_t last_timestamp, std::string* output) {
+  if (events_bytes.size() != size_t{count} * sizeof(Event)) {
+    return Status::Corruption("ledger batch: event bytes do not match the count");
+  }
+  std::vector<Event> events(count);
+  if (count > 0) std::memcpy(events.data(), events_bytes.data(), events_bytes.size());
+  if constexpr (std::is_same_v<Event, Account>) {
+    std::vector<CreateAccountsResult> results;
+    ZQ_RETURN_IF_ERROR(machine->CreateAccounts(events, last_timestamp, &results));
+    if (output) output->assign(reinterpret_cast<const char*>(results.data()),
+                               results.size() * sizeof(results[0]));
+  } else {
+    std::vector<CreateTransfersResult> results;
+    ZQ_RETURN_IF_ERROR(machine->CreateTransfers(events, last_timestamp, &results));
+    if (output) output->assign(reinterpret_cast<const char*>(results.data()),
+                               results.size() * sizeof(results[0]));
+  }
+  return Status::Ok();
+}
+}  // namespace
+
+Status LedgerBatchExecutor::Execute(std::string_view input, uint64_t last_timestamp,
+                                    storage::WriteTxn* state, std::string* output) {
+  if (input.size() < kInputHeadBytes) return Status::Corruption("ledger batch: short input");
+  auto op = static_cast<LedgerOperation>(static_cast<uint8_t>(input[0]));
+  uint32_t count = GetFixed32(reinterpret_cast<const uint8_t*>(input.data()) + 1);
+  std::string_view events = input.substr(kInputHeadBytes);
+  KvLedgerStore store(state);
+  StateMachine machine(&store);
+  switch (op) {
+    case LedgerOperation::kCreateAccounts:
+      return RunCreate<Account>(&machine, events, count, last_timestamp, output);
+    case LedgerOperation::kCreateTransfers:
+      return RunCreate<Transfer>(&machine, events, count, last_timestamp, output);
+    case LedgerOperation::kExpirePending: {
+      ZQ_ASSIGN_OR_RETURN(size_t expired, machine.ExpirePendingTransfers(last_timestamp));
+      if (output) AppendFixed64(output, expired);
+      return Status::Ok();
+    }
+  }
+  return Status::Corruption("ledger batch: unknown operation");
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
+                                             storage::StoreOptions options) {
+  std::unique_ptr<Ledger> ledger(new Ledger());
+  ledger->executor_ = std::make_unique<LedgerBatchExecutor>();
+  options.batch_executor = ledger->executor_.get();
+  ZQ_ASSIGN_OR_RETURN(ledger->store_, storage::Store::Open(path, options));
+  if (!options.read_only) {
+    auto txn = ledger->store_->BeginWrite();
+    ZQ_RETURN_IF_ERROR(KvLedgerStore::CreateTrees(txn.get()));
+    ZQ_RETURN_IF_ERROR(txn->Commit());
+  }
+  return ledger;
+}
+
+Ledger::~Ledger() { Close().IgnoreError(); }
+
+Status Ledger::Close() {
+  if (!store_) return Status::Ok();
+  Status s = store_->Close();
+  store_.reset();
+  return s;
+}
+
+template <typename Event, typename ResultRecord>
+Status Ledger::Submit(LedgerOperation op, std::span<const Event> events,
+                      std::vector<ResultRecord>* out) {
+  if (events.size() > kBatchEventsMax) {
+    return Status::LimitExceeded("ledger batch larger than " + std::to_string(kBatchEventsMax));
+  }
+  std::string input(kInputHeadBytes, '\0');
+  input[0] = static_cast<char>(op);
+  PutFixed32(reinterpret_cast<uint8_t*>(input.data()) + 1, static_cast<uint32_t>(events.size()));
+  input.append(reinterpret_cast<const char*>(events.data()), events.size_bytes());
+  std::string output;
+  uint64_t timestamps = std::max<uint64_t>(1, events.size());
+  ZQ_RETURN_IF_ERROR(store_->CommitBatch(input, timestamps, &output));
+  out->resize(output.size() / sizeof(ResultRecord));
+  if (!out->empty()) std::memcpy(out->data(), output.data(), out->size() * sizeof(ResultRecord));
+  return Status::Ok();
+}
+
+Status Ledger::CreateAccounts(std::span<const Account> events,
+                              std::vector<CreateAccountsResult>* out) {
+  return Submit(LedgerOperation::kCreateAccounts, events, out);
+}
+
+Status Ledger::CreateTransfers(std::span<const Transfer> events,
+                               std::vector<CreateTransfersResult>* out) {
+  return Submit(LedgerOperation::kCreateTransfers, events, out);
+}
+
+Result<size_t> Ledger::ExpirePending() {
+  std::string input(kInputHeadBytes, '\0');
+  input[0] = static_cast<char>(LedgerOperation::kExpirePending);
+  std::string output;
+  ZQ_RETURN_IF_ERROR(store_->CommitBatch(input, 1, &output));
+  if (output.size() != 8) return Status::Internal("pulse returned no count");
+  return static_cast<size_t>(GetFixed64(reinterpret_cast<const uint8_t*>(output.data())));
+}
+
+// Reads run the state machine over a snapshot (a read-only KvLedgerStore).
+template <typename Fn>
+Status Ledger::Read(Fn fn) {
+  auto snapshot = store_->GetSnapshot();
+  KvLedgerStore store(snapshot.get());
+  StateMachine machine(&store);
+  return fn(machine);
+}
+
+Status Ledger::LookupAccounts(std::span<const u128> ids, std::vector<Account>* out) {
+  return Read([&](StateMachine& m) { return m.LookupAccounts(ids, out); });
+}
+Status Ledger::LookupTransfers(std::span<const u128> ids, std::vector<Transfer>* out) {
+  return Read([&](StateMachine& m) { return m.LookupTransfers(ids, out); });
+}
+Status Ledger::GetAccountTransfers(const AccountFilter& f, std::vector<Transfer>* out) {
+  return Read([&](StateMachine& m) { return m.GetAccountTransfers(f, out); });
+}
+Status Ledger::GetAccountBalances(const AccountFilter& f, std::vector<AccountBalance>* out) {
+  return Read([&](StateMachine& m) { return m.GetAccountBalances(f, out); });
+}
+Status Ledger::QueryAccounts(const QueryFilter& f, std::vector<Account>* out) {
+  return Read([&](StateMachine& m) { return m.QueryAccounts(f, out); });
+}
+Status Ledger::QueryTransfers(const QueryFilter& f, std::vector<Transfer>* out) {
+  return Read([&](StateMachine& m) { return m.QueryTransfers(f, out); });
+}
+
+Result<StateHash> Ledger::Hash() {
+  StateHash hash;
+  ZQ_RETURN_IF_ERROR(Read([&](StateMachine& m) {
+    ZQ_ASSIGN_OR_RETURN(hash, m.ComputeStateHash());
+    return Status::Ok();
+  }));
+  return hash;
+}
+
+}  // namespace zq::ledger

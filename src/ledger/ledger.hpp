@@ -1,0 +1,74 @@
+// Ledger: the ledger state machine running inside the storage commit
+// pipeline (ARCHITECTURE.md §6). A request is one logged batch
+// (storage::Store::CommitBatch): the WAL keeps only the request — operation
+// and raw 128-byte events — and recovery re-executes it on the same state,
+// which gives the same result because the state machine is deterministic.
+// Batches run serially under the commit lock; each is durable on return.
+//
+// Batch record input (little-endian): operation u8 | event_count u32 |
+// events (event_count x 128 bytes; none for a pulse).
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ledger/state_machine.hpp"
+#include "ledger/types.hpp"
+#include "storage/store/store.hpp"
+
+namespace zq::ledger {
+
+enum class LedgerOperation : uint8_t {
+  kCreateAccounts = 1,
+  kCreateTransfers = 2,
+  kExpirePending = 3,  // the pulse: expires due pending transfers
+};
+
+// Executes ledger batches for the store (and again at recovery).
+class LedgerBatchExecutor final : public storage::BatchExecutor {
+ public:
+  Status Execute(std::string_view input, uint64_t last_timestamp, storage::WriteTxn* state,
+                 std::string* output) override;
+};
+
+class Ledger {
+ public:
+  // Opens (or creates) a database holding a ledger. `options.batch_executor`
+  // is set by this call.
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& path,
+                                              storage::StoreOptions options);
+  ~Ledger();
+
+  Status CreateAccounts(std::span<const Account> events, std::vector<CreateAccountsResult>* out);
+  Status CreateTransfers(std::span<const Transfer> events,
+                         std::vector<CreateTransfersResult>* out);
+  // Expires every pending transfer that is due now; returns how many.
+  Result<size_t> ExpirePending();
+
+  Status LookupAccounts(std::span<const u128> ids, std::vector<Account>* out);
+  Status LookupTransfers(std::span<const u128> ids, std::vector<Transfer>* out);
+  Status GetAccountTransfers(const AccountFilter& filter, std::vector<Transfer>* out);
+  Status GetAccountBalances(const AccountFilter& filter, std::vector<AccountBalance>* out);
+  Status QueryAccounts(const QueryFilter& filter, std::vector<Account>* out);
+  Status QueryTransfers(const QueryFilter& filter, std::vector<Transfer>* out);
+  // Hash of the whole ledger state (determinism checks, `zqlite ledger hash`).
+  Result<StateHash> Hash();
+
+  storage::Store* store() { return store_.get(); }
+  Status Close();
+
+ private:
+  Ledger() = default;
+  template <typename Event, typename ResultRecord>
+  Status Submit(LedgerOperation op, std::span<const Event> events,
+                std::vector<ResultRecord>* out);
+  template <typename Fn>
+  Status Read(Fn fn);
+
+  std::unique_ptr<LedgerBatchExecutor> executor_;
+  std::unique_ptr<storage::Store> store_;
+};
+
+}  // namespace zq::ledger
