@@ -5,5 +5,9 @@ namespace zq::cli {
 
 int RunDemo(const char* path);
 int RunVerify(const char* path);
+// `zqlite crypto COMMAND ALG ...` (crypto_command.cpp); argv starts at COMMAND.
+int RunCrypto(int argc, char** argv);
+// `zqlite ledger COMMAND DB ...` (ledger_command.cpp); argv starts at COMMAND.
+int RunLedger(int argc, char** argv);
 
 }  // namespace zq::cli

@@ -123,7 +123,8 @@ bool IsHex(std::string_view s) {
 }
 
 Result<Bytes> ParseHex(std::string_view s, const char* what) {
-  if (!IsHex(s)) return Status::InvalidArgument(std::string(what) + ": not an even-length hex string");
+  if (!IsHex(s))
+    return Status::InvalidArgument(std::string(what) + ": not an even-length hex string");
   Bytes out(s.size() / 2);
   for (size_t i = 0; i < out.size(); ++i) {
     out[i] = static_cast<uint8_t>(HexDigit(s[2 * i]) << 4 | HexDigit(s[2 * i + 1]));
@@ -168,7 +169,12 @@ Result<Bytes> LoadData(const std::string& arg, const char* what) {
 Result<Bytes> LoadKey(KeyAlgorithm alg, KeyKind kind, const std::string& arg) {
   const char* what = kind == KeyKind::kPublic ? "public key" : "secret key";
   if (IsHex(arg)) return ParseHex(arg, what);
-  ZQ_ASSIGN_OR_RETURN(std::string text, ReadFile(arg));
+  auto file = ReadFile(arg);
+  if (!file.ok()) {
+    return Status::InvalidArgument(std::string(what) + " '" + arg +
+                                   "' is neither even-length hex nor a readable key file");
+  }
+  std::string text = std::move(file).value();
   auto key = crypto::DearmorKey(text);
   crypto::SecureWipe(text.data(), text.size());
   if (!key.ok()) return key.status().WithContext(arg);
@@ -196,7 +202,9 @@ crypto::SlhDsaParams SlhParams(KeyAlgorithm a) {
   return a == KeyAlgorithm::kSlhDsaShake128s ? crypto::SlhDsaParams::kShake128s
                                              : crypto::SlhDsaParams::kSha2_128s;
 }
-bool IsMlKem(KeyAlgorithm a) { return crypto::IsKem(a) && a != KeyAlgorithm::kXWing; }
+bool IsMlKem(KeyAlgorithm a) {
+  return crypto::IsKem(a) && a != KeyAlgorithm::kXWing;
+}
 bool IsMlDsa(KeyAlgorithm a) {
   return a == KeyAlgorithm::kMlDsa44 || a == KeyAlgorithm::kMlDsa65 || a == KeyAlgorithm::kMlDsa87;
 }
@@ -292,7 +300,8 @@ Status WriteKeyFiles(KeyAlgorithm alg, const KeyPair& pair, const std::string& n
 }
 
 Status CheckArgs(const Options& o, size_t positional, bool allow_context, bool allow_seed) {
-  if (o.positional.size() != positional) return Status::InvalidArgument("wrong number of arguments");
+  if (o.positional.size() != positional)
+    return Status::InvalidArgument("wrong number of arguments");
   if (!allow_context && (o.context || o.prehash || o.deterministic)) {
     return Status::InvalidArgument("--context, --prehash and --deterministic apply to sign/verify");
   }
@@ -385,8 +394,8 @@ Status CmdSign(KeyAlgorithm alg, const Options& o) {
   ZQ_RETURN_IF_ERROR(CheckArgs(o, 2, true, false));
   ZQ_ASSIGN_OR_RETURN(SignInputs in, ParseSignInputs(alg, o, o.positional[1]));
   ZQ_ASSIGN_OR_RETURN(Bytes sk, LoadKey(alg, KeyKind::kSecret, o.positional[0]));
-  auto dsa_rnd = o.deterministic ? crypto::MlDsaRandomness::kDeterministic
-                                 : crypto::MlDsaRandomness::kHedged;
+  auto dsa_rnd =
+      o.deterministic ? crypto::MlDsaRandomness::kDeterministic : crypto::MlDsaRandomness::kHedged;
   Result<Bytes> sig = Status::Internal("unreachable");
   if (IsMlDsa(alg) && in.prehash) {
     sig = crypto::HashMlDsaSign(DsaParams(alg), sk, in.msg, in.ctx, *in.prehash, dsa_rnd);

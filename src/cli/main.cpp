@@ -1,6 +1,8 @@
 // zqlite: the command-line program. Subcommands grow as layers land; today:
 //   zqlite demo FILE       create (or open) a database, write, reopen, read
 //   zqlite verify FILE     walk every tree and check every page
+//   zqlite crypto ...      post-quantum keys, KEMs and signatures
+//   zqlite ledger ...      the double-entry ledger, as JSON lines
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -13,6 +15,8 @@ void Usage(FILE* out) {
                "usage: zqlite COMMAND [ARGS]\n"
                "  demo FILE     create a database, write rows, reopen it and read them back\n"
                "  verify FILE   check every page and tree of a database\n"
+               "  crypto ...    post-quantum keys, KEMs and signatures (zqlite crypto --help)\n"
+               "  ledger ...    double-entry ledger as JSON lines (zqlite ledger)\n"
                "  --version     print the version\n");
 }
 }  // namespace
@@ -33,6 +37,8 @@ int main(int argc, char** argv) {
   }
   if (cmd == "demo" && argc == 3) return zq::cli::RunDemo(argv[2]);
   if (cmd == "verify" && argc == 3) return zq::cli::RunVerify(argv[2]);
+  if (cmd == "crypto") return zq::cli::RunCrypto(argc - 2, argv + 2);
+  if (cmd == "ledger") return zq::cli::RunLedger(argc - 2, argv + 2);
   Usage(stderr);
   return 2;
 }

@@ -52,7 +52,9 @@ Result<EccKeyPair> KeyGen(int type) {
 
 }  // namespace
 
-Result<EccKeyPair> X25519KeyGen() { return KeyGen(EVP_PKEY_X25519); }
+Result<EccKeyPair> X25519KeyGen() {
+  return KeyGen(EVP_PKEY_X25519);
+}
 
 Result<std::vector<uint8_t>> X25519PublicKey(std::span<const uint8_t> secret_key) {
   return PublicOf(EVP_PKEY_X25519, secret_key);
@@ -81,7 +83,9 @@ Result<std::vector<uint8_t>> X25519Derive(std::span<const uint8_t> secret_key,
   return shared;
 }
 
-Result<EccKeyPair> Ed25519KeyGen() { return KeyGen(EVP_PKEY_ED25519); }
+Result<EccKeyPair> Ed25519KeyGen() {
+  return KeyGen(EVP_PKEY_ED25519);
+}
 
 Result<std::vector<uint8_t>> Ed25519PublicKey(std::span<const uint8_t> secret_key) {
   return PublicOf(EVP_PKEY_ED25519, secret_key);

@@ -17,8 +17,7 @@ struct KdfCtxFree {
 };
 }  // namespace
 
-Result<std::vector<uint8_t>> HkdfSha256(std::span<const uint8_t> ikm,
-                                        std::span<const uint8_t> salt,
+Result<std::vector<uint8_t>> HkdfSha256(std::span<const uint8_t> ikm, std::span<const uint8_t> salt,
                                         std::span<const uint8_t> info, size_t output_bytes) {
   if (output_bytes == 0 || output_bytes > kHkdfSha256OutputBytesMax) {
     return Status::InvalidArgument("HKDF-SHA-256: output size must be 1..8160 bytes");

@@ -16,8 +16,7 @@ namespace zq::crypto {
 inline constexpr size_t kHkdfSha256OutputBytesMax = 255 * 32;
 
 // HKDF-Extract then HKDF-Expand; an empty salt means HashLen zero bytes.
-Result<std::vector<uint8_t>> HkdfSha256(std::span<const uint8_t> ikm,
-                                        std::span<const uint8_t> salt,
+Result<std::vector<uint8_t>> HkdfSha256(std::span<const uint8_t> ikm, std::span<const uint8_t> salt,
                                         std::span<const uint8_t> info, size_t output_bytes);
 
 }  // namespace zq::crypto

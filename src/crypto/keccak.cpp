@@ -8,6 +8,12 @@
 #include "crypto/aead.hpp"  // SecureWipe
 #include "util/assert.hpp"
 
+// The four-way code passes 32-byte vectors between inlined helpers; GCC warns
+// that their ABI differs without AVX, which is moot for internal inline calls.
+#if defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
 namespace zq::crypto {
 namespace {
 
@@ -17,7 +23,9 @@ static_assert(kKeccakLaneCount * 8 == kKeccakStateBytes);
 
 constexpr int kRounds = 24;  // n_r = 12 + 2l with l = 6 (FIPS 202 §3.4)
 
-constexpr uint64_t Rotl(uint64_t v, unsigned n) {
+// Rotation of a lane, or of each lane of a vector of lanes (the four-way form).
+template <typename T>
+constexpr T Rotl(T v, unsigned n) {
   return n == 0 ? v : (v << n) | (v >> (64 - n));
 }
 
@@ -69,36 +77,97 @@ static_assert(kRoundConstants[1] == 0x0000000000008082ull);
 static_assert(kRoundConstants[23] == 0x8000000080008008ull);
 static_assert(kRhoOffsets[0] == 0 && kRhoOffsets[1] == 1 && kRhoOffsets[2] == 62);
 
-void Round(uint64_t a[kKeccakLaneCount], uint64_t round_constant) {
-  // θ (Algorithm 1)
-  uint64_t c[5];
-  for (int x = 0; x < 5; ++x) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
-  for (int x = 0; x < 5; ++x) {
-    uint64_t d = c[(x + 4) % 5] ^ Rotl(c[(x + 1) % 5], 1);
-    for (int y = 0; y < 5; ++y) a[x + 5 * y] ^= d;
-  }
-  // ρ and π (Algorithms 2, 3): B[x, y] = rot(A[(x + 3y) mod 5, x]).
-  uint64_t b[kKeccakLaneCount];
+// π (Algorithm 3) as a destination table: lane A[x, y] moves to B[y, 2x + 3y].
+constexpr std::array<int, kKeccakLaneCount> MakePiDestinations() {
+  std::array<int, kKeccakLaneCount> dest{};
   for (int y = 0; y < 5; ++y) {
-    for (int x = 0; x < 5; ++x) {
-      int src = (x + 3 * y) % 5 + 5 * x;
-      b[x + 5 * y] = Rotl(a[src], kRhoOffsets[src]);
-    }
+    for (int x = 0; x < 5; ++x) dest[x + 5 * y] = y + 5 * ((2 * x + 3 * y) % 5);
+  }
+  return dest;
+}
+constexpr std::array<int, kKeccakLaneCount> kPiDestinations = MakePiDestinations();
+static_assert(kPiDestinations[0] == 0 && kPiDestinations[1] == 10);
+
+// One round on a state held in local variables. Every loop has a constant trip
+// count and every index is a compile-time constant once unrolled, so the
+// compiler keeps the 25 lanes in registers (scalar replacement) instead of
+// memory; this is the same computation as FIPS 202 Algorithms 1–4 and 6.
+#define ZQ_UNROLL _Pragma("GCC unroll 25")
+template <typename T>
+inline void Round(T (&a)[kKeccakLaneCount], uint64_t round_constant) {
+  // θ (Algorithm 1)
+  T c[5], d[5];
+  ZQ_UNROLL for (int x = 0; x < 5; ++x) {
+    c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
+  }
+  ZQ_UNROLL for (int x = 0; x < 5; ++x) d[x] = c[(x + 4) % 5] ^ Rotl(c[(x + 1) % 5], 1);
+  // ρ and π (Algorithms 2, 3), fused with θ's XOR.
+  T b[kKeccakLaneCount];
+  ZQ_UNROLL for (int i = 0; i < 25; ++i) {
+    b[kPiDestinations[i]] = Rotl(a[i] ^ d[i % 5], kRhoOffsets[i]);
   }
   // χ (Algorithm 4)
-  for (int y = 0; y < 5; ++y) {
-    for (int x = 0; x < 5; ++x) {
-      a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
-    }
+  ZQ_UNROLL for (int i = 0; i < 25; ++i) {
+    const int x = i % 5, row = i - x;
+    a[i] = b[i] ^ (~b[row + (x + 1) % 5] & b[row + (x + 2) % 5]);
   }
   // ι (Algorithm 6)
   a[0] ^= round_constant;
 }
+#undef ZQ_UNROLL
 
 }  // namespace
 
 void KeccakF1600(uint64_t lanes[kKeccakLaneCount]) {
-  for (int round = 0; round < kRounds; ++round) Round(lanes, kRoundConstants[round]);
+  uint64_t a[kKeccakLaneCount];
+  std::memcpy(a, lanes, sizeof(a));
+  for (int round = 0; round < kRounds; ++round) Round(a, kRoundConstants[round]);
+  std::memcpy(lanes, a, sizeof(a));
+}
+
+// Four permutations at once: lane i of state k is lanes[i][k]. The same round
+// code on GCC/Clang vector types; compiled for AVX2 and AVX-512 as well as the
+// baseline, chosen at load time.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(ZQ_NO_MULTIVERSION)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void KeccakF1600X4(KeccakLanesX4 lanes[kKeccakLaneCount]) {
+  KeccakLanesX4 a[kKeccakLaneCount];
+  std::memcpy(a, lanes, sizeof(a));
+  for (int round = 0; round < kRounds; ++round) Round(a, kRoundConstants[round]);
+  std::memcpy(lanes, a, sizeof(a));
+}
+
+Shake128X4::Shake128X4(const std::array<std::span<const uint8_t>, 4>& inputs) {
+  std::memset(lanes_, 0, sizeof(lanes_));
+  for (size_t k = 0; k < 4; ++k) {
+    // Each input fits the first block, so pad10*1 with the SHAKE suffix 1111
+    // (FIPS 202 §6.2) goes in the same block.
+    ZQ_ASSERT(inputs[k].size() < kShake128RateBytes);
+    uint8_t block[kShake128RateBytes] = {};
+    if (!inputs[k].empty()) std::memcpy(block, inputs[k].data(), inputs[k].size());
+    block[inputs[k].size()] ^= 0x1F;
+    block[kShake128RateBytes - 1] ^= 0x80;
+    for (size_t i = 0; i < kShake128RateBytes / 8; ++i) {
+      uint64_t lane;
+      std::memcpy(&lane, block + 8 * i, 8);
+      lanes_[i][k] = lane;
+    }
+  }
+}
+
+Shake128X4::~Shake128X4() {
+  SecureWipe(lanes_, sizeof(lanes_));
+}
+
+void Shake128X4::SqueezeBlocks(uint8_t out[4][kShake128RateBytes]) {
+  KeccakF1600X4(lanes_);
+  for (size_t i = 0; i < kShake128RateBytes / 8; ++i) {
+    for (size_t k = 0; k < 4; ++k) {
+      uint64_t lane = lanes_[i][k];
+      std::memcpy(out[k] + 8 * i, &lane, 8);
+    }
+  }
 }
 
 size_t KeccakRateBytes(KeccakFunction function) {

@@ -80,6 +80,29 @@ class Shake256Xof : public KeccakSponge {
 inline constexpr size_t kShake128RateBytes = 168;
 inline constexpr size_t kShake256RateBytes = 136;
 
+// Four independent Keccak-f[1600] states, lane-interleaved for SIMD: the
+// samplers of ML-KEM (SampleNTT) and ML-DSA (RejNTTPoly) expand four matrix
+// entries at once.
+typedef uint64_t KeccakLanesX4 __attribute__((vector_size(32)));
+void KeccakF1600X4(KeccakLanesX4 lanes[kKeccakLaneCount]);
+
+// Four SHAKE128 streams over short inputs (each < 168 bytes, so absorbing is one
+// block), squeezed a block at a time in lockstep. Stream k's bytes are exactly
+// those of Shake128Xof over inputs[k].
+class Shake128X4 {
+ public:
+  explicit Shake128X4(const std::array<std::span<const uint8_t>, 4>& inputs);
+  ~Shake128X4();
+  Shake128X4(const Shake128X4&) = delete;
+  Shake128X4& operator=(const Shake128X4&) = delete;
+
+  // The next 168-byte block of each stream.
+  void SqueezeBlocks(uint8_t out[4][168]);
+
+ private:
+  KeccakLanesX4 lanes_[kKeccakLaneCount];
+};
+
 // One-shot forms.
 std::array<uint8_t, 32> Sha3_256(std::span<const uint8_t> data);
 std::array<uint8_t, 64> Sha3_512(std::span<const uint8_t> data);

@@ -36,7 +36,9 @@ constexpr AlgorithmInfo kAlgorithms[] = {
     {KeyAlgorithm::kEd25519MlDsa65, "ed25519-mldsa65"},
 };
 
-const char* KindWord(KeyKind kind) { return kind == KeyKind::kPublic ? "PUBLIC" : "SECRET"; }
+const char* KindWord(KeyKind kind) {
+  return kind == KeyKind::kPublic ? "PUBLIC" : "SECRET";
+}
 
 std::string BeginLine(KeyKind kind) {
   return std::string("-----BEGIN ZQLITE ") + KindWord(kind) + " KEY-----";
@@ -107,15 +109,24 @@ size_t KeyBytes(KeyAlgorithm algorithm, KeyKind kind) {
     return pub ? s.public_key_bytes : s.secret_key_bytes;
   };
   switch (algorithm) {
-    case KeyAlgorithm::kMlKem512: return kem(MlKemParams::k512);
-    case KeyAlgorithm::kMlKem768: return kem(MlKemParams::k768);
-    case KeyAlgorithm::kMlKem1024: return kem(MlKemParams::k1024);
-    case KeyAlgorithm::kMlDsa44: return dsa(MlDsaParams::k44);
-    case KeyAlgorithm::kMlDsa65: return dsa(MlDsaParams::k65);
-    case KeyAlgorithm::kMlDsa87: return dsa(MlDsaParams::k87);
-    case KeyAlgorithm::kSlhDsaShake128s: return slh(SlhDsaParams::kShake128s);
-    case KeyAlgorithm::kSlhDsaSha2_128s: return slh(SlhDsaParams::kSha2_128s);
-    case KeyAlgorithm::kXWing: return pub ? kXWingPublicKeyBytes : kXWingSecretKeyBytes;
+    case KeyAlgorithm::kMlKem512:
+      return kem(MlKemParams::k512);
+    case KeyAlgorithm::kMlKem768:
+      return kem(MlKemParams::k768);
+    case KeyAlgorithm::kMlKem1024:
+      return kem(MlKemParams::k1024);
+    case KeyAlgorithm::kMlDsa44:
+      return dsa(MlDsaParams::k44);
+    case KeyAlgorithm::kMlDsa65:
+      return dsa(MlDsaParams::k65);
+    case KeyAlgorithm::kMlDsa87:
+      return dsa(MlDsaParams::k87);
+    case KeyAlgorithm::kSlhDsaShake128s:
+      return slh(SlhDsaParams::kShake128s);
+    case KeyAlgorithm::kSlhDsaSha2_128s:
+      return slh(SlhDsaParams::kSha2_128s);
+    case KeyAlgorithm::kXWing:
+      return pub ? kXWingPublicKeyBytes : kXWingSecretKeyBytes;
     case KeyAlgorithm::kEd25519MlDsa65:
       return pub ? kCompositePublicKeyBytes : kCompositeSecretKeyBytes;
   }
@@ -218,8 +229,8 @@ Result<ArmoredKey> DearmorKey(std::string_view text) {
     bad = Status::InvalidArgument("armor: unknown algorithm id");
   } else if (b[2] != static_cast<uint8_t>(kind)) {
     bad = Status::InvalidArgument("armor: key kind in body differs from the header");
-  } else if (b.size() != kHeaderBytes + KeyBytes(static_cast<KeyAlgorithm>(b[1]), kind) +
-                             kArmorCheckBytes) {
+  } else if (b.size() !=
+             kHeaderBytes + KeyBytes(static_cast<KeyAlgorithm>(b[1]), kind) + kArmorCheckBytes) {
     bad = Status::InvalidArgument("armor: key length does not match its algorithm");
   } else {
     uint8_t check[kArmorCheckBytes];

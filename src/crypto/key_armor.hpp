@@ -40,9 +40,9 @@ enum class KeyAlgorithm : uint8_t {
   kEd25519MlDsa65 = 10,
 };
 inline constexpr KeyAlgorithm kAllKeyAlgorithms[] = {
-    KeyAlgorithm::kMlKem512,         KeyAlgorithm::kMlKem768,         KeyAlgorithm::kMlKem1024,
-    KeyAlgorithm::kMlDsa44,          KeyAlgorithm::kMlDsa65,          KeyAlgorithm::kMlDsa87,
-    KeyAlgorithm::kSlhDsaShake128s,  KeyAlgorithm::kSlhDsaSha2_128s,  KeyAlgorithm::kXWing,
+    KeyAlgorithm::kMlKem512,        KeyAlgorithm::kMlKem768,        KeyAlgorithm::kMlKem1024,
+    KeyAlgorithm::kMlDsa44,         KeyAlgorithm::kMlDsa65,         KeyAlgorithm::kMlDsa87,
+    KeyAlgorithm::kSlhDsaShake128s, KeyAlgorithm::kSlhDsaSha2_128s, KeyAlgorithm::kXWing,
     KeyAlgorithm::kEd25519MlDsa65,
 };
 

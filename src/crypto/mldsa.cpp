@@ -2,9 +2,10 @@
 //
 // Arithmetic: a coefficient is an int32_t holding a value in [0, q),
 // q = 8380417 = 2^23 - 2^13 + 1, unless a comment says it is signed. Products
-// (< q^2 < 2^46) reduce with a 128-bit Barrett step and one masked subtraction,
-// so no operation branches on a coefficient. The NTT follows Alg. 41 and 42
-// literally; the ζ^BitRev8(k) table is computed by constexpr code.
+// (< q^2 < 2^46) reduce by folding 2^23 ≡ 2^13 - 1 and one masked subtraction,
+// so no operation branches on a coefficient. The NTT computes Alg. 41 and 42
+// exactly, written one layer at a time so the small layers vectorize; the
+// ζ^BitRev8(k) table is computed by constexpr code.
 //
 // Secret data: ξ, ρ', K, s1, s2, t0 (KeyGen and Sign), and in Sign also rnd,
 // ρ'', y, w, c of rejected attempts, cs1, cs2, ct0. They live in scratch
@@ -33,8 +34,6 @@ using pq_internal::CtMaskNonZero;
 using pq_internal::PackBits;
 using pq_internal::UnpackBits;
 using pq_internal::WipeOnExit;
-
-__extension__ using Uint128 = unsigned __int128;
 
 constexpr int kN = 256;
 constexpr int32_t kQ = 8380417;
@@ -124,13 +123,21 @@ inline int32_t CondSubQ(uint32_t x) {
   return static_cast<int32_t>(r + (static_cast<uint32_t>(kQ) & (0u - (r >> 31))));
 }
 
-// a mod q for any a < 2^64: t = a * floor(2^64 / q) >> 64 is floor(a / q) or
-// one less (the error is below a / 2^64 < 1), so a - t q lies in [0, 2q).
+// a mod q for a < q^2 < 2^46, the range of every product of two coefficients.
+// Since q = 2^23 - 2^13 + 1, 2^23 ≡ 2^13 - 1 (mod q): folding the bits above 23
+// back in three times leaves a value below 2^23 + 2^17 < 2q (bounds: < 2^36,
+// then < 2^27, then < 16 (2^13 - 1) + 2^23), and one masked subtraction finishes.
+// Only shifts, adds and masks on 64-bit lanes: no 128-bit product, so the
+// coefficient loops vectorize, and nothing branches on the value.
 inline int32_t ReduceQ(uint64_t a) {
-  constexpr uint64_t kM = ~uint64_t{0} / kQ;  // == floor(2^64 / q): q does not divide 2^64
-  uint64_t t = static_cast<uint64_t>((static_cast<Uint128>(a) * kM) >> 64);
-  return CondSubQ(static_cast<uint32_t>(a - t * kQ));
+  constexpr uint64_t kLow = (uint64_t{1} << 23) - 1;
+  uint64_t r = ((a >> 23) << 13) - (a >> 23) + (a & kLow);
+  r = ((r >> 23) << 13) - (r >> 23) + (r & kLow);
+  r = ((r >> 23) << 13) - (r >> 23) + (r & kLow);
+  return CondSubQ(static_cast<uint32_t>(r));
 }
+static_assert(uint64_t{1} << 23 == static_cast<uint64_t>(kQ) + (1 << 13) - 1,
+              "the folding in ReduceQ relies on q = 2^23 - 2^13 + 1");
 
 inline int32_t AddQ(int32_t a, int32_t b) {
   return CondSubQ(static_cast<uint32_t>(a + b));
@@ -174,41 +181,87 @@ static_assert((int64_t{256} * kInv256) % kQ == 1);
 
 // --- NTT (Alg. 41, 42) ----------------------------------------------------------
 
-void Ntt(Poly& w) {
-  int m = 0;
-  for (int len = 128; len >= 1; len /= 2) {
-    for (int start = 0; start < kN; start += 2 * len) {
-      int32_t z = kZetas[++m];
-      for (int j = start; j < start + len; ++j) {
-        int32_t t = MulQ(z, w[j + len]);
-        w[j + len] = SubQ(w[j], t);
-        w[j] = AddQ(w[j], t);
-      }
+// The coefficient loops below are plain C++ that the compiler vectorizes; on
+// x86-64 each is also compiled for AVX2 and AVX-512 and the best version is chosen
+// at load time (GCC/Clang function multiversioning, an ifunc). Same arithmetic,
+// same results; valgrind reports no AVX-512, so the CT check runs the AVX2 one.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(ZQ_NO_MULTIVERSION)
+#define ZQ_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define ZQ_VECTOR_CLONES
+#endif
+
+// ζ factors of the inverse transform in the order it uses them: Alg. 42 walks m
+// down from 255 and multiplies by -ζ^BitRev8(m).
+constexpr std::array<int32_t, kN> MakeInvZetas() {
+  std::array<int32_t, kN> z{};
+  for (int i = 0; i < kN; ++i) z[i] = kQ - kZetas[255 - i];
+  return z;
+}
+constexpr std::array<int32_t, kN> kInvZetas = MakeInvZetas();
+
+// One layer of Alg. 41 with len = kLen: block b (2·kLen coefficients) uses
+// ζ^BitRev8(first + b). A compile-time kLen gives the small layers (len 1, 2, 4)
+// fixed-size inner loops that vectorize across blocks, where a run-time len
+// left them scalar with a loop per butterfly.
+template <int kLen>
+inline void NttLayer(Poly& w, int first) {
+  for (int b = 0; b < kN / (2 * kLen); ++b) {
+    const int32_t z = kZetas[first + b];
+    int32_t* p = w.data() + b * 2 * kLen;
+#pragma GCC unroll 8
+    for (int j = 0; j < kLen; ++j) {
+      int32_t t = MulQ(z, p[j + kLen]);
+      p[j + kLen] = SubQ(p[j], t);
+      p[j] = AddQ(p[j], t);
     }
   }
-  ZQ_ASSERT(m == 255);
 }
 
-void InvNtt(Poly& w) {
-  int m = 256;
-  for (int len = 1; len < kN; len *= 2) {
-    for (int start = 0; start < kN; start += 2 * len) {
-      int32_t z = kQ - kZetas[--m];
-      for (int j = start; j < start + len; ++j) {
-        int32_t t = w[j];
-        w[j] = AddQ(t, w[j + len]);
-        w[j + len] = MulQ(z, SubQ(t, w[j + len]));
-      }
+// One layer of Alg. 42 with len = kLen; block b uses kInvZetas[first + b].
+template <int kLen>
+inline void InvNttLayer(Poly& w, int first) {
+  for (int b = 0; b < kN / (2 * kLen); ++b) {
+    const int32_t z = kInvZetas[first + b];
+    int32_t* p = w.data() + b * 2 * kLen;
+#pragma GCC unroll 8
+    for (int j = 0; j < kLen; ++j) {
+      int32_t t = p[j];
+      p[j] = AddQ(t, p[j + kLen]);
+      p[j + kLen] = MulQ(z, SubQ(t, p[j + kLen]));
     }
   }
-  ZQ_ASSERT(m == 1);
+}
+
+// Alg. 41: len = 128 down to 1; layer len starts at m = 256 / (2 len).
+ZQ_VECTOR_CLONES void Ntt(Poly& w) {
+  NttLayer<128>(w, 1);
+  NttLayer<64>(w, 2);
+  NttLayer<32>(w, 4);
+  NttLayer<16>(w, 8);
+  NttLayer<8>(w, 16);
+  NttLayer<4>(w, 32);
+  NttLayer<2>(w, 64);
+  NttLayer<1>(w, 128);
+}
+
+// Alg. 42: len = 1 up to 128; layer len takes the next 128 / len factors.
+ZQ_VECTOR_CLONES void InvNtt(Poly& w) {
+  InvNttLayer<1>(w, 0);
+  InvNttLayer<2>(w, 128);
+  InvNttLayer<4>(w, 192);
+  InvNttLayer<8>(w, 224);
+  InvNttLayer<16>(w, 240);
+  InvNttLayer<32>(w, 248);
+  InvNttLayer<64>(w, 252);
+  InvNttLayer<128>(w, 254);
   for (auto& c : w) c = MulQ(c, kInv256);
 }
 
-void MultiplyAccumulate(const Poly& a, const Poly& b, Poly& acc) {
+ZQ_VECTOR_CLONES void MultiplyAccumulate(const Poly& a, const Poly& b, Poly& acc) {
   for (int i = 0; i < kN; ++i) acc[i] = AddQ(acc[i], MulQ(a[i], b[i]));
 }
-void Multiply(const Poly& a, const Poly& b, Poly& out) {
+ZQ_VECTOR_CLONES void Multiply(const Poly& a, const Poly& b, Poly& out) {
   for (int i = 0; i < kN; ++i) out[i] = MulQ(a[i], b[i]);
 }
 
@@ -272,6 +325,18 @@ void H(std::initializer_list<std::span<const uint8_t>> pieces, std::span<uint8_t
   xof.Squeeze(out);
 }
 
+// Parses one SHAKE128 block into a, from coefficient n on (the loop body of
+// Alg. 30); returns the new count. A 3-byte group never straddles two blocks.
+int RejNttBlock(const uint8_t block[kShake128RateBytes], Poly& a, int n) {
+  static_assert(kShake128RateBytes % 3 == 0);
+  for (size_t p = 0; p < kShake128RateBytes && n < kN; p += 3) {
+    // CoeffFromThreeBytes (Alg. 14): the top bit of the third byte is dropped.
+    int32_t z = block[p] | (block[p + 1] << 8) | ((block[p + 2] & 0x7F) << 16);
+    if (z < kQ) a[n++] = z;
+  }
+  return n;
+}
+
 // RejNTTPoly (Alg. 30) over SHAKE128(ρ || s || r); ρ is public.
 void RejNttPoly(const uint8_t rho[kSeedBytes], uint8_t s, uint8_t r, Poly& a) {
   Shake128Xof xof;
@@ -279,24 +344,39 @@ void RejNttPoly(const uint8_t rho[kSeedBytes], uint8_t s, uint8_t r, Poly& a) {
   const uint8_t suffix[2] = {s, r};
   xof.Absorb(suffix);
   uint8_t block[kShake128RateBytes];
-  static_assert(kShake128RateBytes % 3 == 0, "a 3-byte group never straddles two blocks");
   int n = 0;
   while (n < kN) {
     xof.Squeeze(block);
-    for (size_t p = 0; p < sizeof(block) && n < kN; p += 3) {
-      // CoeffFromThreeBytes (Alg. 14): the top bit of the third byte is dropped.
-      int32_t z = block[p] | (block[p + 1] << 8) | ((block[p + 2] & 0x7F) << 16);
-      if (z < kQ) a[n++] = z;
-    }
+    n = RejNttBlock(block, a, n);
   }
 }
 
-// ExpandA (Alg. 32): Â[r][s] = RejNTTPoly(ρ || s || r).
+// ExpandA (Alg. 32): Â[r][s] = RejNTTPoly(ρ || s || r), four entries at a time
+// on four SHAKE128 streams (Shake128X4; same bytes, same polynomials).
 void ExpandA(const DsaSet& set, const uint8_t rho[kSeedBytes], Matrix& a) {
-  for (int r = 0; r < set.k; ++r) {
-    for (int s = 0; s < set.l; ++s) {
-      RejNttPoly(rho, static_cast<uint8_t>(s), static_cast<uint8_t>(r), a.p[r][s]);
+  const int entries = set.k * set.l;
+  int e = 0;
+  for (; e + 4 <= entries; e += 4) {
+    uint8_t in[4][kSeedBytes + 2];
+    Poly* out[4];
+    for (int q = 0; q < 4; ++q) {
+      int r = (e + q) / set.l, s = (e + q) % set.l;
+      std::memcpy(in[q], rho, kSeedBytes);
+      in[q][kSeedBytes] = static_cast<uint8_t>(s);
+      in[q][kSeedBytes + 1] = static_cast<uint8_t>(r);
+      out[q] = &a.p[r][s];
     }
+    Shake128X4 xof({std::span<const uint8_t>(in[0]), in[1], in[2], in[3]});
+    uint8_t blocks[4][kShake128RateBytes];
+    int n[4] = {0, 0, 0, 0};
+    while (n[0] < kN || n[1] < kN || n[2] < kN || n[3] < kN) {
+      xof.SqueezeBlocks(blocks);
+      for (int q = 0; q < 4; ++q) n[q] = RejNttBlock(blocks[q], *out[q], n[q]);
+    }
+  }
+  for (; e < entries; ++e) {
+    int r = e / set.l, s = e % set.l;
+    RejNttPoly(rho, static_cast<uint8_t>(s), static_cast<uint8_t>(r), a.p[r][s]);
   }
 }
 

@@ -61,7 +61,9 @@ constexpr size_t kHpMax = 9;
 constexpr size_t kAdrsBytes = 32;
 constexpr size_t kAdrsCompressedBytes = 22;  // ADRSc, FIPS 205 §11.2
 
-constexpr uint32_t Len(const ParamSet& p) { return 2 * p.n + 3; }
+constexpr uint32_t Len(const ParamSet& p) {
+  return 2 * p.n + 3;
+}
 
 constexpr bool BoundsHold() {
   for (const ParamSet& p : kParamSets) {
@@ -156,9 +158,7 @@ class TweakHash {
     SHA512_Init(&sha512_mid_);
     SHA512_Update(&sha512_mid_, block, 128);
   }
-  ~TweakHash() {
-    SecureWipe(sk_seed_, sizeof(sk_seed_));
-  }
+  ~TweakHash() { SecureWipe(sk_seed_, sizeof(sk_seed_)); }
   TweakHash(const TweakHash&) = delete;
   TweakHash& operator=(const TweakHash&) = delete;
 
@@ -427,8 +427,8 @@ void XmssTree(const ParamSet& p, const TweakHash& th, Adrs adrs, uint32_t leaf, 
 
 // xmss_sign (Alg. 10), also returning the tree's root (what xmss_pkFromSig of the
 // new signature gives). msg and root may alias.
-void XmssSign(const ParamSet& p, const TweakHash& th, const uint8_t* msg, uint32_t leaf,
-              Adrs adrs, uint8_t* sig, uint8_t* root) {
+void XmssSign(const ParamSet& p, const TweakHash& th, const uint8_t* msg, uint32_t leaf, Adrs adrs,
+              uint8_t* sig, uint8_t* root) {
   const size_t wots_bytes = size_t{Len(p)} * p.n;
   Adrs wots_adrs = adrs;
   wots_adrs.SetTypeAndClear(kWotsHash);
@@ -464,7 +464,9 @@ void XmssPkFromSig(const ParamSet& p, const TweakHash& th, uint32_t leaf, const 
 }
 
 // ---- hypertree (FIPS 205 §7) -------------------------------------------------------
-uint32_t XmssSigBytes(const ParamSet& p) { return (Len(p) + p.hp) * p.n; }
+uint32_t XmssSigBytes(const ParamSet& p) {
+  return (Len(p) + p.hp) * p.n;
+}
 
 // ht_sign (Alg. 12).
 void HtSign(const ParamSet& p, const TweakHash& th, const uint8_t* msg, uint64_t tree,
@@ -512,8 +514,7 @@ void ForsSecret(const TweakHash& th, const Adrs& adrs, uint32_t index, uint8_t* 
 }
 
 // fors_sign (Alg. 16); adrs has type FORS_TREE and its key pair set.
-void ForsSign(const ParamSet& p, const TweakHash& th, const uint8_t* md, Adrs adrs,
-              uint8_t* sig) {
+void ForsSign(const ParamSet& p, const TweakHash& th, const uint8_t* md, Adrs adrs, uint8_t* sig) {
   const uint32_t n = p.n;
   const uint32_t leaves = 1u << p.a;
   uint32_t indices[kKMax];
@@ -543,8 +544,8 @@ void ForsSign(const ParamSet& p, const TweakHash& th, const uint8_t* md, Adrs ad
 }
 
 // fors_pkFromSig (Alg. 17).
-void ForsPkFromSig(const ParamSet& p, const TweakHash& th, const uint8_t* sig,
-                   const uint8_t* md, Adrs adrs, uint8_t* out) {
+void ForsPkFromSig(const ParamSet& p, const TweakHash& th, const uint8_t* sig, const uint8_t* md,
+                   Adrs adrs, uint8_t* out) {
   const uint32_t n = p.n;
   uint32_t indices[kKMax];
   Base2b(md, p.a, p.k, indices);
@@ -603,8 +604,7 @@ DigestSplit SplitDigest(const ParamSet& p, const uint8_t* digest) {
 }
 
 Result<std::vector<uint8_t>> SignImpl(const ParamSet& p, std::span<const uint8_t> sk,
-                                      std::span<const uint8_t> prefix,
-                                      std::span<const uint8_t> msg,
+                                      std::span<const uint8_t> prefix, std::span<const uint8_t> msg,
                                       std::span<const uint8_t> addrnd) {
   const uint32_t n = p.n;
   if (sk.size() != 4 * size_t{n}) return Status::InvalidArgument("SLH-DSA: bad secret key length");
@@ -676,7 +676,9 @@ SlhDsaSizes SlhDsaSizesFor(SlhDsaParams params) {
   return {p.n, 2 * size_t{p.n}, 4 * size_t{p.n}, SignatureBytes(p)};
 }
 
-const char* SlhDsaName(SlhDsaParams params) { return Get(params).name; }
+const char* SlhDsaName(SlhDsaParams params) {
+  return Get(params).name;
+}
 
 std::optional<SlhDsaParams> SlhDsaParamsFromName(std::string_view name) {
   for (size_t i = 0; i < kSlhDsaParamSetCount; ++i) {
@@ -713,8 +715,8 @@ Result<SlhDsaKeyPair> SlhDsaKeyGen(SlhDsaParams params) {
   const ParamSet& p = Get(params);
   uint8_t seeds[3 * kNMax];
   ZQ_RETURN_IF_ERROR(RandomBytes(seeds, 3 * p.n));
-  auto pair = SlhDsaKeyGenInternal(params, {seeds, p.n}, {seeds + p.n, p.n},
-                                   {seeds + 2 * p.n, p.n});
+  auto pair =
+      SlhDsaKeyGenInternal(params, {seeds, p.n}, {seeds + p.n, p.n}, {seeds + 2 * p.n, p.n});
   SecureWipe(seeds, sizeof(seeds));
   return pair;
 }
@@ -744,9 +746,8 @@ Result<std::vector<uint8_t>> SlhDsaSign(SlhDsaParams params, std::span<const uin
   return SignImpl(p, sk, prefix, msg, rnd);
 }
 
-Status SlhDsaVerify(SlhDsaParams params, std::span<const uint8_t> pk,
-                    std::span<const uint8_t> msg, std::span<const uint8_t> ctx,
-                    std::span<const uint8_t> sig) {
+Status SlhDsaVerify(SlhDsaParams params, std::span<const uint8_t> pk, std::span<const uint8_t> msg,
+                    std::span<const uint8_t> ctx, std::span<const uint8_t> sig) {
   ZQ_ASSIGN_OR_RETURN(std::vector<uint8_t> prefix, PurePrefix(ctx));
   return VerifyImpl(Get(params), pk, prefix, msg, sig);
 }

@@ -96,8 +96,7 @@ Status SlhDsaVerifyInternal(SlhDsaParams params, std::span<const uint8_t> pk,
 Result<std::vector<uint8_t>> SlhDsaSign(SlhDsaParams params, std::span<const uint8_t> sk,
                                         std::span<const uint8_t> msg, std::span<const uint8_t> ctx,
                                         SlhDsaRandomness randomness = SlhDsaRandomness::kHedged);
-Status SlhDsaVerify(SlhDsaParams params, std::span<const uint8_t> pk,
-                    std::span<const uint8_t> msg, std::span<const uint8_t> ctx,
-                    std::span<const uint8_t> sig);
+Status SlhDsaVerify(SlhDsaParams params, std::span<const uint8_t> pk, std::span<const uint8_t> msg,
+                    std::span<const uint8_t> ctx, std::span<const uint8_t> sig);
 
 }  // namespace zq::crypto

@@ -105,8 +105,12 @@ void RoundTrip(SlhDsaParams params) {
   EXPECT_TRUE(SlhDsaVerify(params, pair->public_key, msg, ctx, *d1).ok());
 }
 
-TEST(SlhDsa, RoundTripShake128s) { RoundTrip(SlhDsaParams::kShake128s); }
-TEST(SlhDsa, RoundTripSha2_128s) { RoundTrip(SlhDsaParams::kSha2_128s); }
+TEST(SlhDsa, RoundTripShake128s) {
+  RoundTrip(SlhDsaParams::kShake128s);
+}
+TEST(SlhDsa, RoundTripSha2_128s) {
+  RoundTrip(SlhDsaParams::kSha2_128s);
+}
 TEST(SlhDsa, RoundTripFastSets) {
   for (SlhDsaParams p : {SlhDsaParams::kSha2_128f, SlhDsaParams::kShake128f,
                          SlhDsaParams::kSha2_192f, SlhDsaParams::kShake256f}) {
