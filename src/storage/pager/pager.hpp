@@ -147,10 +147,10 @@ class Pager {
   Status WriteSuperblock(const CheckpointState& state, PageNo freelist_head);
   void FinishCheckpoint(const std::vector<PageNo>& written, const std::vector<PageNo>& chain,
                         uint64_t commit_seq);
-  // Drops heap copies of clean pages (mapped pages switch to the mapping;
-  // encrypted ones over the cache budget are re-read when needed). Readers of
-  // snapshots up to `published_seq` may still hold them: freed by Reclaim.
-  void EvictCleanPages(const std::vector<PageNo>& written, uint64_t published_seq);
+  // Beyond the cache budget, drops heap copies of clean pages (plaintext ones
+  // switch to the mapping). Readers of snapshots up to `published_seq` may
+  // still hold them: they are freed by Reclaim once those are gone.
+  void EvictCleanPages(uint64_t published_seq);
   void DeferFree(uint8_t* buf, uint64_t seq);
 
   File* file_;

@@ -160,21 +160,13 @@ void Pager::FinishCheckpoint(const std::vector<PageNo>& written,
   for (PageNo p : chain) Meta(p).in_ckpt = true;
   freelist_chain_ = chain;
   checkpoint_seq_++;
-  EvictCleanPages(written, commit_seq);
+  EvictCleanPages(commit_seq);
 }
 
-void Pager::EvictCleanPages(const std::vector<PageNo>& written, uint64_t published_seq) {
+void Pager::EvictCleanPages(uint64_t published_seq) {
   const uint64_t free_at = published_seq + 1;  // after every snapshot of now is gone
-  if (map_ != nullptr) {
-    for (PageNo p : written) {
-      uint64_t offset = p * page_size();
-      if (offset + page_size() > map_bytes_) continue;
-      uint8_t* old = Slot(p).exchange(const_cast<uint8_t*>(map_ + offset),
-                                      std::memory_order_acq_rel);
-      if (old != nullptr && !IsMapped(old)) DeferFree(old, free_at);
-    }
-  }
-  // Over budget (encrypted databases): drop clean pages, round robin.
+  // Over budget: drop heap copies of clean pages, round robin. A plaintext
+  // page then reads through the mapping; an encrypted one is re-read when needed.
   for (uint64_t scanned = 0; heap_pages_.load() > cache_pages_max_ && scanned < page_count_;
        scanned++) {
     if (evict_cursor_ >= page_count_) evict_cursor_ = kFirstDataPage;
@@ -183,7 +175,12 @@ void Pager::EvictCleanPages(const std::vector<PageNo>& written, uint64_t publish
     if (m.state != kStateLive || m.dirty) continue;
     uint8_t* buf = Slot(p).load(std::memory_order_relaxed);
     if (buf == nullptr || IsMapped(buf)) continue;
-    Slot(p).store(nullptr, std::memory_order_release);
+    uint64_t offset = p * page_size();
+    uint8_t* replacement = nullptr;
+    if (map_ != nullptr && offset + page_size() <= map_bytes_) {
+      replacement = const_cast<uint8_t*>(map_ + offset);  // written and synced: valid
+    }
+    Slot(p).store(replacement, std::memory_order_release);
     DeferFree(buf, free_at);
   }
 }
