@@ -100,7 +100,10 @@ Status StoreImpl::ApplyAndQueueLocked(const ChangeSet& changes, WalRecordKind ki
     return Status::LimitExceeded("transaction too large for one WAL record");
   }
   *seq = working_seq_ + 1;
-  pager_->Reclaim(ReclaimBound());
+  // One bound serves both uses: it only grows, so reusing it after the apply
+  // keeps at least as much conflict history as recomputing it would.
+  const uint64_t bound = ReclaimBound();
+  pager_->Reclaim(bound);
   Status s = Apply(*seq, changes);
   if (!s.ok()) {  // the working trees may be half-changed: stop all writes
     Poison(s);
@@ -114,8 +117,7 @@ Status StoreImpl::ApplyAndQueueLocked(const ChangeSet& changes, WalRecordKind ki
   pending_seq_ = *seq;
   pending_root_ = working_root_;
   history_.push_back({*seq, std::move(writes)});
-  uint64_t keep_after = ReclaimBound();
-  while (!history_.empty() && history_.front().seq <= keep_after) history_.pop_front();
+  while (!history_.empty() && history_.front().seq <= bound) history_.pop_front();
   commits_++;
   return Status::Ok();
 }
