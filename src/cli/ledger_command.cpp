@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -177,51 +178,54 @@ Result<std::vector<u128>> ParseIds(int argc, char** argv) {
   return ids;
 }
 
-// Filter options shared by the account and query filters.
+// Filter options shared by the account and query filters: each value option
+// with its field width in bytes; unset options stay zero (no filter).
 struct FilterArgs {
-  u128 account_id = 0, user_data_128 = 0;
-  uint64_t user_data_64 = 0, timestamp_min = 0, timestamp_max = 0;
-  uint32_t user_data_32 = 0, ledger = 0, limit = ledger::kQueryResultsMax;
-  uint16_t code = 0;
+  std::map<std::string, u128, std::less<>> values;
   bool debits = false, credits = false, reversed = false;
+  u128 Get(std::string_view name) const {
+    auto it = values.find(name);
+    return it == values.end() ? 0 : it->second;
+  }
 };
+
+const std::pair<const char*, size_t> kFilterOptions[] = {
+    {"--account-id", 16},   {"--user-data-128", 16}, {"--user-data-64", 8},
+    {"--user-data-32", 4},  {"--ledger", 4},         {"--code", 2},
+    {"--limit", 4},         {"--timestamp-min", 8},  {"--timestamp-max", 8}};
 
 Result<FilterArgs> ParseFilter(int argc, char** argv) {
   FilterArgs f;
+  f.values["--limit"] = ledger::kQueryResultsMax;
   for (int i = 0; i < argc; i++) {
     std::string opt = argv[i];
-    if (opt == "--debits") { f.debits = true; continue; }
-    if (opt == "--credits") { f.credits = true; continue; }
-    if (opt == "--reversed") { f.reversed = true; continue; }
+    if (opt == "--debits" || opt == "--credits" || opt == "--reversed") {
+      (opt == "--debits" ? f.debits : opt == "--credits" ? f.credits : f.reversed) = true;
+      continue;
+    }
+    size_t width = 0;
+    for (const auto& [name, w] : kFilterOptions) {
+      if (opt == name) width = w;
+    }
+    if (width == 0) return Status::InvalidArgument("unknown option " + opt);
     if (i + 1 >= argc) return Status::InvalidArgument("option " + opt + " needs a value");
-    std::string_view v = argv[++i];
-    auto num = [&](size_t width) { return ParseUnsigned(v, width, opt); };
-    Result<u128> parsed = u128{0};
-    if (opt == "--account-id") parsed = num(16), f.account_id = parsed.ok() ? *parsed : 0;
-    else if (opt == "--user-data-128") parsed = num(16), f.user_data_128 = parsed.ok() ? *parsed : 0;
-    else if (opt == "--user-data-64") parsed = num(8), f.user_data_64 = parsed.ok() ? static_cast<uint64_t>(*parsed) : 0;
-    else if (opt == "--user-data-32") parsed = num(4), f.user_data_32 = parsed.ok() ? static_cast<uint32_t>(*parsed) : 0;
-    else if (opt == "--ledger") parsed = num(4), f.ledger = parsed.ok() ? static_cast<uint32_t>(*parsed) : 0;
-    else if (opt == "--code") parsed = num(2), f.code = parsed.ok() ? static_cast<uint16_t>(*parsed) : 0;
-    else if (opt == "--limit") parsed = num(4), f.limit = parsed.ok() ? static_cast<uint32_t>(*parsed) : 0;
-    else if (opt == "--timestamp-min") parsed = num(8), f.timestamp_min = parsed.ok() ? static_cast<uint64_t>(*parsed) : 0;
-    else if (opt == "--timestamp-max") parsed = num(8), f.timestamp_max = parsed.ok() ? static_cast<uint64_t>(*parsed) : 0;
-    else return Status::InvalidArgument("unknown option " + opt);
-    if (!parsed.ok()) return parsed.status();
+    ZQ_ASSIGN_OR_RETURN(u128 v, ParseUnsigned(argv[++i], width, opt));
+    f.values[opt] = v;
   }
   return f;
 }
 
+// Widths were checked by ParseFilter, so the narrowing casts are exact.
 ledger::AccountFilter ToAccountFilter(const FilterArgs& a) {
   ledger::AccountFilter f{};
-  f.account_id = a.account_id;
-  f.user_data_128 = a.user_data_128;
-  f.user_data_64 = a.user_data_64;
-  f.user_data_32 = a.user_data_32;
-  f.code = a.code;
-  f.timestamp_min = a.timestamp_min;
-  f.timestamp_max = a.timestamp_max;
-  f.limit = a.limit;
+  f.account_id = a.Get("--account-id");
+  f.user_data_128 = a.Get("--user-data-128");
+  f.user_data_64 = static_cast<uint64_t>(a.Get("--user-data-64"));
+  f.user_data_32 = static_cast<uint32_t>(a.Get("--user-data-32"));
+  f.code = static_cast<uint16_t>(a.Get("--code"));
+  f.timestamp_min = static_cast<uint64_t>(a.Get("--timestamp-min"));
+  f.timestamp_max = static_cast<uint64_t>(a.Get("--timestamp-max"));
+  f.limit = static_cast<uint32_t>(a.Get("--limit"));
   f.flags = (a.debits ? ledger::account_filter_flags::kDebits : 0) |
             (a.credits ? ledger::account_filter_flags::kCredits : 0) |
             (a.reversed ? ledger::account_filter_flags::kReversed : 0);
@@ -230,14 +234,14 @@ ledger::AccountFilter ToAccountFilter(const FilterArgs& a) {
 
 ledger::QueryFilter ToQueryFilter(const FilterArgs& a) {
   ledger::QueryFilter f{};
-  f.user_data_128 = a.user_data_128;
-  f.user_data_64 = a.user_data_64;
-  f.user_data_32 = a.user_data_32;
-  f.ledger = a.ledger;
-  f.code = a.code;
-  f.timestamp_min = a.timestamp_min;
-  f.timestamp_max = a.timestamp_max;
-  f.limit = a.limit;
+  f.user_data_128 = a.Get("--user-data-128");
+  f.user_data_64 = static_cast<uint64_t>(a.Get("--user-data-64"));
+  f.user_data_32 = static_cast<uint32_t>(a.Get("--user-data-32"));
+  f.ledger = static_cast<uint32_t>(a.Get("--ledger"));
+  f.code = static_cast<uint16_t>(a.Get("--code"));
+  f.timestamp_min = static_cast<uint64_t>(a.Get("--timestamp-min"));
+  f.timestamp_max = static_cast<uint64_t>(a.Get("--timestamp-max"));
+  f.limit = static_cast<uint32_t>(a.Get("--limit"));
   f.flags = a.reversed ? ledger::query_filter_flags::kReversed : 0;
   return f;
 }

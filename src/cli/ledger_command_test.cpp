@@ -67,6 +67,13 @@ TEST_F(LedgerCliTest, CreateLookupAndFilter) {
                                           "--debits", "--credits"});
   ASSERT_EQ(history.code, 0);
   EXPECT_NE(history.out.find("\"id\":\"10\""), std::string::npos);
+  auto limited = RunCaptured(&RunLedger, {"query-accounts", db_, "--ledger", "1", "--limit", "1"});
+  ASSERT_EQ(limited.code, 0) << limited.err;
+  EXPECT_EQ(std::count(limited.out.begin(), limited.out.end(), '\n'), 1);
+  auto bad_option = RunCaptured(&RunLedger, {"query-accounts", db_, "--nope", "1"});
+  EXPECT_EQ(bad_option.code, 1);
+  auto too_wide = RunCaptured(&RunLedger, {"query-accounts", db_, "--code", "65536"});
+  EXPECT_EQ(too_wide.code, 1);
   auto hash1 = RunCaptured(&RunLedger, {"hash", db_});
   auto hash2 = RunCaptured(&RunLedger, {"hash", db_});
   EXPECT_EQ(hash1.out, hash2.out);
