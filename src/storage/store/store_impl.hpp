@@ -88,7 +88,9 @@ class StoreImpl : public Store {
                             ChangeSet* changes);
   uint64_t NextTimestampLocked(uint64_t count);
   Status WaitDurable(uint64_t seq);
-  void GatherBatch();
+  bool GroupReady() const;
+  void SpinUntilGroupReady(uint64_t seq);
+  void SpinWhileFlushing(uint64_t seq);
   Result<uint64_t> FlushPending(bool commit_mu_held);
   void AcquireFlushRights();
   void ReleaseFlushRights(uint64_t durable_seq);
@@ -120,8 +122,8 @@ class StoreImpl : public Store {
 
   std::mutex flush_mu_;
   std::condition_variable flush_cv_;
-  bool flushing_ = false;
-  uint64_t durable_seq_ = 0;
+  std::atomic<bool> flushing_{false};        // written under flush_mu_
+  std::atomic<uint64_t> durable_seq_{0};     // written under flush_mu_
   uint64_t wal_end_ = 0;  // owned by whoever holds flush rights
   Status poisoned_;       // under flush_mu_
   std::atomic<bool> poisoned_flag_{false};
@@ -142,10 +144,11 @@ class StoreImpl : public Store {
   std::map<uint64_t, int> snapshots_;      // seq -> live snapshot count
   std::map<uint64_t, int> writer_snaps_;   // seq -> live write transaction count
 
-  // Group-commit batching: how many commits usually run at once (an average,
-  // x256), so a flush leader can wait briefly for the rest of the group.
+  // Group-commit batching: how many commits recently ran at once (a decaying
+  // peak, x256), so a flush leader can wait briefly for the rest of the group.
   std::atomic<int> in_commit_{0};
   std::atomic<int> pending_count_{0};
+  std::atomic<uint64_t> group_start_ns_{0};  // when the oldest pending commit was queued
   std::atomic<int> concurrency_x256_{256};
   std::atomic<uint64_t> last_sync_ns_{0};
 
