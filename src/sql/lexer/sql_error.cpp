@@ -12,7 +12,12 @@ constexpr std::string_view kAtByte = " at byte ";
 Status MakeSqlStatus(const SqlError& error) {
   StatusCode code = StatusCode::kInvalidArgument;
   if (error.sqlstate == kSqlStateFeatureNotSupported) code = StatusCode::kNotSupported;
-  if (error.sqlstate == kSqlStateStatementTooComplex) code = StatusCode::kLimitExceeded;
+  if (error.sqlstate == kSqlStateStatementTooComplex ||
+      error.sqlstate == kSqlStateProgramLimitExceeded || error.sqlstate == kSqlStateOutOfMemory) {
+    code = StatusCode::kLimitExceeded;
+  }
+  if (error.sqlstate == kSqlStateSerializationFailure) code = StatusCode::kConflict;
+  if (error.sqlstate == kSqlStateInternalError) code = StatusCode::kInternal;
   std::string text(kPrefix);
   text += error.sqlstate;
   text += kAtByte;
@@ -42,6 +47,10 @@ std::optional<SqlError> DecodeSqlError(const Status& status) {
 
 void ThrowSyntaxError(uint32_t position, std::string message) {
   throw SqlException(SqlError{std::string(kSqlStateSyntaxError), position, std::move(message)});
+}
+
+void ThrowSqlError(std::string_view sqlstate, uint32_t position, std::string message) {
+  throw SqlException(SqlError{std::string(sqlstate), position, std::move(message)});
 }
 
 }  // namespace zq::sql

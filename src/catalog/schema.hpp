@@ -1,0 +1,88 @@
+// Schema objects of the SQL catalog: tables, their columns and indexes, and
+// views, with their stable binary encoding (the catalog tree stores one
+// record per object). Column types are PostgreSQL's (ARCHITECTURE.md §5).
+// Default values, CHECK conditions and view bodies are kept as SQL text and
+// bound again when used, so the catalog never depends on the SQL layer.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace zq::catalog {
+
+// Value types. The numbers are stored in the catalog: never renumber.
+enum class TypeId : uint8_t {
+  kNull = 0,  // the type of an untyped NULL literal
+  kBool = 1,
+  kInt2 = 2,
+  kInt4 = 3,
+  kInt8 = 4,
+  kFloat4 = 5,
+  kFloat8 = 6,
+  kNumeric = 7,
+  kText = 8,
+  kBytea = 9,
+};
+
+struct ColumnType {
+  TypeId id = TypeId::kNull;
+  // NUMERIC(precision, scale); VARCHAR(n) puts n in `length`. -1: unconstrained.
+  int32_t precision = -1;
+  int32_t scale = -1;
+  int32_t length = -1;
+
+  bool operator==(const ColumnType&) const = default;
+};
+
+// The PostgreSQL name of a type, e.g. "integer", "numeric(10,2)".
+std::string TypeName(const ColumnType& type);
+
+struct ColumnDef {
+  std::string name;
+  ColumnType type;
+  bool not_null = false;
+  std::string default_sql;  // empty: DEFAULT NULL
+};
+
+struct IndexDef {
+  std::string name;
+  uint64_t tree = 0;
+  bool unique = false;
+  bool hash = false;               // USING HASH: equality lookups only
+  std::vector<uint32_t> columns;   // positions in the table's columns
+  std::vector<bool> descending;    // one per column
+};
+
+struct TableDef {
+  std::string name;
+  uint64_t tree = 0;                   // rows, keyed by primary key or row id
+  std::vector<ColumnDef> columns;
+  std::vector<uint32_t> primary_key;   // column positions; empty: a hidden row id
+  std::vector<std::string> checks;     // CHECK conditions as SQL text
+  std::vector<IndexDef> indexes;       // secondary indexes, incl. UNIQUE constraints
+
+  std::optional<uint32_t> FindColumn(std::string_view name) const;
+  const IndexDef* FindIndex(std::string_view name) const;
+};
+
+struct ViewDef {
+  std::string name;
+  std::string sql;                   // the SELECT as written
+  std::vector<std::string> columns;  // explicit column names, may be empty
+};
+
+// Catalog records: kind byte | fields. Decode fails with Corruption on bytes
+// that are not a record of this version.
+std::string EncodeTable(const TableDef& table);
+std::string EncodeView(const ViewDef& view);
+enum class RecordKind : uint8_t { kTable = 1, kView = 2 };
+Result<RecordKind> PeekRecordKind(std::string_view record);
+Result<TableDef> DecodeTable(std::string_view record);
+Result<ViewDef> DecodeView(std::string_view record);
+
+}  // namespace zq::catalog

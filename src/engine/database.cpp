@@ -1,0 +1,253 @@
+#include "engine/database.hpp"
+
+#include "engine/session.hpp"
+#include "sql/executor/evaluator.hpp"
+#include "sql/lexer/sql_error.hpp"
+#include "sql/parser/parser.hpp"
+
+namespace zq::engine {
+
+using sql::SqlException;
+using sql::ThrowSqlError;
+
+sql::Planner StatementContext::MakePlanner() const {
+  return sql::Planner(catalog, [](const sql::BoundExpr& e) { return sql::EvaluateConstant(e); });
+}
+
+sql::ExecContext StatementContext::MakeExec() const {
+  sql::ExecContext ctx;
+  ctx.txn = txn;
+  ctx.params = params;
+  ctx.memory_limit = memory_limit;
+  return ctx;
+}
+
+QueryResult RunQuery(const StatementContext& sc, const sql::SelectStmt& select) {
+  sql::Planner planner = sc.MakePlanner();
+  sql::PlanPtr plan = planner.PlanSelect(select, nullptr);
+  sql::ExecContext ctx = sc.MakeExec();
+  QueryResult result;
+  result.returns_rows = true;
+  result.command = "SELECT";
+  for (const sql::OutputColumn& c : plan->columns) {
+    result.column_names.push_back(c.name);
+    result.column_types.push_back(c.type);
+  }
+  result.rows = sql::RunPlan(*plan, ctx);
+  return result;
+}
+
+QueryResult RunExplain(const StatementContext& sc, const sql::ExplainStmt& explain) {
+  const sql::SelectStmt* select = explain.statement->As<sql::SelectStmt>();
+  if (select == nullptr || explain.analyze) {
+    ThrowSqlError(sql::kSqlStateFeatureNotSupported, explain.statement->position,
+                  "EXPLAIN supports SELECT statements only (EXPLAIN ANALYZE not yet)");
+  }
+  sql::Planner planner = sc.MakePlanner();
+  sql::PlanPtr plan = planner.PlanSelect(*select, nullptr);
+  QueryResult result;
+  result.returns_rows = true;
+  result.command = "EXPLAIN";
+  result.column_names = {"QUERY PLAN"};
+  result.column_types = {sql::ColumnType{sql::TypeId::kText}};
+  const std::string text = sql::ExplainPlan(*plan);
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t end = text.find('\n', start);
+    result.rows.push_back({sql::Value::Text(text.substr(start, end - start))});
+    start = end + 1;
+  }
+  return result;
+}
+
+struct Database::Impl {
+  std::unique_ptr<storage::Store> store;
+  DatabaseOptions options;
+  // An explicit transaction (BEGIN ... COMMIT), or null in autocommit mode.
+  std::unique_ptr<storage::WriteTxn> txn;
+  std::optional<catalog::Catalog> txn_catalog;
+  bool txn_failed = false;
+
+  Result<QueryResult> Run(const sql::Statement& stmt, const std::vector<sql::Value>& params);
+  QueryResult Dispatch(const StatementContext& sc, const sql::Statement& stmt);
+  Result<QueryResult> RunTransactionControl(const sql::TransactionStmt& t, uint32_t position);
+};
+
+namespace {
+
+Status SqlStatus(std::string_view state, uint32_t position, std::string message) {
+  return sql::MakeSqlStatus(sql::SqlError{std::string(state), position, std::move(message)});
+}
+
+// Storage errors at commit become SQL errors with a SQLSTATE too.
+Status CommitStatus(const Status& s) {
+  if (s.ok() || sql::DecodeSqlError(s)) return s;
+  try {
+    sql::ThrowIfError(s);
+  } catch (const SqlException& e) {
+    return sql::MakeSqlStatus(e.error());
+  }
+  return s;
+}
+
+}  // namespace
+
+QueryResult Database::Impl::Dispatch(const StatementContext& sc, const sql::Statement& stmt) {
+  if (auto* s = stmt.As<sql::SelectStmt>()) return RunQuery(sc, *s);
+  if (auto* s = stmt.As<sql::InsertStmt>()) return Insert(sc, *s);
+  if (auto* s = stmt.As<sql::UpdateStmt>()) return Update(sc, *s);
+  if (auto* s = stmt.As<sql::DeleteStmt>()) return Delete(sc, *s);
+  if (auto* s = stmt.As<sql::CreateTableStmt>()) return CreateTable(sc, *s);
+  if (auto* s = stmt.As<sql::CreateIndexStmt>()) return CreateIndex(sc, *s);
+  if (auto* s = stmt.As<sql::CreateViewStmt>()) return CreateView(sc, *s);
+  if (auto* s = stmt.As<sql::DropStmt>()) return Drop(sc, *s);
+  if (auto* s = stmt.As<sql::AlterTableStmt>()) return AlterTable(sc, *s);
+  if (auto* s = stmt.As<sql::ExplainStmt>()) return RunExplain(sc, *s);
+  ThrowSqlError(sql::kSqlStateFeatureNotSupported, stmt.position, "statement not supported yet");
+}
+
+Result<QueryResult> Database::Impl::RunTransactionControl(const sql::TransactionStmt& t,
+                                                          uint32_t position) {
+  QueryResult result;
+  switch (t.op) {
+    case sql::TransactionOp::kBegin:
+      result.command = "BEGIN";
+      if (txn) return result;  // PostgreSQL warns and stays in the transaction
+      txn = store->BeginWrite();
+      txn_failed = false;
+      {
+        Result<catalog::Catalog> loaded = catalog::Catalog::Load(txn.get());
+        if (!loaded.ok()) {
+          txn->Rollback();
+          txn.reset();
+          return CommitStatus(loaded.status());
+        }
+        txn_catalog = std::move(loaded).value();
+      }
+      return result;
+    case sql::TransactionOp::kCommit: {
+      result.command = "COMMIT";
+      if (!txn) return result;  // PostgreSQL warns: no transaction in progress
+      std::unique_ptr<storage::WriteTxn> t2 = std::move(txn);
+      txn_catalog.reset();
+      if (txn_failed) {
+        t2->Rollback();
+        txn_failed = false;
+        result.command = "ROLLBACK";
+        return result;
+      }
+      ZQ_RETURN_IF_ERROR(CommitStatus(t2->Commit()));
+      return result;
+    }
+    case sql::TransactionOp::kRollback:
+      result.command = "ROLLBACK";
+      if (txn) txn->Rollback();
+      txn.reset();
+      txn_catalog.reset();
+      txn_failed = false;
+      return result;
+    default:
+      return SqlStatus(sql::kSqlStateFeatureNotSupported, position,
+                       "SAVEPOINT is not supported yet");
+  }
+}
+
+Result<QueryResult> Database::Impl::Run(const sql::Statement& stmt,
+                                        const std::vector<sql::Value>& params) {
+  if (auto* t = stmt.As<sql::TransactionStmt>()) return RunTransactionControl(*t, stmt.position);
+  if (txn && txn_failed) {
+    return SqlStatus(sql::kSqlStateInFailedTransaction, stmt.position,
+                     "current transaction is aborted, commands ignored until end of "
+                     "transaction block");
+  }
+  const bool autocommit = !txn;
+  std::unique_ptr<storage::WriteTxn> own;
+  std::optional<catalog::Catalog> own_catalog;
+  if (autocommit) {
+    own = store->BeginWrite();
+    Result<catalog::Catalog> loaded = catalog::Catalog::Load(own.get());
+    if (!loaded.ok()) {
+      own->Rollback();
+      return CommitStatus(loaded.status());
+    }
+    own_catalog = std::move(loaded).value();
+  }
+  storage::WriteTxn* active = autocommit ? own.get() : txn.get();
+  // A statement edits a copy of the catalog: on failure the copy is dropped.
+  catalog::Catalog working = autocommit ? *own_catalog : *txn_catalog;
+  StatementContext sc;
+  sc.txn = active;
+  sc.catalog = &working;
+  sc.params = &params;
+  sc.memory_limit = options.memory_limit_bytes;
+  QueryResult result;
+  Status failure;
+  try {
+    result = Dispatch(sc, stmt);
+  } catch (const SqlException& e) {
+    failure = sql::MakeSqlStatus(e.error());
+  } catch (const std::bad_alloc&) {
+    failure = SqlStatus(sql::kSqlStateOutOfMemory, stmt.position, "out of memory");
+  }
+  if (!failure.ok()) {
+    if (autocommit) {
+      own->Rollback();
+    } else {
+      // The store has no statement-level undo yet: the whole transaction fails,
+      // as in PostgreSQL after an error.
+      txn_failed = true;
+    }
+    return failure;
+  }
+  if (autocommit) {
+    ZQ_RETURN_IF_ERROR(CommitStatus(own->Commit()));
+  } else {
+    txn_catalog = std::move(working);
+  }
+  return result;
+}
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Database::~Database() {
+  if (impl_ && impl_->txn) impl_->txn->Rollback();
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
+                                                 const DatabaseOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  ZQ_ASSIGN_OR_RETURN(impl->store, storage::Store::Open(path, options.store));
+  return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+Result<QueryResult> Database::Execute(std::string_view sql,
+                                      const std::vector<sql::Value>& params) {
+  ZQ_ASSIGN_OR_RETURN(sql::Statement stmt, sql::ParseStatement(sql));
+  return impl_->Run(stmt, params);
+}
+
+Result<std::vector<QueryResult>> Database::ExecuteScript(std::string_view sql) {
+  ZQ_ASSIGN_OR_RETURN(std::vector<sql::Statement> statements, sql::ParseScript(sql));
+  std::vector<QueryResult> results;
+  const std::vector<sql::Value> no_params;
+  for (const sql::Statement& stmt : statements) {
+    ZQ_ASSIGN_OR_RETURN(QueryResult r, impl_->Run(stmt, no_params));
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+bool Database::in_transaction() const { return impl_->txn != nullptr; }
+
+storage::Store* Database::store() { return impl_->store.get(); }
+
+Status Database::Close() {
+  if (impl_->txn) {
+    impl_->txn->Rollback();
+    impl_->txn.reset();
+  }
+  return impl_->store->Close();
+}
+
+}  // namespace zq::engine

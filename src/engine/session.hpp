@@ -1,0 +1,47 @@
+// Session internals shared by the statement implementations (database.cpp,
+// ddl.cpp, dml.cpp). Statement code throws sql::SqlException; Database
+// catches it at the API boundary.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "catalog/catalog.hpp"
+#include "engine/database.hpp"
+#include "sql/executor/exec_context.hpp"
+#include "sql/parser/ast.hpp"
+#include "sql/planner/planner.hpp"
+
+namespace zq::engine {
+
+// What a statement runs against: its transaction and catalog copy.
+struct StatementContext {
+  storage::WriteTxn* txn = nullptr;
+  catalog::Catalog* catalog = nullptr;
+  const std::vector<sql::Value>* params = nullptr;
+  uint64_t memory_limit = 0;
+
+  sql::Planner MakePlanner() const;
+  sql::ExecContext MakeExec() const;
+};
+
+QueryResult RunQuery(const StatementContext& sc, const sql::SelectStmt& select);
+QueryResult RunExplain(const StatementContext& sc, const sql::ExplainStmt& explain);
+
+QueryResult CreateTable(const StatementContext& sc, const sql::CreateTableStmt& stmt);
+QueryResult CreateIndex(const StatementContext& sc, const sql::CreateIndexStmt& stmt);
+QueryResult CreateView(const StatementContext& sc, const sql::CreateViewStmt& stmt);
+QueryResult Drop(const StatementContext& sc, const sql::DropStmt& stmt);
+QueryResult AlterTable(const StatementContext& sc, const sql::AlterTableStmt& stmt);
+
+QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt);
+QueryResult Update(const StatementContext& sc, const sql::UpdateStmt& stmt);
+QueryResult Delete(const StatementContext& sc, const sql::DeleteStmt& stmt);
+
+// Helpers for table writes (dml.cpp), also used by ALTER TABLE and CREATE INDEX.
+void CheckUnique(const StatementContext& sc, const catalog::TableDef& table,
+                 const catalog::IndexDef& index, const sql::Row& row, std::string_view own_key);
+void WriteIndexEntries(const StatementContext& sc, const catalog::TableDef& table,
+                       const sql::Row& row, std::string_view table_key, bool remove);
+
+}  // namespace zq::engine

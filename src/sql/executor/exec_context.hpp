@@ -1,0 +1,48 @@
+// ExecContext: what one statement's execution shares: the transaction it
+// reads and writes through, parameter values, the rows of enclosing queries
+// (for correlated subqueries), cached results of uncorrelated subqueries, and
+// the memory budget of sorts, hash tables and materialized results.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "sql/planner/plan.hpp"
+#include "storage/store/store.hpp"
+
+namespace zq::sql {
+
+// Rows flow between operators in chunks of up to this many.
+inline constexpr size_t kChunkRows = 1024;
+// Default budget for the rows a statement holds in memory at once.
+inline constexpr uint64_t kDefaultMemoryLimitBytes = uint64_t{1} << 30;
+
+struct SubqueryResult {
+  std::vector<Row> rows;
+};
+
+struct ExecContext {
+  storage::WriteTxn* txn = nullptr;
+  const std::vector<Value>* params = nullptr;
+  std::vector<const Row*> outer;  // innermost last
+  std::map<const BoundExpr*, std::shared_ptr<SubqueryResult>> subquery_cache;
+  uint64_t memory_limit = kDefaultMemoryLimitBytes;
+  uint64_t memory_used = 0;
+  std::mt19937_64 rng{std::random_device{}()};
+
+  // Accounts for `bytes` more held in memory; throws 53200 past the limit.
+  void Reserve(uint64_t bytes);
+  void Release(uint64_t bytes) { memory_used -= std::min(bytes, memory_used); }
+};
+
+// Turns a storage error into a SQL error (40001 for a write conflict, 58030
+// for I/O, XX001 for corruption, 53400 for limits, XX000 otherwise).
+void ThrowIfError(const Status& status);
+
+// Approximate heap bytes of a row (for the memory budget).
+uint64_t RowBytes(const Row& row);
+
+}  // namespace zq::sql

@@ -1,0 +1,717 @@
+// Physical operators. Each pulls chunks of up to kChunkRows rows from its
+// inputs; blocking ones (sort, aggregate, hash join build, set operations)
+// hold their rows in memory under the statement's memory budget.
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "sql/executor/evaluator.hpp"
+#include "sql/executor/table_access.hpp"
+#include "sql/lexer/sql_error.hpp"
+
+namespace zq::sql {
+
+namespace {
+
+using Chunk = std::vector<Row>;
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  // Fills `out` with the next rows; false (and `out` empty) when done.
+  virtual bool Next(Chunk* out) = 0;
+};
+
+using OpPtr = std::unique_ptr<Operator>;
+OpPtr Build(const PlanNode& plan, ExecContext& ctx);
+
+std::string RowKey(const Row& row, size_t count) {
+  std::string key;
+  for (size_t i = 0; i < count; i++) AppendOrderedKey(row[i], &key);
+  return key;
+}
+
+// Holds memory reserved from the budget until the operator is destroyed.
+class Reservation {
+ public:
+  explicit Reservation(ExecContext& ctx) : ctx_(ctx) {}
+  ~Reservation() { ctx_.Release(bytes_); }
+  void Add(uint64_t bytes) {
+    ctx_.Reserve(bytes);
+    bytes_ += bytes;
+  }
+
+ private:
+  ExecContext& ctx_;
+  uint64_t bytes_ = 0;
+};
+
+// Drains an operator into a vector (budgeted).
+std::vector<Row> Drain(Operator& op, Reservation& budget) {
+  std::vector<Row> rows;
+  Chunk chunk;
+  while (op.Next(&chunk)) {
+    for (Row& r : chunk) {
+      budget.Add(RowBytes(r));
+      rows.push_back(std::move(r));
+    }
+  }
+  return rows;
+}
+
+// ---- scans --------------------------------------------------------------------
+
+class ScanOp final : public Operator {
+ public:
+  ScanOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx) {}
+
+  bool Next(Chunk* out) override {
+    out->clear();
+    if (!started_) Start();
+    while (out->size() < kChunkRows && cursor_ && cursor_->Valid() && !done_) {
+      std::string_view key = cursor_->key();
+      if (!prefix_.empty() && key.substr(0, prefix_.size()) != prefix_) break;
+      Row row;
+      if (!InRange(key)) {
+        if (past_end_) break;
+        ThrowIfError(cursor_->Next());
+        continue;
+      }
+      if (plan_.range.index >= 0) {
+        std::string_view table_key;
+        const catalog::IndexDef& index = plan_.table.indexes[static_cast<size_t>(plan_.range.index)];
+        if (!IndexEntryTableKey(plan_.table, index, key, &table_key)) {
+          ThrowSqlError("XX001", 0, "index \"" + index.name + "\" has a malformed entry");
+        }
+        std::string value;
+        Result<bool> found = ctx_.txn->Get(plan_.table.tree, table_key, &value);
+        ThrowIfError(found.status());
+        if (!*found) ThrowSqlError("XX001", 0, "index \"" + index.name + "\" points at a missing row");
+        row = DecodeStoredRow(plan_.table, value);
+      } else {
+        row = DecodeStoredRow(plan_.table, cursor_->value());
+      }
+      ThrowIfError(cursor_->Next());
+      if (plan_.predicate && !EvaluatePredicate(*plan_.predicate, row, ctx_)) continue;
+      out->push_back(std::move(row));
+    }
+    return !out->empty();
+  }
+
+ private:
+  void Start() {
+    started_ = true;
+    const ScanRange& range = plan_.range;
+    const catalog::IndexDef* index =
+        range.index >= 0 ? &plan_.table.indexes[static_cast<size_t>(range.index)] : nullptr;
+    const std::vector<uint32_t>& columns = index ? index->columns : plan_.table.primary_key;
+    const Row empty;
+    for (size_t i = 0; i < range.equal.size(); i++) {
+      Value v = Evaluate(*range.equal[i], empty, ctx_);
+      if (v.null) return;  // col = NULL matches nothing
+      AppendOrderedKey(v, &prefix_, index != nullptr && index->descending[i]);
+    }
+    if (range.lower || range.upper) {
+      bound_type_ = plan_.table.columns[columns[range.equal.size()]].type;
+      if (range.lower) {
+        lower_ = Evaluate(*range.lower, empty, ctx_);
+        if (lower_.null) return;
+      }
+      if (range.upper) {
+        upper_ = Evaluate(*range.upper, empty, ctx_);
+        if (upper_.null) return;
+      }
+    }
+    Result<std::unique_ptr<storage::Cursor>> cursor =
+        ctx_.txn->NewCursor(index ? index->tree : plan_.table.tree);
+    ThrowIfError(cursor.status());
+    cursor_ = std::move(cursor).value();
+    std::string seek = prefix_;
+    if (range.lower) AppendOrderedKey(lower_, &seek);
+    ThrowIfError(cursor_->Seek(seek));
+  }
+
+  // Checks the range column after the equality prefix.
+  bool InRange(std::string_view key) {
+    if (!plan_.range.lower && !plan_.range.upper) return true;
+    std::string_view rest = key.substr(prefix_.size());
+    Value v;
+    if (!DecodeOrderedKey(&rest, bound_type_, false, &v)) {
+      ThrowSqlError("XX001", 0, "malformed key in table \"" + plan_.table.name + "\"");
+    }
+    if (v.null) {  // NULLs sort last: nothing after them is in range
+      past_end_ = true;
+      return false;
+    }
+    if (plan_.range.upper) {
+      const int c = CompareValues(v, upper_);
+      if (c > 0 || (c == 0 && !plan_.range.upper_inclusive)) {
+        past_end_ = true;
+        return false;
+      }
+    }
+    if (plan_.range.lower) {
+      const int c = CompareValues(v, lower_);
+      if (c < 0 || (c == 0 && !plan_.range.lower_inclusive)) return false;
+    }
+    return true;
+  }
+
+  const PlanNode& plan_;
+  ExecContext& ctx_;
+  bool started_ = false, done_ = false, past_end_ = false;
+  std::unique_ptr<storage::Cursor> cursor_;
+  std::string prefix_;
+  ColumnType bound_type_;
+  Value lower_, upper_;
+};
+
+class ValuesOp final : public Operator {
+ public:
+  ValuesOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx) {}
+  bool Next(Chunk* out) override {
+    out->clear();
+    const Row empty;
+    while (next_ < plan_.rows.size() && out->size() < kChunkRows) {
+      Row row;
+      for (const BoundPtr& e : plan_.rows[next_]) row.push_back(Evaluate(*e, empty, ctx_));
+      out->push_back(std::move(row));
+      next_++;
+    }
+    return !out->empty();
+  }
+
+ private:
+  const PlanNode& plan_;
+  ExecContext& ctx_;
+  size_t next_ = 0;
+};
+
+class FilterOp final : public Operator {
+ public:
+  FilterOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx), input_(Build(*plan.children[0], ctx)) {}
+  bool Next(Chunk* out) override {
+    out->clear();
+    Chunk in;
+    while (out->empty() && input_->Next(&in)) {
+      for (Row& r : in) {
+        if (EvaluatePredicate(*plan_.predicate, r, ctx_)) out->push_back(std::move(r));
+      }
+    }
+    return !out->empty();
+  }
+
+ private:
+  const PlanNode& plan_;
+  ExecContext& ctx_;
+  OpPtr input_;
+};
+
+class ProjectOp final : public Operator {
+ public:
+  ProjectOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx), input_(Build(*plan.children[0], ctx)) {}
+  bool Next(Chunk* out) override {
+    out->clear();
+    Chunk in;
+    if (!input_->Next(&in)) return false;
+    out->reserve(in.size());
+    for (const Row& r : in) {
+      Row row;
+      row.reserve(plan_.exprs.size());
+      for (const BoundPtr& e : plan_.exprs) row.push_back(Evaluate(*e, r, ctx_));
+      out->push_back(std::move(row));
+    }
+    return true;
+  }
+
+ private:
+  const PlanNode& plan_;
+  ExecContext& ctx_;
+  OpPtr input_;
+};
+
+// ---- joins --------------------------------------------------------------------
+
+class JoinOp final : public Operator {
+ public:
+  JoinOp(const PlanNode& plan, ExecContext& ctx)
+      : plan_(plan), ctx_(ctx), budget_(ctx), left_(Build(*plan.children[0], ctx)) {
+    OpPtr right = Build(*plan.children[1], ctx);
+    right_rows_ = Drain(*right, budget_);
+    right_width_ = plan.children[1]->columns.size();
+    left_width_ = plan.children[0]->columns.size();
+    matched_.assign(right_rows_.size(), false);
+    if (!plan.left_keys.empty()) {
+      for (size_t i = 0; i < right_rows_.size(); i++) {
+        std::string key;
+        if (!KeyOf(right_rows_[i], plan.right_keys, &key)) continue;  // NULL keys never match
+        table_[key].push_back(i);
+      }
+    }
+  }
+
+  bool Next(Chunk* out) override {
+    out->clear();
+    while (out->size() < kChunkRows) {
+      if (pending_.empty()) {
+        if (!FillPending()) break;
+      }
+      for (Row& r : pending_) out->push_back(std::move(r));
+      pending_.clear();
+    }
+    return !out->empty();
+  }
+
+ private:
+  static bool KeyOf(const Row& row, const std::vector<int>& cols, std::string* key) {
+    for (int c : cols) {
+      if (row[static_cast<size_t>(c)].null) return false;
+      AppendOrderedKey(row[static_cast<size_t>(c)], key);
+    }
+    return true;
+  }
+
+  Row Combine(const Row& left, const Row* right) const {
+    Row row;
+    row.reserve(left_width_ + right_width_);
+    row.insert(row.end(), left.begin(), left.end());
+    if (right != nullptr) {
+      row.insert(row.end(), right->begin(), right->end());
+    } else {
+      for (size_t i = 0; i < right_width_; i++) {
+        row.push_back(Value::Null(plan_.children[1]->columns[i].type.id));
+      }
+    }
+    return row;
+  }
+
+  // Joins the next left chunk; at the end emits unmatched right rows (RIGHT/FULL).
+  bool FillPending() {
+    Chunk in;
+    if (!left_done_ && left_->Next(&in)) {
+      for (const Row& l : in) JoinOne(l);
+      return true;
+    }
+    left_done_ = true;
+    if ((plan_.join == JoinType::kRight || plan_.join == JoinType::kFull) && !tail_done_) {
+      tail_done_ = true;
+      for (size_t i = 0; i < right_rows_.size(); i++) {
+        if (matched_[i]) continue;
+        Row row;
+        for (size_t c = 0; c < left_width_; c++) {
+          row.push_back(Value::Null(plan_.children[0]->columns[c].type.id));
+        }
+        row.insert(row.end(), right_rows_[i].begin(), right_rows_[i].end());
+        pending_.push_back(std::move(row));
+      }
+      return !pending_.empty();
+    }
+    return false;
+  }
+
+  void JoinOne(const Row& left) {
+    bool any = false;
+    auto consider = [&](size_t i) {
+      Row row = Combine(left, &right_rows_[i]);
+      if (plan_.predicate && !EvaluatePredicate(*plan_.predicate, row, ctx_)) return;
+      any = true;
+      matched_[i] = true;
+      pending_.push_back(std::move(row));
+    };
+    if (!plan_.left_keys.empty()) {
+      std::string key;
+      if (KeyOf(left, plan_.left_keys, &key)) {
+        auto it = table_.find(key);
+        if (it != table_.end()) {
+          for (size_t i : it->second) consider(i);
+        }
+      }
+    } else {
+      for (size_t i = 0; i < right_rows_.size(); i++) consider(i);
+    }
+    if (!any && (plan_.join == JoinType::kLeft || plan_.join == JoinType::kFull)) {
+      pending_.push_back(Combine(left, nullptr));
+    }
+  }
+
+  const PlanNode& plan_;
+  ExecContext& ctx_;
+  Reservation budget_;
+  OpPtr left_;
+  std::vector<Row> right_rows_;
+  std::vector<bool> matched_;
+  std::unordered_map<std::string, std::vector<size_t>> table_;
+  size_t left_width_ = 0, right_width_ = 0;
+  std::vector<Row> pending_;
+  bool left_done_ = false, tail_done_ = false;
+};
+
+// ---- aggregation ----------------------------------------------------------------
+
+struct AggState {
+  int64_t count = 0;
+  int128 int_sum = 0;
+  Decimal dec_sum;
+  double float_sum = 0;
+  Value best;  // min/max
+  std::string text;
+  bool bool_value = false;
+  bool any = false;
+  std::unordered_set<std::string> seen;  // DISTINCT arguments
+};
+
+class AggregateOp final : public Operator {
+ public:
+  AggregateOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx), budget_(ctx) {
+    OpPtr input = Build(*plan.children[0], ctx);
+    Chunk chunk;
+    while (input->Next(&chunk)) {
+      for (const Row& r : chunk) Accumulate(r);
+    }
+    if (groups_.empty() && plan.groups.empty()) NewGroup(Row{});
+  }
+
+  bool Next(Chunk* out) override {
+    out->clear();
+    while (next_ < groups_.size() && out->size() < kChunkRows) {
+      Group& g = groups_[next_++];
+      Row row = std::move(g.keys);
+      for (size_t a = 0; a < plan_.aggregates.size(); a++) {
+        row.push_back(Finish(plan_.aggregates[a], g.states[a]));
+      }
+      out->push_back(std::move(row));
+    }
+    return !out->empty();
+  }
+
+ private:
+  struct Group {
+    Row keys;
+    std::vector<AggState> states;
+  };
+
+  size_t NewGroup(Row keys) {
+    budget_.Add(RowBytes(keys) + plan_.aggregates.size() * sizeof(AggState));
+    groups_.push_back({std::move(keys), std::vector<AggState>(plan_.aggregates.size())});
+    return groups_.size() - 1;
+  }
+
+  void Accumulate(const Row& r) {
+    Row keys;
+    keys.reserve(plan_.groups.size());
+    for (const BoundPtr& g : plan_.groups) keys.push_back(Evaluate(*g, r, ctx_));
+    std::string key = RowKey(keys, keys.size());
+    size_t gi;
+    auto it = index_.find(key);
+    if (it == index_.end()) {
+      gi = NewGroup(std::move(keys));
+      index_.emplace(std::move(key), gi);
+    } else {
+      gi = it->second;
+    }
+    for (size_t a = 0; a < plan_.aggregates.size(); a++) {
+      Update(plan_.aggregates[a], groups_[gi].states[a], r);
+    }
+  }
+
+  void Update(const AggregateSpec& spec, AggState& s, const Row& r) {
+    if (spec.filter && !EvaluatePredicate(*spec.filter, r, ctx_)) return;
+    if (spec.star) {
+      s.count++;
+      return;
+    }
+    Value v = Evaluate(*spec.args[0], r, ctx_);
+    if (v.null) return;
+    Value sep;
+    if (spec.name == "string_agg") sep = Evaluate(*spec.args[1], r, ctx_);
+    if (spec.distinct) {
+      std::string k;
+      AppendOrderedKey(v, &k);
+      if (!s.seen.insert(k).second) return;
+      budget_.Add(k.size() + 32);
+    }
+    s.count++;
+    const std::string& name = spec.name;
+    if (name == "count") return;
+    if (name == "sum" || name == "avg") {
+      if (IsIntegerType(v.type)) {
+        s.int_sum += v.i;
+      } else if (v.type == TypeId::kNumeric) {
+        std::optional<Decimal> d = DecimalAdd(s.dec_sum, v.dec);
+        if (!d) {
+          ThrowSqlError(kSqlStateNumericValueOutOfRange, spec.args[0]->position,
+                        "numeric sum out of range");
+        }
+        s.dec_sum = *d;
+      } else {
+        s.float_sum += v.f;
+      }
+      s.best.type = v.type;
+      return;
+    }
+    if (name == "min" || name == "max") {
+      if (!s.any || (name == "min" ? CompareValues(v, s.best) < 0 : CompareValues(v, s.best) > 0)) {
+        s.best = std::move(v);
+      }
+      s.any = true;
+      return;
+    }
+    if (name == "string_agg") {
+      if (s.any && !sep.null) s.text += sep.s;
+      s.text += v.s;
+      s.any = true;
+      return;
+    }
+    if (name == "bool_and") {
+      s.bool_value = s.any ? (s.bool_value && v.i) : v.i != 0;
+    } else {  // bool_or
+      s.bool_value = s.any ? (s.bool_value || v.i) : v.i != 0;
+    }
+    s.any = true;
+  }
+
+  Value Finish(const AggregateSpec& spec, const AggState& s) {
+    const std::string& name = spec.name;
+    const uint32_t pos = spec.args.empty() ? 0 : spec.args[0]->position;
+    if (name == "count") return Value::Int(TypeId::kInt8, s.count);
+    if (s.count == 0 && name != "string_agg") return Value::Null(spec.type.id);
+    if (name == "sum" || name == "avg") {
+      const TypeId in = s.best.type;
+      Value total;
+      if (IsIntegerType(in)) {
+        if (spec.type.id == TypeId::kInt8 && name == "sum") {
+          return Value::Int(TypeId::kInt8, CheckIntRange(TypeId::kInt8, s.int_sum, pos));
+        }
+        total = Value::Numeric(Decimal{s.int_sum, 0});
+      } else if (in == TypeId::kNumeric) {
+        total = Value::Numeric(s.dec_sum);
+      } else {
+        total = Value::Float(spec.type.id, s.float_sum);
+      }
+      if (name == "sum") return total;
+      if (total.type == TypeId::kNumeric) {
+        std::optional<Decimal> avg = DecimalDiv(total.dec, Decimal::FromInt(s.count));
+        if (!avg) ThrowSqlError(kSqlStateNumericValueOutOfRange, pos, "numeric avg out of range");
+        return Value::Numeric(*avg);
+      }
+      return Value::Float(TypeId::kFloat8, total.f / static_cast<double>(s.count));
+    }
+    if (name == "min" || name == "max") return s.best;
+    if (name == "string_agg") return s.any ? Value::Text(s.text, spec.type.id) : Value::Null(spec.type.id);
+    return Value::Bool(s.bool_value);
+  }
+
+  const PlanNode& plan_;
+  ExecContext& ctx_;
+  Reservation budget_;
+  std::vector<Group> groups_;
+  std::unordered_map<std::string, size_t> index_;
+  size_t next_ = 0;
+};
+
+// ---- sort, limit, distinct, set operations ----------------------------------------
+
+class SortOp final : public Operator {
+ public:
+  SortOp(const PlanNode& plan, ExecContext& ctx) : budget_(ctx) {
+    OpPtr input = Build(*plan.children[0], ctx);
+    rows_ = Drain(*input, budget_);
+    const std::vector<SortKey>& keys = plan.sort;
+    std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) {
+      for (const SortKey& k : keys) {
+        const Value& x = a[static_cast<size_t>(k.column)];
+        const Value& y = b[static_cast<size_t>(k.column)];
+        if (x.null || y.null) {
+          if (x.null && y.null) continue;
+          return x.null ? k.nulls_first : !k.nulls_first;
+        }
+        const int c = CompareValues(x, y);
+        if (c != 0) return k.descending ? c > 0 : c < 0;
+      }
+      return false;
+    });
+  }
+  bool Next(Chunk* out) override {
+    out->clear();
+    while (next_ < rows_.size() && out->size() < kChunkRows) out->push_back(std::move(rows_[next_++]));
+    return !out->empty();
+  }
+
+ private:
+  Reservation budget_;
+  std::vector<Row> rows_;
+  size_t next_ = 0;
+};
+
+class LimitOp final : public Operator {
+ public:
+  LimitOp(const PlanNode& plan, ExecContext& ctx) : input_(Build(*plan.children[0], ctx)) {
+    const Row empty;
+    if (plan.limit) {
+      const Value v = Evaluate(*plan.limit, empty, ctx);
+      if (!v.null) {
+        if (v.i < 0) ThrowSqlError("2201W", plan.limit->position, "LIMIT must not be negative");
+        remaining_ = v.i;
+      }
+    }
+    if (plan.offset) {
+      const Value v = Evaluate(*plan.offset, empty, ctx);
+      if (!v.null) {
+        if (v.i < 0) ThrowSqlError("2201X", plan.offset->position, "OFFSET must not be negative");
+        skip_ = v.i;
+      }
+    }
+  }
+  bool Next(Chunk* out) override {
+    out->clear();
+    Chunk in;
+    while (out->empty() && remaining_ != 0 && input_->Next(&in)) {
+      for (Row& r : in) {
+        if (skip_ > 0) {
+          skip_--;
+          continue;
+        }
+        if (remaining_ == 0) break;
+        if (remaining_ > 0) remaining_--;
+        out->push_back(std::move(r));
+      }
+    }
+    return !out->empty();
+  }
+
+ private:
+  OpPtr input_;
+  int64_t remaining_ = -1;  // -1: no limit
+  int64_t skip_ = 0;
+};
+
+class DistinctOp final : public Operator {
+ public:
+  DistinctOp(const PlanNode& plan, ExecContext& ctx)
+      : input_(Build(*plan.children[0], ctx)), budget_(ctx), width_(plan.columns.size()) {}
+  bool Next(Chunk* out) override {
+    out->clear();
+    Chunk in;
+    while (out->empty() && input_->Next(&in)) {
+      for (Row& r : in) {
+        std::string key = RowKey(r, width_);
+        if (!seen_.insert(key).second) continue;
+        budget_.Add(key.size() + 32);
+        out->push_back(std::move(r));
+      }
+    }
+    return !out->empty();
+  }
+
+ private:
+  OpPtr input_;
+  Reservation budget_;
+  size_t width_;
+  std::unordered_set<std::string> seen_;
+};
+
+class SetOpOp final : public Operator {
+ public:
+  SetOpOp(const PlanNode& plan, ExecContext& ctx) : budget_(ctx) {
+    const size_t width = plan.columns.size();
+    OpPtr left = Build(*plan.children[0], ctx);
+    std::vector<Row> l = Drain(*left, budget_);
+    OpPtr right = Build(*plan.children[1], ctx);
+    std::vector<Row> r = Drain(*right, budget_);
+    if (plan.set_op == SetOpKind::kUnion) {
+      std::unordered_set<std::string> seen;
+      for (std::vector<Row>* side : {&l, &r}) {
+        for (Row& row : *side) {
+          if (!plan.all && !seen.insert(RowKey(row, width)).second) continue;
+          rows_.push_back(std::move(row));
+        }
+      }
+      return;
+    }
+    std::unordered_map<std::string, int64_t> right_count;
+    for (const Row& row : r) right_count[RowKey(row, width)]++;
+    std::unordered_set<std::string> emitted;
+    for (Row& row : l) {
+      std::string key = RowKey(row, width);
+      auto it = right_count.find(key);
+      const bool in_right = it != right_count.end() && it->second > 0;
+      if (plan.set_op == SetOpKind::kIntersect) {
+        if (!in_right) continue;
+        if (plan.all) {
+          it->second--;
+        } else if (!emitted.insert(key).second) {
+          continue;
+        }
+      } else {  // EXCEPT
+        if (plan.all) {
+          if (in_right) {
+            it->second--;
+            continue;
+          }
+        } else if (in_right || !emitted.insert(key).second) {
+          continue;
+        }
+      }
+      rows_.push_back(std::move(row));
+    }
+  }
+  bool Next(Chunk* out) override {
+    out->clear();
+    while (next_ < rows_.size() && out->size() < kChunkRows) out->push_back(std::move(rows_[next_++]));
+    return !out->empty();
+  }
+
+ private:
+  Reservation budget_;
+  std::vector<Row> rows_;
+  size_t next_ = 0;
+};
+
+class MaterializedOp final : public Operator {
+ public:
+  MaterializedOp(const PlanNode& plan, ExecContext& ctx) : budget_(ctx) {
+    OpPtr input = Build(*plan.children[0], ctx);
+    rows_ = Drain(*input, budget_);
+  }
+  bool Next(Chunk* out) override {
+    out->clear();
+    while (next_ < rows_.size() && out->size() < kChunkRows) out->push_back(std::move(rows_[next_++]));
+    return !out->empty();
+  }
+
+ private:
+  Reservation budget_;
+  std::vector<Row> rows_;
+  size_t next_ = 0;
+};
+
+OpPtr Build(const PlanNode& plan, ExecContext& ctx) {
+  switch (plan.kind) {
+    case PlanKind::kTableScan: return std::make_unique<ScanOp>(plan, ctx);
+    case PlanKind::kValues: return std::make_unique<ValuesOp>(plan, ctx);
+    case PlanKind::kFilter: return std::make_unique<FilterOp>(plan, ctx);
+    case PlanKind::kProject: return std::make_unique<ProjectOp>(plan, ctx);
+    case PlanKind::kJoin: return std::make_unique<JoinOp>(plan, ctx);
+    case PlanKind::kAggregate: return std::make_unique<AggregateOp>(plan, ctx);
+    case PlanKind::kSort: return std::make_unique<SortOp>(plan, ctx);
+    case PlanKind::kLimit: return std::make_unique<LimitOp>(plan, ctx);
+    case PlanKind::kDistinct: return std::make_unique<DistinctOp>(plan, ctx);
+    case PlanKind::kSetOp: return std::make_unique<SetOpOp>(plan, ctx);
+    case PlanKind::kMaterialized: return std::make_unique<MaterializedOp>(plan, ctx);
+  }
+  ThrowSqlError(kSqlStateInternalError, 0, "unknown plan node");
+}
+
+}  // namespace
+
+std::vector<Row> RunPlan(const PlanNode& plan, ExecContext& ctx) {
+  OpPtr op = Build(plan, ctx);
+  std::vector<Row> rows;
+  Chunk chunk;
+  while (op->Next(&chunk)) {
+    for (Row& r : chunk) rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+}  // namespace zq::sql

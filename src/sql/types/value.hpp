@@ -1,0 +1,115 @@
+// Value: one SQL value of a PostgreSQL type (catalog::TypeId), possibly NULL.
+// Operations follow PostgreSQL: strict types with implicit numeric promotion
+// (smallint < integer < bigint < numeric < real < double precision), integer
+// overflow and division by zero are errors, integer division truncates.
+// Errors are thrown as SqlException (caught at the engine boundary) with
+// their SQLSTATE and the position of the expression in the SQL text.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/schema.hpp"
+#include "sql/types/decimal.hpp"
+
+namespace zq::sql {
+
+using catalog::ColumnType;
+using catalog::TypeId;
+
+struct Value {
+  TypeId type = TypeId::kNull;
+  bool null = true;
+  int64_t i = 0;   // kBool (0 or 1), kInt2, kInt4, kInt8
+  double f = 0;    // kFloat4, kFloat8
+  Decimal dec;     // kNumeric
+  std::string s;   // kText, kBytea
+
+  static Value Null(TypeId type = TypeId::kNull) {
+    Value v;
+    v.type = type;
+    return v;
+  }
+  static Value Bool(bool b) {
+    Value v;
+    v.type = TypeId::kBool;
+    v.null = false;
+    v.i = b ? 1 : 0;
+    return v;
+  }
+  static Value Int(TypeId type, int64_t i) {
+    Value v;
+    v.type = type;
+    v.null = false;
+    v.i = i;
+    return v;
+  }
+  static Value Float(TypeId type, double f) {
+    Value v;
+    v.type = type;
+    v.null = false;
+    v.f = f;
+    return v;
+  }
+  static Value Numeric(Decimal d) {
+    Value v;
+    v.type = TypeId::kNumeric;
+    v.null = false;
+    v.dec = d;
+    return v;
+  }
+  static Value Text(std::string s, TypeId type = TypeId::kText) {
+    Value v;
+    v.type = type;
+    v.null = false;
+    v.s = std::move(s);
+    return v;
+  }
+
+  bool truthy() const { return !null && i != 0; }  // for kBool values
+};
+
+using Row = std::vector<Value>;
+
+bool IsIntegerType(TypeId t);
+bool IsFloatType(TypeId t);
+bool IsNumericCategory(TypeId t);  // integers, numeric, floats
+// Rank in the promotion order; the larger rank wins in mixed arithmetic.
+int NumericRank(TypeId t);
+TypeId PromoteNumeric(TypeId a, TypeId b);
+
+// Total order used by ORDER BY, DISTINCT, GROUP BY and comparisons, for two
+// non-NULL values of comparable types (numbers compare by value across
+// types; NaN is larger than every other float, as in PostgreSQL).
+int CompareValues(const Value& a, const Value& b);
+// Equal for grouping: NULLs are equal to each other (IS NOT DISTINCT FROM).
+bool GroupEqual(const Value& a, const Value& b);
+
+// PostgreSQL's text output of a value ("t"/"f" for booleans; shortest
+// round-trip digits for floats; "Infinity"/"NaN"; "\x…" hex for bytea).
+std::string ValueToText(const Value& v);
+
+// Conversions. `position` is where the expression starts in the SQL text.
+Value CastValue(const Value& v, const ColumnType& to, uint32_t position);
+// Parses text as `to` (used for string literals of unknown type and casts).
+Value ParseValue(std::string_view text, const ColumnType& to, uint32_t position);
+// The value as double (numbers only).
+double ToDouble(const Value& v);
+// The value as Decimal (integers and numeric only).
+Decimal ToDecimal(const Value& v);
+// Checks that an integer fits its type; throws 22003 otherwise.
+int64_t CheckIntRange(TypeId type, int128 v, uint32_t position);
+
+// Appends a memcmp-ordered encoding of `v` (ascending; NULL sorts last) for
+// index keys and group keys. A column stored descending inverts its bytes.
+void AppendOrderedKey(const Value& v, std::string* out, bool descending = false);
+// Decodes one value encoded by AppendOrderedKey for a column of `type`.
+bool DecodeOrderedKey(std::string_view* in, const ColumnType& type, bool descending, Value* out);
+
+// Row storage format: one tagged value per column (not ordered).
+void AppendRowValue(const Value& v, std::string* out);
+bool DecodeRow(std::string_view bytes, size_t column_count, Row* out);
+
+}  // namespace zq::sql
