@@ -240,6 +240,14 @@ Result<std::vector<QueryResult>> Database::ExecuteScript(std::string_view sql) {
 
 bool Database::in_transaction() const { return impl_->txn != nullptr; }
 
+Result<catalog::Catalog> Database::ReadCatalog() {
+  if (impl_->txn) return *impl_->txn_catalog;
+  std::unique_ptr<storage::WriteTxn> txn = impl_->store->BeginWrite();
+  Result<catalog::Catalog> catalog = catalog::Catalog::Load(txn.get());
+  txn->Rollback();
+  return catalog;
+}
+
 storage::Store* Database::store() { return impl_->store.get(); }
 
 Status Database::Close() {

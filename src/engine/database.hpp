@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "catalog/catalog.hpp"
 #include "sql/types/value.hpp"
 #include "storage/store/store.hpp"
 #include "util/result.hpp"
@@ -45,6 +46,8 @@ class Database {
   Result<std::vector<QueryResult>> ExecuteScript(std::string_view sql);
 
   bool in_transaction() const;
+  // The schema as this session sees it (inside a transaction: with its DDL).
+  Result<catalog::Catalog> ReadCatalog();
   storage::Store* store();
   // Rolls back an open transaction, then closes the store.
   Status Close();

@@ -3,6 +3,9 @@
 #include "sql/planner/expr_binder.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 
 #include "sql/lexer/sql_error.hpp"
 
@@ -300,8 +303,17 @@ BoundPtr ExprBinder::BindLiteral(const LiteralExpr& lit, uint32_t position) {
     case LiteralKind::kDecimal: {
       std::optional<Decimal> d = Decimal::Parse(lit.text);
       if (!d) {
-        ThrowSqlError(kSqlStateNumericValueOutOfRange, position,
-                      "numeric literal out of range: " + lit.text);
+        // Beyond NUMERIC's 38 digits: keep the value as double precision
+        // (PostgreSQL would keep it exact; docs/sql.md lists this limit).
+        errno = 0;
+        const double f = std::strtod(lit.text.c_str(), nullptr);
+        if (errno == ERANGE || !std::isfinite(f)) {
+          ThrowSqlError(kSqlStateNumericValueOutOfRange, position,
+                        "numeric literal out of range: " + lit.text);
+        }
+        e->type = T(TypeId::kFloat8);
+        e->constant = Value::Float(TypeId::kFloat8, f);
+        break;
       }
       e->type = T(TypeId::kNumeric);
       e->constant = Value::Numeric(*d);

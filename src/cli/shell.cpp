@@ -1,0 +1,286 @@
+// The shell's main loop, options and statement execution. Dot-commands are
+// in shell_commands.cpp.
+#include "cli/shell.hpp"
+
+#include <editline/readline.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "sql/lexer/sql_error.hpp"
+#include "storage/vfs/fault_vfs.hpp"
+
+namespace zq::cli {
+
+Shell::~Shell() {
+  if (redirect_ != nullptr) std::fclose(redirect_);
+  if (db_) (void)db_->Close();
+}
+
+Status Shell::Open(const std::string& path) {
+  if (db_) {
+    Status s = db_->Close();
+    db_.reset();
+    if (!s.ok()) ReportError(s);
+  }
+  engine::DatabaseOptions options;
+  options.store.read_only = read_only_;
+  options.store.encryption_key = key_;
+  std::string file = path;
+  if (path.empty() || path == ":memory:") {
+    // An in-memory database: the fault-injecting VFS doubles as a RAM disk
+    // (no faults are armed); it vanishes with the shell.
+    memory_vfs_ = std::make_unique<storage::FaultVfs>(0);
+    options.store.vfs = memory_vfs_.get();
+    options.store.read_only = false;
+    file = "memory.zq";
+  }
+  Result<std::unique_ptr<engine::Database>> db = engine::Database::Open(file, options);
+  if (!db.ok()) return db.status();
+  db_ = std::move(db).value();
+  path_ = path;
+  return Status::Ok();
+}
+
+void Shell::ReportError(const Status& status) {
+  failed_ = true;
+  if (format_.mode == OutputMode::kJsonl) {
+    std::fprintf(out(), "%s\n", JsonlError(status).c_str());
+    std::fflush(out());
+    return;
+  }
+  std::optional<sql::SqlError> e = sql::DecodeSqlError(status);
+  if (e) {
+    std::fprintf(err_, "ERROR:  %s (SQLSTATE %s)\n", e->message.c_str(), e->sqlstate.c_str());
+  } else {
+    std::fprintf(err_, "Error: %s\n", status.ToString().c_str());
+  }
+  std::fflush(err_);
+}
+
+bool Shell::RunSql(const std::string& sql) {
+  if (!db_) {
+    ReportError(Status::InvalidArgument("no database is open (use .open FILE)"));
+    return !bail_;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  Result<engine::QueryResult> result = db_->Execute(sql);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!result.ok()) {
+    ReportError(result.status());
+    return !bail_;
+  }
+  WriteResult(out(), *result, format_);
+  if (format_.mode != OutputMode::kJsonl && !result->returns_rows && interactive_ &&
+      result->command != "SELECT") {
+    const bool counted = result->command == "INSERT" || result->command == "UPDATE" ||
+                         result->command == "DELETE";
+    if (counted) {
+      std::fprintf(out(), "%s %lld\n", result->command.c_str(),
+                   static_cast<long long>(result->changes));
+    }
+  }
+  if (timer_) std::fprintf(err_, "Run Time: real %.3f s\n", seconds);
+  std::fflush(out());
+  return true;
+}
+
+bool Shell::ProcessLine(const std::string& line) {
+  if (quit_) return false;
+  if (!splitter_.pending()) {
+    size_t first = line.find_first_not_of(" \t");
+    if (first != std::string::npos && line[first] == '.') return RunDot(line.substr(first));
+  }
+  for (const std::string& sql : splitter_.AddLine(line)) {
+    if (!RunSql(sql)) return false;
+    if (quit_) return false;
+  }
+  return true;
+}
+
+bool Shell::Finish() {
+  const std::string rest = splitter_.TakePending();
+  if (rest.empty()) return true;
+  return RunSql(rest);
+}
+
+bool Shell::ProcessText(const std::string& text) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!ProcessLine(line)) return false;
+  }
+  return Finish();
+}
+
+void Shell::Progress(const char* what, uint64_t done, uint64_t total) {
+  if (!interactive_ || !isatty(fileno(err_))) return;
+  const int width = 30;
+  const int filled = total == 0 ? width : static_cast<int>(width * done / std::max<uint64_t>(total, 1));
+  std::fprintf(err_, "\r%s [%s%s] %llu/%llu", what, std::string(static_cast<size_t>(filled), '#').c_str(),
+               std::string(static_cast<size_t>(width - filled), ' ').c_str(),
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+  if (done >= total) std::fprintf(err_, "\n");
+  std::fflush(err_);
+}
+
+namespace {
+
+void Usage(FILE* f) {
+  std::fprintf(f,
+               "usage: zqlite [OPTIONS] [FILE] [SQL]\n"
+               "Opens FILE (created if missing; an in-memory database without FILE) and runs SQL,\n"
+               "or reads statements and dot-commands from standard input (.help lists them).\n"
+               "  -batch            never prompt, even on a terminal\n"
+               "  -bail             stop at the first error\n"
+               "  -cmd COMMAND      run COMMAND before reading input (repeatable)\n"
+               "  -csv -json -jsonl -table -box -line -list -tsv   output mode\n"
+               "  -header / -noheader   column names on or off\n"
+               "  -nullvalue TEXT   how NULL prints\n"
+               "  -readonly         open the database read-only\n"
+               "  -key-file FILE    encryption key: 32 raw bytes or 64 hex digits\n"
+               "  -version          print the version\n"
+               "Other commands: zqlite demo|verify|crypto|ledger ... (zqlite --help)\n");
+}
+
+Result<crypto::AeadKey> ReadKeyFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read key file " + path);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!bytes.empty() && (bytes.back() == '\n' || bytes.back() == '\r' || bytes.back() == ' ')) {
+    bytes.pop_back();
+  }
+  crypto::AeadKey key{};
+  if (bytes.size() == 32) {
+    std::memcpy(key.data(), bytes.data(), 32);
+    return key;
+  }
+  if (bytes.size() == 64) {
+    for (size_t i = 0; i < 32; i++) {
+      unsigned v = 0;
+      if (std::sscanf(bytes.c_str() + 2 * i, "%2x", &v) != 1) break;
+      key[i] = static_cast<uint8_t>(v);
+      if (i == 31) return key;
+    }
+  }
+  return Status::InvalidArgument("key file " + path + " must hold 32 raw bytes or 64 hex digits");
+}
+
+std::string HistoryPath() {
+  const char* home = std::getenv("HOME");
+  return home == nullptr ? "" : std::string(home) + "/.zqlite_history";
+}
+
+}  // namespace
+
+int RunShell(int argc, char** argv) {
+  Shell shell(stdout, stderr);
+  std::vector<std::string> positional, commands;
+  bool batch = false;
+  bool mode_set = false;
+  std::optional<crypto::AeadKey> key;
+  for (int i = 1; i < argc; i++) {
+    std::string arg = argv[i];
+    if (arg.size() > 2 && arg[0] == '-' && arg[1] == '-') arg = arg.substr(1);  // --x == -x
+    auto need_value = [&]() -> const char* {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "zqlite: %s needs a value\n", arg.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    OutputMode mode;
+    if (arg == "-help" || arg == "-h") {
+      Usage(stdout);
+      return 0;
+    } else if (arg == "-version") {
+      std::printf("zqlite 0.1.0\n");
+      return 0;
+    } else if (arg == "-batch") {
+      batch = true;
+    } else if (arg == "-bail") {
+      shell.set_bail(true);
+    } else if (arg == "-cmd") {
+      commands.push_back(need_value());
+    } else if (arg == "-header" || arg == "-headers") {
+      shell.format().headers = true;
+    } else if (arg == "-noheader") {
+      shell.format().headers = false;
+    } else if (arg == "-nullvalue") {
+      shell.format().null_value = need_value();
+    } else if (arg == "-readonly") {
+      shell.set_read_only(true);
+    } else if (arg == "-key-file") {
+      Result<crypto::AeadKey> k = ReadKeyFile(need_value());
+      if (!k.ok()) {
+        std::fprintf(stderr, "zqlite: %s\n", k.status().ToString().c_str());
+        return 2;
+      }
+      key = *k;
+    } else if (arg.size() > 1 && arg[0] == '-' && ParseOutputMode(arg.substr(1), &mode)) {
+      shell.format().mode = mode;
+      mode_set = true;
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      std::fprintf(stderr, "zqlite: unknown option %s\n", argv[i]);
+      Usage(stderr);
+      return 2;
+    } else {
+      positional.push_back(argv[i]);
+    }
+  }
+  if (positional.size() > 2) {
+    Usage(stderr);
+    return 2;
+  }
+  const bool tty = isatty(STDIN_FILENO) != 0;
+  const bool interactive = tty && !batch && positional.size() < 2;
+  shell.set_interactive(interactive);
+  if (!mode_set) shell.format().mode = interactive ? OutputMode::kTable : OutputMode::kList;
+  if (!mode_set && !interactive) shell.format().headers = false;
+  shell.set_key(key);
+  Status opened = shell.Open(positional.empty() ? "" : positional[0]);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "zqlite: cannot open %s: %s\n",
+                 positional.empty() ? "in-memory database" : positional[0].c_str(),
+                 opened.ToString().c_str());
+    return 1;
+  }
+  for (const std::string& c : commands) {
+    if (!shell.ProcessText(c)) return 1;
+  }
+  if (positional.size() == 2) {
+    shell.ProcessText(positional[1]);
+    return shell.failed() ? 1 : 0;
+  }
+  if (interactive) {
+    std::printf("zqlite 0.1.0 — PostgreSQL-dialect SQL. Enter \".help\" for usage hints.\n");
+    if (positional.empty()) std::printf("Connected to a transient in-memory database.\n");
+    const std::string history = HistoryPath();
+    if (!history.empty()) read_history(history.c_str());
+    while (true) {
+      char* raw = readline(shell.pending() ? "   ...> " : "zqlite> ");
+      if (raw == nullptr) break;
+      std::string line = raw;
+      std::free(raw);
+      if (!line.empty()) add_history(line.c_str());
+      if (!shell.ProcessLine(line)) break;
+    }
+    if (!history.empty()) {
+      write_history(history.c_str());
+      history_truncate_file(history.c_str(), 2000);
+    }
+    shell.Finish();
+    return 0;
+  }
+  bool ok = true;
+  for (std::string line; ok && std::getline(std::cin, line);) ok = shell.ProcessLine(line);
+  if (ok) shell.Finish();
+  return shell.failed() ? 1 : 0;
+}
+
+}  // namespace zq::cli
