@@ -11,7 +11,9 @@ using sql::SqlException;
 using sql::ThrowSqlError;
 
 sql::Planner StatementContext::MakePlanner() const {
-  return sql::Planner(catalog, [](const sql::BoundExpr& e) { return sql::EvaluateConstant(e); });
+  sql::Planner planner(catalog, [](const sql::BoundExpr& e) { return sql::EvaluateConstant(e); });
+  if (params != nullptr) planner.SeedParamTypes(*params);
+  return planner;
 }
 
 sql::ExecContext StatementContext::MakeExec() const {

@@ -23,8 +23,10 @@ BoundPtr MakeNode(ExprKind kind, ColumnType type, uint32_t position) {
 
 ColumnType T(TypeId id) { return ColumnType{id}; }
 
+// A string literal or a parameter whose type the context decides.
 bool IsUnknownLiteral(const BoundExpr& e) {
-  return e.kind == ExprKind::kConstant && e.flag && e.type.id == TypeId::kText;
+  return (e.kind == ExprKind::kConstant || e.kind == ExprKind::kParam) && e.flag &&
+         e.type.id == TypeId::kText;
 }
 
 bool IsNullType(const BoundExpr& e) { return e.type.id == TypeId::kNull; }

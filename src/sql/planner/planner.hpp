@@ -50,6 +50,10 @@ class Planner {
   // Binds `expr` and casts it to `type` with assignment rules (INSERT, UPDATE).
   BoundPtr BindAssignment(const Expr& expr, const Scope& scope, const ColumnType& type);
 
+  // Types of the values supplied for $1..: a typed value fixes its
+  // parameter's type; text and NULL leave it unknown (decided by context, as
+  // a string literal).
+  void SeedParamTypes(const std::vector<Value>& values);
   // Parameter types inferred so far ($n -> type; kNull when unknown).
   const std::vector<ColumnType>& param_types() const { return param_types_; }
 

@@ -299,6 +299,13 @@ ColumnType Planner::ResolveTypeName(const TypeName& name) {
   return t;
 }
 
+void Planner::SeedParamTypes(const std::vector<Value>& values) {
+  param_types_.assign(values.size(), ColumnType{TypeId::kNull});
+  for (size_t i = 0; i < values.size(); i++) {
+    if (!values[i].null && values[i].type != TypeId::kText) param_types_[i] = ColumnType{values[i].type};
+  }
+}
+
 BoundPtr Planner::BindExpr(const Expr& expr, const Scope& scope) {
   ExprBinder binder(this, &scope);
   return binder.Bind(expr);
