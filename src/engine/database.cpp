@@ -69,6 +69,18 @@ struct Database::Impl {
   std::unique_ptr<storage::WriteTxn> txn;
   std::optional<catalog::Catalog> txn_catalog;
   bool txn_failed = false;
+  // The schema as last committed. This handle is the only writer of the file
+  // (the store holds an exclusive lock), so the copy stays right until one of
+  // its own DDL statements commits.
+  std::optional<catalog::Catalog> committed_catalog;
+
+  Result<catalog::Catalog> CommittedCatalog(storage::WriteTxn* t) {
+    if (!committed_catalog) {
+      ZQ_ASSIGN_OR_RETURN(catalog::Catalog loaded, catalog::Catalog::Load(t));
+      committed_catalog = std::move(loaded);
+    }
+    return *committed_catalog;
+  }
 
   Result<QueryResult> Run(const sql::Statement& stmt, const std::vector<sql::Value>& params);
   QueryResult Dispatch(const StatementContext& sc, const sql::Statement& stmt);
@@ -118,7 +130,7 @@ Result<QueryResult> Database::Impl::RunTransactionControl(const sql::Transaction
       txn = store->BeginWrite();
       txn_failed = false;
       {
-        Result<catalog::Catalog> loaded = catalog::Catalog::Load(txn.get());
+        Result<catalog::Catalog> loaded = CommittedCatalog(txn.get());
         if (!loaded.ok()) {
           txn->Rollback();
           txn.reset();
@@ -131,6 +143,7 @@ Result<QueryResult> Database::Impl::RunTransactionControl(const sql::Transaction
       result.command = "COMMIT";
       if (!txn) return result;  // PostgreSQL warns: no transaction in progress
       std::unique_ptr<storage::WriteTxn> t2 = std::move(txn);
+      std::optional<catalog::Catalog> schema = std::move(txn_catalog);
       txn_catalog.reset();
       if (txn_failed) {
         t2->Rollback();
@@ -139,6 +152,7 @@ Result<QueryResult> Database::Impl::RunTransactionControl(const sql::Transaction
         return result;
       }
       ZQ_RETURN_IF_ERROR(CommitStatus(t2->Commit()));
+      committed_catalog = std::move(schema);
       return result;
     }
     case sql::TransactionOp::kRollback:
@@ -154,6 +168,16 @@ Result<QueryResult> Database::Impl::RunTransactionControl(const sql::Transaction
   }
 }
 
+namespace {
+
+bool ChangesSchema(const sql::Statement& stmt) {
+  return stmt.As<sql::CreateTableStmt>() != nullptr || stmt.As<sql::CreateIndexStmt>() != nullptr ||
+         stmt.As<sql::CreateViewStmt>() != nullptr || stmt.As<sql::DropStmt>() != nullptr ||
+         stmt.As<sql::AlterTableStmt>() != nullptr;
+}
+
+}  // namespace
+
 Result<QueryResult> Database::Impl::Run(const sql::Statement& stmt,
                                         const std::vector<sql::Value>& params) {
   if (auto* t = stmt.As<sql::TransactionStmt>()) return RunTransactionControl(*t, stmt.position);
@@ -167,7 +191,7 @@ Result<QueryResult> Database::Impl::Run(const sql::Statement& stmt,
   std::optional<catalog::Catalog> own_catalog;
   if (autocommit) {
     own = store->BeginWrite();
-    Result<catalog::Catalog> loaded = catalog::Catalog::Load(own.get());
+    Result<catalog::Catalog> loaded = CommittedCatalog(own.get());
     if (!loaded.ok()) {
       own->Rollback();
       return CommitStatus(loaded.status());
@@ -203,6 +227,7 @@ Result<QueryResult> Database::Impl::Run(const sql::Statement& stmt,
   }
   if (autocommit) {
     ZQ_RETURN_IF_ERROR(CommitStatus(own->Commit()));
+    if (ChangesSchema(stmt)) committed_catalog = std::move(working);
   } else {
     txn_catalog = std::move(working);
   }
@@ -245,7 +270,7 @@ bool Database::in_transaction() const { return impl_->txn != nullptr; }
 Result<catalog::Catalog> Database::ReadCatalog() {
   if (impl_->txn) return *impl_->txn_catalog;
   std::unique_ptr<storage::WriteTxn> txn = impl_->store->BeginWrite();
-  Result<catalog::Catalog> catalog = catalog::Catalog::Load(txn.get());
+  Result<catalog::Catalog> catalog = impl_->CommittedCatalog(txn.get());
   txn->Rollback();
   return catalog;
 }
