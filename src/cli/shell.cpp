@@ -237,6 +237,16 @@ int RunShell(int argc, char** argv) {
     Usage(stderr);
     return 2;
   }
+  if (!positional.empty() && access(positional[0].c_str(), F_OK) != 0 &&
+      positional[0].find_first_of(" ;\n") != std::string::npos) {
+    // Almost certainly SQL given where the file name goes: do not create a
+    // database file named after it.
+    std::fprintf(stderr,
+                 "zqlite: \"%s\" looks like SQL, not a database file; to run SQL on an "
+                 "in-memory database use: zqlite :memory: \"SQL\"\n",
+                 positional[0].c_str());
+    return 2;
+  }
   const bool tty = isatty(STDIN_FILENO) != 0;
   const bool interactive = tty && !batch && positional.size() < 2;
   shell.set_interactive(interactive);

@@ -29,6 +29,8 @@ struct ExecContext {
   const std::vector<Value>* params = nullptr;
   std::vector<const Row*> outer;  // innermost last
   std::map<const BoundExpr*, std::shared_ptr<SubqueryResult>> subquery_cache;
+  // WITH RECURSIVE: the rows of the previous iteration, per work-table node.
+  std::map<const PlanNode*, const std::vector<Row>*> work_tables;
   uint64_t memory_limit = kDefaultMemoryLimitBytes;
   uint64_t memory_used = 0;
   std::mt19937_64 rng{std::random_device{}()};

@@ -685,8 +685,87 @@ class MaterializedOp final : public Operator {
   size_t next_ = 0;
 };
 
+// WITH RECURSIVE: the base rows, then the recursive term over the previous
+// iteration's rows until it yields nothing new. UNION (not ALL) drops rows
+// already produced. A query that never ends runs into the memory budget.
+class RecursiveOp final : public Operator {
+ public:
+  RecursiveOp(const PlanNode& plan, ExecContext& ctx) : budget_(ctx) {
+    const size_t width = plan.columns.size();
+    std::unordered_set<std::string> seen;
+    auto keep = [&](std::vector<Row>* fresh) {
+      std::vector<Row> kept;
+      for (Row& r : *fresh) {
+        if (!plan.all && !seen.insert(RowKey(r, width)).second) continue;
+        budget_.Add(RowBytes(r) + (plan.all ? 0 : 32));
+        kept.push_back(std::move(r));
+      }
+      *fresh = std::move(kept);
+    };
+    OpPtr base = Build(*plan.children[0], ctx);
+    std::vector<Row> working;
+    Chunk chunk;
+    while (base->Next(&chunk)) {
+      for (Row& r : chunk) working.push_back(std::move(r));
+    }
+    keep(&working);
+    const PlanNode* work_table = FindWorkTable(*plan.children[1]);
+    while (!working.empty()) {
+      rows_.insert(rows_.end(), working.begin(), working.end());
+      if (work_table != nullptr) ctx.work_tables[work_table] = &working;
+      std::vector<Row> next;
+      OpPtr step = Build(*plan.children[1], ctx);
+      while (step->Next(&chunk)) {
+        for (Row& r : chunk) next.push_back(std::move(r));
+      }
+      keep(&next);
+      working = std::move(next);
+    }
+    if (work_table != nullptr) ctx.work_tables.erase(work_table);
+  }
+  bool Next(Chunk* out) override {
+    out->clear();
+    while (next_ < rows_.size() && out->size() < kChunkRows) out->push_back(std::move(rows_[next_++]));
+    return !out->empty();
+  }
+
+ private:
+  static const PlanNode* FindWorkTable(const PlanNode& p) {
+    if (p.kind == PlanKind::kWorkTable) return &p;
+    for (const PlanPtr& c : p.children) {
+      if (const PlanNode* found = FindWorkTable(*c)) return found;
+    }
+    return nullptr;
+  }
+
+  Reservation budget_;
+  std::vector<Row> rows_;
+  size_t next_ = 0;
+};
+
+class WorkTableOp final : public Operator {
+ public:
+  WorkTableOp(const PlanNode& plan, ExecContext& ctx) {
+    auto it = ctx.work_tables.find(&plan);
+    rows_ = it == ctx.work_tables.end() ? nullptr : it->second;
+  }
+  bool Next(Chunk* out) override {
+    out->clear();
+    while (rows_ != nullptr && next_ < rows_->size() && out->size() < kChunkRows) {
+      out->push_back((*rows_)[next_++]);
+    }
+    return !out->empty();
+  }
+
+ private:
+  const std::vector<Row>* rows_ = nullptr;
+  size_t next_ = 0;
+};
+
 OpPtr Build(const PlanNode& plan, ExecContext& ctx) {
   switch (plan.kind) {
+    case PlanKind::kRecursive: return std::make_unique<RecursiveOp>(plan, ctx);
+    case PlanKind::kWorkTable: return std::make_unique<WorkTableOp>(plan, ctx);
     case PlanKind::kTableScan: return std::make_unique<ScanOp>(plan, ctx);
     case PlanKind::kValues: return std::make_unique<ValuesOp>(plan, ctx);
     case PlanKind::kFilter: return std::make_unique<FilterOp>(plan, ctx);

@@ -136,6 +136,8 @@ const char* KindName(PlanKind k) {
     case PlanKind::kDistinct: return "Distinct";
     case PlanKind::kSetOp: return "SetOp";
     case PlanKind::kMaterialized: return "CTE Scan";
+    case PlanKind::kRecursive: return "Recursive Union";
+    case PlanKind::kWorkTable: return "WorkTable Scan";
   }
   return "?";
 }

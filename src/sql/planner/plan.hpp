@@ -123,6 +123,8 @@ enum class PlanKind : uint8_t {
   kDistinct,
   kSetOp,
   kMaterialized,  // rows computed once (CTE) and scanned
+  kRecursive,     // WITH RECURSIVE: children = base, recursive term; `all` as UNION ALL
+  kWorkTable,     // inside a recursive term: the rows of the previous iteration
 };
 
 struct SortKey {

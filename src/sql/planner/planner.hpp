@@ -68,6 +68,7 @@ class Planner {
   };
 
   PlanPtr PlanQueryNode(const QueryNode& node, const Scope* outer);
+  PlanPtr PlanRecursiveCte(const CommonTableExpr& cte, const Scope* outer);
   PlanPtr PlanSelectCore(const SelectCore& core, const SelectStmt* stmt, const Scope* outer,
                          bool* ordered);
   PlanPtr PlanValues(const ValuesCore& values, const Scope* outer);

@@ -367,13 +367,10 @@ PlanPtr Planner::PlanDmlScan(const QualifiedName& name, const std::string& alias
 
 PlanPtr Planner::PlanSelect(const SelectStmt& select, const Scope* outer) {
   if (select.with) {
-    if (select.with->recursive) {
-      ThrowSqlError(kSqlStateFeatureNotSupported, select.position,
-                    "WITH RECURSIVE is not supported yet");
-    }
     ctes_.emplace_back();
     for (const CommonTableExpr& cte : select.with->ctes) {
-      PlanPtr plan = PlanSelect(*cte.query, outer);
+      PlanPtr plan = select.with->recursive ? PlanRecursiveCte(cte, outer)
+                                            : PlanSelect(*cte.query, outer);
       if (!cte.columns.empty()) {
         if (cte.columns.size() > plan->columns.size()) {
           ThrowSqlError(kSqlStateInvalidColumnReference, select.position,
@@ -419,6 +416,94 @@ PlanPtr Planner::PlanSelect(const SelectStmt& select, const Scope* outer) {
   }
   if (select.with) ctes_.pop_back();
   return plan;
+}
+
+// True when the query names `name` anywhere in a FROM clause.
+bool NamesRelation(const QueryNode& node, const std::string& name);
+
+bool NamesRelationIn(const TableRef& ref, const std::string& name) {
+  if (auto* base = std::get_if<BaseTableRef>(&ref.node)) {
+    return base->name.schema.empty() && base->name.name == name;
+  }
+  if (auto* sub = std::get_if<SubqueryRef>(&ref.node)) return NamesRelation(*sub->query->body, name);
+  const JoinRef& join = std::get<JoinRef>(ref.node);
+  return NamesRelationIn(*join.left, name) || NamesRelationIn(*join.right, name);
+}
+
+bool NamesRelation(const QueryNode& node, const std::string& name) {
+  if (auto* core = std::get_if<SelectCore>(&node.node)) {
+    for (const TableRefPtr& ref : core->from) {
+      if (NamesRelationIn(*ref, name)) return true;
+    }
+    return false;
+  }
+  if (auto* op = std::get_if<SetOpNode>(&node.node)) {
+    return NamesRelation(*op->left, name) || NamesRelation(*op->right, name);
+  }
+  if (auto* nested = std::get_if<std::unique_ptr<SelectStmt>>(&node.node)) {
+    return NamesRelation(*(*nested)->body, name);
+  }
+  return false;
+}
+
+// WITH RECURSIVE name AS (base UNION [ALL] recursive-term): the base is
+// planned first; while the recursive term is planned, `name` is a work table
+// holding the previous iteration's rows.
+PlanPtr Planner::PlanRecursiveCte(const CommonTableExpr& cte, const Scope* outer) {
+  const QueryNode& body = *cte.query->body;
+  const SetOpNode* op = std::get_if<SetOpNode>(&body.node);
+  if (op == nullptr || !NamesRelation(body, cte.name)) return PlanSelect(*cte.query, outer);
+  if (op->op != SetOpKind::kUnion || NamesRelation(*op->left, cte.name)) {
+    ThrowSqlError("42P19", body.position,
+                  "recursive query \"" + cte.name +
+                      "\" must have the form: non-recursive term UNION [ALL] recursive term");
+  }
+  if (!cte.query->order_by.empty() || cte.query->limit || cte.query->offset) {
+    ThrowSqlError(kSqlStateFeatureNotSupported, body.position,
+                  "ORDER BY/LIMIT in a recursive query is not supported");
+  }
+  PlanPtr base = PlanQueryNode(*op->left, outer);
+  MutPlan work = NewPlan(PlanKind::kWorkTable);
+  work->columns = base->columns;
+  for (size_t i = 0; i < cte.columns.size() && i < work->columns.size(); i++) {
+    work->columns[i].name = cte.columns[i];
+  }
+  work->cte_name = cte.name;
+  ctes_.back()[cte.name] = Cte{work};
+  PlanPtr step = PlanQueryNode(*op->right, outer);
+  if (step->columns.size() != base->columns.size()) {
+    ThrowSqlError(kSqlStateSyntaxError, body.position,
+                  "each UNION query must have the same number of columns");
+  }
+  // The recursive term's rows must have the base's types.
+  bool same = true;
+  for (size_t i = 0; i < base->columns.size(); i++) {
+    same = same && step->columns[i].type.id == base->columns[i].type.id;
+  }
+  if (!same) {
+    MutPlan project = NewPlan(PlanKind::kProject);
+    for (size_t i = 0; i < base->columns.size(); i++) {
+      const ColumnType t{base->columns[i].type.id};
+      if (!(IsNumericCategory(t.id) && IsNumericCategory(step->columns[i].type.id)) &&
+          step->columns[i].type.id != TypeId::kNull && step->columns[i].type.id != t.id) {
+        ThrowSqlError(kSqlStateDatatypeMismatch, body.position,
+                      "recursive query \"" + cte.name + "\" column " + std::to_string(i + 1) +
+                          " has type " + catalog::TypeName(t) + " in its non-recursive term but " +
+                          catalog::TypeName(step->columns[i].type) + " overall");
+      }
+      project->exprs.push_back(CastTo(ColumnRef(static_cast<int>(i), step->columns[i]), t, body.position));
+      project->columns.push_back({step->columns[i].name, t, ""});
+    }
+    project->children.push_back(step);
+    step = project;
+  }
+  MutPlan recursive = NewPlan(PlanKind::kRecursive);
+  recursive->all = op->all;
+  recursive->columns = work->columns;
+  for (OutputColumn& c : recursive->columns) c.table.clear();
+  recursive->children = {base, step};
+  recursive->cte_name = cte.name;
+  return recursive;
 }
 
 PlanPtr Planner::PlanQueryNode(const QueryNode& node, const Scope* outer) {
@@ -502,6 +587,10 @@ PlanPtr Planner::PlanRelation(const QualifiedName& name, const Alias& alias, con
     for (auto level = ctes_.rbegin(); level != ctes_.rend() && !plan; ++level) {
       auto it = level->find(name.name);
       if (it == level->end()) continue;
+      if (it->second.plan->kind == PlanKind::kWorkTable) {
+        plan = it->second.plan;  // the recursive term reads the previous iteration
+        break;
+      }
       MutPlan m = NewPlan(PlanKind::kMaterialized);
       m->cte_name = name.name;
       m->columns = it->second.plan->columns;
