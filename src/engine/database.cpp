@@ -69,6 +69,12 @@ struct Database::Impl {
   std::unique_ptr<storage::WriteTxn> txn;
   std::optional<catalog::Catalog> txn_catalog;
   bool txn_failed = false;
+  struct SavepointEntry {
+    std::string name;
+    size_t token;
+    catalog::Catalog catalog;  // the schema to return to with the writes
+  };
+  std::vector<SavepointEntry> savepoints;
   // The schema as last committed. This handle is the only writer of the file
   // (the store holds an exclusive lock), so the copy stays right until one of
   // its own DDL statements commits.
@@ -145,6 +151,7 @@ Result<QueryResult> Database::Impl::RunTransactionControl(const sql::Transaction
       std::unique_ptr<storage::WriteTxn> t2 = std::move(txn);
       std::optional<catalog::Catalog> schema = std::move(txn_catalog);
       txn_catalog.reset();
+      savepoints.clear();
       if (txn_failed) {
         t2->Rollback();
         txn_failed = false;
@@ -160,12 +167,57 @@ Result<QueryResult> Database::Impl::RunTransactionControl(const sql::Transaction
       if (txn) txn->Rollback();
       txn.reset();
       txn_catalog.reset();
+      savepoints.clear();
       txn_failed = false;
       return result;
-    default:
-      return SqlStatus(sql::kSqlStateFeatureNotSupported, position,
-                       "SAVEPOINT is not supported yet");
+    case sql::TransactionOp::kSavepoint:
+      result.command = "SAVEPOINT";
+      if (!txn) {
+        return SqlStatus(sql::kSqlStateNoActiveTransaction, position,
+                         "SAVEPOINT can only be used in transaction blocks");
+      }
+      if (txn_failed) {
+        return SqlStatus(sql::kSqlStateInFailedTransaction, position,
+                         "current transaction is aborted, commands ignored until end of "
+                         "transaction block");
+      }
+      savepoints.push_back({t.savepoint, txn->Savepoint(), *txn_catalog});
+      return result;
+    case sql::TransactionOp::kRelease:
+    case sql::TransactionOp::kRollbackToSavepoint: {
+      const bool release = t.op == sql::TransactionOp::kRelease;
+      result.command = release ? "RELEASE" : "ROLLBACK";
+      if (!txn) {
+        return SqlStatus(sql::kSqlStateNoActiveTransaction, position,
+                         std::string(release ? "RELEASE" : "ROLLBACK TO") +
+                             " SAVEPOINT can only be used in transaction blocks");
+      }
+      if (release && txn_failed) {
+        return SqlStatus(sql::kSqlStateInFailedTransaction, position,
+                         "current transaction is aborted, commands ignored until end of "
+                         "transaction block");
+      }
+      // The newest savepoint of that name (names may repeat, as in PostgreSQL).
+      size_t i = savepoints.size();
+      while (i > 0 && savepoints[i - 1].name != t.savepoint) i--;
+      if (i == 0) {
+        txn_failed = true;  // as in PostgreSQL, the error aborts the transaction
+        return SqlStatus("3B001", position, "savepoint \"" + t.savepoint + "\" does not exist");
+      }
+      SavepointEntry& entry = savepoints[i - 1];
+      if (release) {
+        ZQ_RETURN_IF_ERROR(txn->ReleaseSavepoint(entry.token));
+        savepoints.resize(i - 1);
+      } else {
+        ZQ_RETURN_IF_ERROR(txn->RollbackToSavepoint(entry.token));
+        txn_catalog = entry.catalog;
+        savepoints.resize(i);
+        txn_failed = false;  // the failed part is undone
+      }
+      return result;
+    }
   }
+  return SqlStatus(sql::kSqlStateInternalError, position, "unknown transaction statement");
 }
 
 namespace {

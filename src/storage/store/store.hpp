@@ -132,6 +132,14 @@ class WriteTxn {
   // Sees this transaction's own writes merged over its snapshot. Valid until
   // the transaction finishes.
   virtual Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) = 0;
+  // Savepoints (SQL SAVEPOINT): Savepoint() remembers the buffered writes and
+  // returns a token; RollbackToSavepoint(token) returns to them (the
+  // savepoint stays, later ones are forgotten); ReleaseSavepoint(token)
+  // forgets it and later ones. Each savepoint copies the writes buffered so
+  // far. Tree ids handed out by CreateTree are not reused after a rollback.
+  virtual size_t Savepoint() = 0;
+  virtual Status RollbackToSavepoint(size_t token) = 0;
+  virtual Status ReleaseSavepoint(size_t token) = 0;
   // Durable on OK. After Commit or Rollback the transaction is finished.
   virtual Status Commit() = 0;
   virtual void Rollback() = 0;

@@ -238,6 +238,25 @@ Result<std::unique_ptr<Cursor>> WriteTxnImpl::NewCursor(TreeId tree) {
   return std::unique_ptr<Cursor>(new MergedCursor(std::move(base), &ops));
 }
 
+size_t WriteTxnImpl::Savepoint() {
+  savepoints_.push_back(changes_);
+  return savepoints_.size() - 1;
+}
+
+Status WriteTxnImpl::RollbackToSavepoint(size_t token) {
+  if (finished_) return Status::InvalidArgument("transaction already finished");
+  if (token >= savepoints_.size()) return Status::InvalidArgument("no such savepoint");
+  savepoints_.resize(token + 1);
+  changes_ = savepoints_[token];
+  return Status::Ok();
+}
+
+Status WriteTxnImpl::ReleaseSavepoint(size_t token) {
+  if (token >= savepoints_.size()) return Status::InvalidArgument("no such savepoint");
+  savepoints_.resize(token);
+  return Status::Ok();
+}
+
 Status WriteTxnImpl::Commit() {
   if (mode_ == Mode::kPipeline) {
     return Status::InvalidArgument("a batch's state commits with its batch");

@@ -62,6 +62,9 @@ class WriteTxnImpl : public WriteTxn {
   Status Delete(TreeId tree, std::string_view key) override;
   Result<bool> Get(TreeId tree, std::string_view key, std::string* value) override;
   Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) override;
+  size_t Savepoint() override;
+  Status RollbackToSavepoint(size_t token) override;
+  Status ReleaseSavepoint(size_t token) override;
   Status Commit() override;
   void Rollback() override;
   ChangeSet TakeChanges() { return std::move(changes_); }
@@ -77,6 +80,7 @@ class WriteTxnImpl : public WriteTxn {
   // holds back neither page reclamation nor Store::Close().
   std::optional<SnapshotImpl> snapshot_;
   ChangeSet changes_;
+  std::vector<ChangeSet> savepoints_;  // token = index
   bool finished_ = false;
 };
 
