@@ -337,7 +337,7 @@ Value CallFunction(const BoundExpr& e, const Row& row, ExecContext& ctx) {
     return args[0];
   }
   if (fn == ScalarFn::kRandom) {
-    return Value::Float(TypeId::kFloat8, std::uniform_real_distribution<double>(0, 1)(ctx.rng));
+    return Value::Float(TypeId::kFloat8, std::uniform_real_distribution<double>(0, 1)(ctx.Random()));
   }
   for (const Value& v : args) {
     if (v.null) return Value::Null(e.type.id);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -33,7 +34,13 @@ struct ExecContext {
   std::map<const PlanNode*, const std::vector<Row>*> work_tables;
   uint64_t memory_limit = kDefaultMemoryLimitBytes;
   uint64_t memory_used = 0;
-  std::mt19937_64 rng{std::random_device{}()};
+  // random(): seeded on first use (std::random_device costs microseconds in
+  // a VM, too much to pay on every statement).
+  std::optional<std::mt19937_64> rng;
+  std::mt19937_64& Random() {
+    if (!rng) rng.emplace(std::random_device{}());
+    return *rng;
+  }
 
   // Accounts for `bytes` more held in memory; throws 53200 past the limit.
   void Reserve(uint64_t bytes);

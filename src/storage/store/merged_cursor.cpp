@@ -8,14 +8,15 @@ void MergedCursor::Take(std::string_view key, std::string_view value) {
   valid_ = true;
 }
 
-Status MergedCursor::Forward(std::string_view from, bool inclusive) {
+Status MergedCursor::Forward(std::string_view from, bool inclusive, bool base_positioned) {
   std::string target(from);
   valid_ = false;
   while (true) {
     if (!inclusive) target.push_back('\0');  // the smallest key after `from`
     bool have_base = false;
     if (base_) {
-      ZQ_RETURN_IF_ERROR(base_->Seek(target));
+      if (!base_positioned) ZQ_RETURN_IF_ERROR(base_->Seek(target));
+      base_positioned = false;
       have_base = base_->Valid();
     }
     auto op = ops_->lower_bound(target);
@@ -81,7 +82,15 @@ Status MergedCursor::SeekLast() {
 
 Status MergedCursor::Next() {
   if (!valid_) return Status::InvalidArgument("cursor is not positioned");
-  return Forward(std::string(key_), false);
+  // When the snapshot cursor sits on the current key, its next entry is the
+  // first snapshot key after it: step instead of seeking from the root (the
+  // snapshot never changes; only the op map may have).
+  bool positioned = false;
+  if (base_ && base_->Valid() && base_->key() == key_) {
+    ZQ_RETURN_IF_ERROR(base_->Next());
+    positioned = true;
+  }
+  return Forward(std::string(key_), false, positioned);
 }
 
 Status MergedCursor::Prev() {

@@ -1,7 +1,8 @@
 // MergedCursor: a write transaction's view of one tree — its buffered ops
 // laid over the snapshot's tree. Buffered puts win; buffered deletes hide.
-// Each step re-seeks by key, so the cursor stays correct while the
-// transaction keeps writing (the op map only grows or changes values).
+// Each step finds the next op by key, so the cursor stays correct while the
+// transaction keeps writing (the op map only grows or changes values); the
+// snapshot side steps its cursor when it is still on the current key.
 #pragma once
 
 #include <map>
@@ -30,7 +31,9 @@ class MergedCursor : public Cursor {
   std::string_view value() const override { return value_; }
 
  private:
-  Status Forward(std::string_view from, bool inclusive);
+  // `base_positioned`: base_ already sits on the first snapshot key after
+  // `from` (so the first round skips the seek).
+  Status Forward(std::string_view from, bool inclusive, bool base_positioned = false);
   Status Backward(std::string_view from, bool inclusive);
   Status BackwardFromEnd();
   void Take(std::string_view key, std::string_view value);
