@@ -39,39 +39,35 @@
 // -DKV_BENCH_NO_ZQLITE builds only the LMDB and SQLite adapters (no zqlite_core link).
 #include <lmdb.h>
 #include <sqlite3.h>
-#include <sys/statfs.h>
-#include <sys/utsname.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cerrno>
-#include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <latch>
 #include <memory>
 #include <mutex>
 #include <random>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include "bench_util.hpp"
 
 #ifndef KV_BENCH_NO_ZQLITE
 #include "storage/store/store.hpp"
 #endif
 
 namespace {
+
+using namespace zq::bench;  // NOLINT: the shared bench vocabulary
 
 constexpr size_t kKeyBytes = 16;
 constexpr size_t kValueBytes = 100;
@@ -87,11 +83,9 @@ constexpr uint64_t kKeySeed = 0x7A716C6974656B76;  // "zqlitekv"
 constexpr uint64_t kReadSeed = 0x7265616473656564;
 constexpr uint64_t kEncryptionKeySeed = 0x656E637279707421;
 constexpr size_t kLmdbMapSizeBytes = size_t{4} << 30;
-constexpr int kSqliteBusyTimeoutMs = 10'000;
 // ZQLite reports write-write conflicts as retryable; distinct keys should never
 // conflict, so hitting this many retries of one commit means a bug.
 constexpr int kConflictRetryMax = 1'000;
-constexpr long kTmpfsMagic = 0x01021994;  // statfs f_type of tmpfs: fsync is a no-op
 
 static_assert(kValueIndexBytes < kValueBytes);
 static_assert(kCommitThreadCount == 8, "the case is named commit_8threads");
@@ -99,29 +93,6 @@ static_assert(kLoadKeyCountQuick % kLoadBatchKeys == 0 && kLoadKeyCount % kLoadB
 
 constexpr std::array<std::string_view, 4> kSystemNames = {"zqlite", "zqlite-encrypted", "lmdb",
                                                           "sqlite"};
-
-class BenchError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-[[noreturn]] void Fail(const std::string& message) {
-  throw BenchError(message);
-}
-
-using Clock = std::chrono::steady_clock;
-
-uint64_t NanosBetween(Clock::time_point start, Clock::time_point end) {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count());
-}
-
-uint64_t SplitMix64(uint64_t* state) {
-  uint64_t z = (*state += 0x9E3779B97F4A7C15);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-  return z ^ (z >> 31);
-}
 
 uint64_t DecodeFixed64(const char* p) {
   uint64_t v = 0;
@@ -426,71 +397,6 @@ class LmdbSystem final : public KvSystem {
 
 // --- SQLite ------------------------------------------------------------------
 
-// One connection with its prepared statements, finalized on close.
-class SqliteConnection {
- public:
-  explicit SqliteConnection(const std::string& path) {
-    // NOMUTEX: each connection is used by one thread at a time.
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
-    Check(rc, "open");
-    Check(sqlite3_busy_timeout(db_, kSqliteBusyTimeoutMs), "busy_timeout");
-    Exec("PRAGMA synchronous=FULL");  // per connection
-  }
-  // Ignores errors: call Close() to see them.
-  ~SqliteConnection() {
-    for (sqlite3_stmt* stmt : statements_) sqlite3_finalize(stmt);
-    sqlite3_close_v2(db_);
-  }
-  SqliteConnection(const SqliteConnection&) = delete;
-  SqliteConnection& operator=(const SqliteConnection&) = delete;
-
-  void Check(int rc, const char* what) const {
-    if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
-    const char* message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-    Fail(std::string("sqlite ") + what + ": " + message);
-  }
-
-  void Exec(const char* sql) {
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
-    if (rc != SQLITE_OK) {
-      const std::string message = error != nullptr ? error : sqlite3_errstr(rc);
-      sqlite3_free(error);
-      Fail(std::string("sqlite ") + sql + ": " + message);
-    }
-  }
-
-  sqlite3_stmt* Prepare(const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    Check(sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr), sql);
-    statements_.push_back(stmt);
-    return stmt;
-  }
-
-  // Steps a statement that returns no rows, then resets it.
-  void StepDone(sqlite3_stmt* stmt, const char* what) {
-    const int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc == SQLITE_ROW) Fail(std::string("sqlite ") + what + ": returned a row");
-    Check(rc, what);
-  }
-
-  // Returns the error text, empty when the close succeeded.
-  std::string Close() {
-    for (sqlite3_stmt* stmt : statements_) sqlite3_finalize(stmt);
-    statements_.clear();
-    const int rc = sqlite3_close(db_);
-    std::string error = rc == SQLITE_OK ? "" : sqlite3_errmsg(db_);
-    if (rc == SQLITE_OK) db_ = nullptr;
-    return error;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-  std::vector<sqlite3_stmt*> statements_;
-};
-
 void BindBlob(SqliteConnection& connection, sqlite3_stmt* stmt, int column,
               std::string_view bytes) {
   connection.Check(
@@ -531,13 +437,7 @@ class SqliteWriter final : public KvWriter {
 class SqliteSystem final : public KvSystem {
  public:
   explicit SqliteSystem(const std::string& dir) : path_(dir + "/kv.sqlite"), main_(path_) {
-    sqlite3_stmt* mode = main_.Prepare("PRAGMA journal_mode=WAL");
-    const int rc = sqlite3_step(mode);
-    const bool is_wal =
-        rc == SQLITE_ROW &&
-        std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(mode, 0))) == "wal";
-    sqlite3_reset(mode);
-    if (!is_wal) Fail("sqlite: journal_mode=WAL was not accepted");
+    main_.EnableWal();
     main_.Exec("CREATE TABLE kv(k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID");
     read_ = main_.Prepare("SELECT v FROM kv WHERE k = ?1");
     scan_ = main_.Prepare("SELECT k, v FROM kv ORDER BY k");
@@ -587,38 +487,6 @@ std::unique_ptr<KvSystem> OpenSystem(std::string_view name, const std::string& d
 }
 
 // --- measuring ---------------------------------------------------------------
-
-struct CaseResult {
-  std::string system;
-  std::string case_name;
-  uint64_t op_count = 0;
-  double wall_seconds = 0;
-  double ops_per_s = 0;
-  double p50_us = 0;
-  double p99_us = 0;
-};
-
-// Nearest-rank percentile of sorted latencies, in microseconds.
-double PercentileMicros(const std::vector<uint64_t>& sorted_ns, double fraction) {
-  if (sorted_ns.empty()) return 0;
-  const double rank_exact = std::ceil(fraction * static_cast<double>(sorted_ns.size()));
-  const size_t rank = std::clamp<size_t>(static_cast<size_t>(rank_exact), 1, sorted_ns.size());
-  return static_cast<double>(sorted_ns[rank - 1]) / 1000.0;
-}
-
-CaseResult MakeResult(std::string_view system, std::string_view case_name, uint64_t op_count,
-                      uint64_t wall_ns, std::vector<uint64_t> latencies_ns) {
-  std::sort(latencies_ns.begin(), latencies_ns.end());
-  CaseResult result;
-  result.system = system;
-  result.case_name = case_name;
-  result.op_count = op_count;
-  result.wall_seconds = static_cast<double>(std::max<uint64_t>(wall_ns, 1)) / 1e9;
-  result.ops_per_s = static_cast<double>(op_count) / result.wall_seconds;
-  result.p50_us = PercentileMicros(latencies_ns, 0.50);
-  result.p99_us = PercentileMicros(latencies_ns, 0.99);
-  return result;
-}
 
 CaseResult RunBulkLoad(std::string_view name, KvSystem& system, const Dataset& data) {
   std::unique_ptr<KvWriter> writer = system.NewWriter();
@@ -805,17 +673,6 @@ void VerifyFinalState(std::string_view name, KvSystem& system, const Dataset& da
 
 // --- output ------------------------------------------------------------------
 
-void PrintTableHeader() {
-  std::fprintf(stderr, "%-17s %-16s %10s %9s %13s %11s %11s\n", "system", "case", "ops", "seconds",
-               "ops/s", "p50_us", "p99_us");
-}
-
-void PrintTableRow(const CaseResult& r) {
-  std::fprintf(stderr, "%-17s %-16s %10llu %9.3f %13.1f %11.2f %11.2f\n", r.system.c_str(),
-               r.case_name.c_str(), static_cast<unsigned long long>(r.op_count), r.wall_seconds,
-               r.ops_per_s, r.p50_us, r.p99_us);
-}
-
 void PrintNotes(const Dataset& data, const std::string& run_dir) {
   std::fprintf(stderr,
                "kv_bench: %zu keys (16 B) -> values (100 B), %zu commits per commit case, "
@@ -825,69 +682,7 @@ void PrintNotes(const Dataset& data, const std::string& run_dir) {
                "commit_1thread and commit_%dthreads (begin to durable).\n",
                data.load_count(), data.commit_count(), run_dir.c_str(), kLoadBatchKeys,
                kScanChunkKeys, kCommitThreadCount);
-  struct statfs fs {};
-  if (statfs(run_dir.c_str(), &fs) == 0 && static_cast<long>(fs.f_type) == kTmpfsMagic) {
-    std::fprintf(stderr,
-                 "WARNING: %s is tmpfs, where fsync does nothing: commit numbers are not "
-                 "durable-commit numbers; pass --dir on a real disk.\n",
-                 run_dir.c_str());
-  }
-}
-
-std::string ReadCpuModel() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      const size_t colon = line.find(':');
-      if (colon != std::string::npos) return line.substr(line.find_first_not_of(" \t", colon + 1));
-    }
-  }
-  return "unknown cpu";
-}
-
-std::string DescribeMachine() {
-  utsname uts{};
-  const std::string arch = uname(&uts) == 0 ? uts.machine : "unknown";
-  const long cpu_count = sysconf(_SC_NPROCESSORS_ONLN);
-  const double ram_gib = static_cast<double>(sysconf(_SC_PHYS_PAGES)) *
-                         static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024 * 1024);
-  char text[256];
-  std::snprintf(text, sizeof(text), "%s, %s, %ld cpus, %.1f GiB RAM", arch.c_str(),
-                ReadCpuModel().c_str(), cpu_count, ram_gib);
-  return text;
-}
-
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof(escaped), "\\u%04x", static_cast<unsigned>(c));
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string ResultsJson(bool quick, const std::vector<CaseResult>& results) {
-  std::string json = "{\"bench\":\"kv\",\"machine\":" + JsonString(DescribeMachine()) +
-                     ",\"quick\":" + (quick ? "true" : "false") + ",\"results\":[";
-  for (size_t i = 0; i < results.size(); ++i) {
-    const CaseResult& r = results[i];
-    char numbers[160];
-    std::snprintf(numbers, sizeof(numbers), ",\"ops_per_s\":%.1f,\"p50_us\":%.2f,\"p99_us\":%.2f}",
-                  r.ops_per_s, r.p50_us, r.p99_us);
-    json += (i == 0 ? "" : ",");
-    json += "{\"system\":" + JsonString(r.system);
-    json += ",\"case\":" + JsonString(r.case_name) + numbers;
-  }
-  return json + "]}";
+  WarnIfTmpfs(run_dir);
 }
 
 // --- main --------------------------------------------------------------------
@@ -901,23 +696,6 @@ struct Options {
 constexpr const char* kUsage =
     "usage: kv_bench [--quick] [--dir DIR] [--systems zqlite,zqlite-encrypted,lmdb,sqlite]\n";
 
-bool ParseSystems(std::string_view list, std::vector<std::string>* systems) {
-  while (!list.empty()) {
-    const size_t comma = list.find(',');
-    const std::string_view name = list.substr(0, comma);
-    const bool known =
-        std::find(kSystemNames.begin(), kSystemNames.end(), name) != kSystemNames.end();
-    if (!known || std::find(systems->begin(), systems->end(), name) != systems->end()) {
-      std::fprintf(stderr, "kv_bench: unknown or repeated system '%.*s'\n",
-                   static_cast<int>(name.size()), name.data());
-      return false;
-    }
-    systems->emplace_back(name);
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-  }
-  return !systems->empty();
-}
-
 bool ParseOptions(int argc, char** argv, Options* options) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -926,7 +704,9 @@ bool ParseOptions(int argc, char** argv, Options* options) {
     } else if (arg == "--dir" && i + 1 < argc) {
       options->dir_base = argv[++i];
     } else if (arg == "--systems" && i + 1 < argc) {
-      if (!ParseSystems(argv[++i], &options->systems)) return false;
+      if (!ParseSystemList("kv_bench", argv[++i], kSystemNames, &options->systems)) {
+        return false;
+      }
     } else {
       return false;
     }
@@ -965,19 +745,11 @@ void RunSystem(const std::string& name, const std::string& dir, const Dataset& d
   std::filesystem::remove_all(dir);
 }
 
-std::string MakeRunDir(const std::string& dir_base) {
-  std::string pattern = dir_base + "/kv_bench.XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) {
-    Fail("cannot create a directory under " + dir_base + ": " + std::strerror(errno));
-  }
-  return pattern;
-}
-
 int RunAll(const Options& options) {
   const size_t load_count = options.quick ? kLoadKeyCountQuick : kLoadKeyCount;
   const size_t commit_count = options.quick ? kCommitCountQuick : kCommitCount;
   const Dataset data(load_count, commit_count);
-  const std::string run_dir = MakeRunDir(options.dir_base);
+  const std::string run_dir = MakeRunDir(options.dir_base, "kv_bench");
   std::vector<CaseResult> results;
   try {
     PrintNotes(data, run_dir);
@@ -991,7 +763,7 @@ int RunAll(const Options& options) {
     throw;
   }
   std::filesystem::remove_all(run_dir);
-  std::printf("%s\n", ResultsJson(options.quick, results).c_str());
+  std::printf("%s\n", ResultsJson("kv", options.quick, results).c_str());
   return 0;
 }
 
