@@ -1,9 +1,16 @@
 #include "catalog/catalog.hpp"
 
+#include <atomic>
+
 namespace zq::catalog {
+
+namespace {
+std::atomic<uint64_t> next_generation{1};
+}  // namespace
 
 Result<Catalog> Catalog::Load(storage::WriteTxn* txn) {
   Catalog catalog;
+  catalog.generation_ = next_generation++;
   ZQ_ASSIGN_OR_RETURN(bool exists, txn->TreeExists(kCatalogTree));
   if (!exists) return catalog;
   ZQ_ASSIGN_OR_RETURN(std::unique_ptr<storage::Cursor> cursor, txn->NewCursor(kCatalogTree));
@@ -53,6 +60,7 @@ Status Catalog::EnsureTree(storage::WriteTxn* txn) {
 }
 
 Status Catalog::PutTable(storage::WriteTxn* txn, TableDef table) {
+  generation_ = next_generation++;
   ZQ_RETURN_IF_ERROR(EnsureTree(txn));
   ZQ_RETURN_IF_ERROR(txn->Put(kCatalogTree, table.name, EncodeTable(table)));
   std::string name = table.name;
@@ -61,6 +69,7 @@ Status Catalog::PutTable(storage::WriteTxn* txn, TableDef table) {
 }
 
 Status Catalog::PutView(storage::WriteTxn* txn, ViewDef view) {
+  generation_ = next_generation++;
   ZQ_RETURN_IF_ERROR(EnsureTree(txn));
   ZQ_RETURN_IF_ERROR(txn->Put(kCatalogTree, view.name, EncodeView(view)));
   std::string name = view.name;
@@ -69,6 +78,7 @@ Status Catalog::PutView(storage::WriteTxn* txn, ViewDef view) {
 }
 
 Status Catalog::DropRelation(storage::WriteTxn* txn, std::string_view name) {
+  generation_ = next_generation++;
   ZQ_RETURN_IF_ERROR(EnsureTree(txn));
   ZQ_RETURN_IF_ERROR(txn->Delete(kCatalogTree, name));
   if (auto it = tables_.find(name); it != tables_.end()) tables_.erase(it);

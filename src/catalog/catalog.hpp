@@ -35,6 +35,9 @@ class Catalog {
   const TableDef* FindIndexOwner(std::string_view name) const;
 
   const std::map<std::string, TableDef, std::less<>>& tables() const { return tables_; }
+  // Changes whenever this schema changes, and is unique in the process: two
+  // catalogs with the same generation hold the same schema (plan caching).
+  uint64_t generation() const { return generation_; }
   const std::map<std::string, ViewDef, std::less<>>& views() const { return views_; }
 
   // Writes (creates or replaces) the record and updates this copy.
@@ -48,6 +51,7 @@ class Catalog {
 
   std::map<std::string, TableDef, std::less<>> tables_;
   std::map<std::string, ViewDef, std::less<>> views_;
+  uint64_t generation_ = 0;  // 0: as loaded from the store
 };
 
 }  // namespace zq::catalog

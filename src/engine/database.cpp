@@ -24,9 +24,42 @@ sql::ExecContext StatementContext::MakeExec() const {
   return ctx;
 }
 
+sql::PlanPtr PlanCache::Find(const std::string& key) const {
+  auto it = plans_.find(key);
+  return it == plans_.end() ? nullptr : it->second;
+}
+
+void PlanCache::Put(std::string key, sql::PlanPtr plan) {
+  if (plans_.size() >= kEntriesMax) plans_.clear();  // crude, bounded
+  plans_[std::move(key)] = std::move(plan);
+}
+
+namespace {
+
+std::string PlanKey(const StatementContext& sc) {
+  std::string key = std::to_string(sc.catalog->generation()) + ":";
+  if (sc.params != nullptr) {
+    for (const sql::Value& v : *sc.params) {
+      key.push_back(static_cast<char>('A' + static_cast<int>(v.null ? sql::TypeId::kNull : v.type)));
+    }
+  }
+  return key + ":" + *sc.sql;
+}
+
+}  // namespace
+
 QueryResult RunQuery(const StatementContext& sc, const sql::SelectStmt& select) {
-  sql::Planner planner = sc.MakePlanner();
-  sql::PlanPtr plan = planner.PlanSelect(select, nullptr);
+  sql::PlanPtr plan;
+  std::string key;
+  if (sc.plans != nullptr && sc.sql != nullptr) {
+    key = PlanKey(sc);
+    plan = sc.plans->Find(key);
+  }
+  if (!plan) {
+    sql::Planner planner = sc.MakePlanner();
+    plan = planner.PlanSelect(select, nullptr);
+    if (!key.empty()) sc.plans->Put(key, plan);
+  }
   sql::ExecContext ctx = sc.MakeExec();
   QueryResult result;
   result.returns_rows = true;
@@ -79,6 +112,9 @@ struct Database::Impl {
   // (the store holds an exclusive lock), so the copy stays right until one of
   // its own DDL statements commits.
   std::optional<catalog::Catalog> committed_catalog;
+  PlanCache plans;
+  // Parsed statements by text (ASTs are read-only once parsed).
+  std::map<std::string, std::shared_ptr<const sql::Statement>, std::less<>> parsed;
 
   Result<catalog::Catalog> CommittedCatalog(storage::WriteTxn* t) {
     if (!committed_catalog) {
@@ -88,7 +124,8 @@ struct Database::Impl {
     return *committed_catalog;
   }
 
-  Result<QueryResult> Run(const sql::Statement& stmt, const std::vector<sql::Value>& params);
+  Result<QueryResult> Run(const sql::Statement& stmt, const std::vector<sql::Value>& params,
+                          const std::string* sql = nullptr);
   QueryResult Dispatch(const StatementContext& sc, const sql::Statement& stmt);
   Result<QueryResult> RunTransactionControl(const sql::TransactionStmt& t, uint32_t position);
 };
@@ -231,7 +268,8 @@ bool ChangesSchema(const sql::Statement& stmt) {
 }  // namespace
 
 Result<QueryResult> Database::Impl::Run(const sql::Statement& stmt,
-                                        const std::vector<sql::Value>& params) {
+                                        const std::vector<sql::Value>& params,
+                                        const std::string* sql) {
   if (auto* t = stmt.As<sql::TransactionStmt>()) return RunTransactionControl(*t, stmt.position);
   if (txn && txn_failed) {
     return SqlStatus(sql::kSqlStateInFailedTransaction, stmt.position,
@@ -258,6 +296,8 @@ Result<QueryResult> Database::Impl::Run(const sql::Statement& stmt,
   sc.catalog = &working;
   sc.params = &params;
   sc.memory_limit = options.memory_limit_bytes;
+  sc.plans = &plans;
+  sc.sql = sql;
   QueryResult result;
   Status failure;
   try {
@@ -302,8 +342,15 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
 
 Result<QueryResult> Database::Execute(std::string_view sql,
                                       const std::vector<sql::Value>& params) {
-  ZQ_ASSIGN_OR_RETURN(sql::Statement stmt, sql::ParseStatement(sql));
-  return impl_->Run(stmt, params);
+  std::string text(sql);
+  auto it = impl_->parsed.find(text);
+  if (it == impl_->parsed.end()) {
+    ZQ_ASSIGN_OR_RETURN(sql::Statement stmt, sql::ParseStatement(sql));
+    if (impl_->parsed.size() >= 256) impl_->parsed.clear();  // crude, bounded
+    it = impl_->parsed.emplace(text, std::make_shared<const sql::Statement>(std::move(stmt))).first;
+  }
+  std::shared_ptr<const sql::Statement> stmt = it->second;  // survives a cache clear
+  return impl_->Run(*stmt, params, &text);
 }
 
 Result<std::vector<QueryResult>> Database::ExecuteScript(std::string_view sql) {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <map>
 #include <optional>
+#include <string>
 
 #include "catalog/catalog.hpp"
 #include "engine/database.hpp"
@@ -15,8 +17,23 @@
 namespace zq::engine {
 
 // What a statement runs against: its transaction and catalog copy.
+// Plans of SELECT statements by SQL text, for the schema generation and the
+// parameter types they were made for (plans are immutable; each run keeps
+// its own state).
+class PlanCache {
+ public:
+  sql::PlanPtr Find(const std::string& key) const;
+  void Put(std::string key, sql::PlanPtr plan);
+
+ private:
+  static constexpr size_t kEntriesMax = 256;
+  std::map<std::string, sql::PlanPtr, std::less<>> plans_;
+};
+
 struct StatementContext {
   storage::WriteTxn* txn = nullptr;
+  PlanCache* plans = nullptr;      // may be null
+  const std::string* sql = nullptr;  // the statement's text (cache key)
   catalog::Catalog* catalog = nullptr;
   const std::vector<sql::Value>* params = nullptr;
   uint64_t memory_limit = 0;
