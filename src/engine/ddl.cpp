@@ -177,7 +177,12 @@ QueryResult CreateTable(const StatementContext& sc, const sql::CreateTableStmt& 
   for (const std::string& check : table.checks) {
     Result<sql::ExprPtr> parsed = sql::ParseExpression(check);
     Check(parsed.status());
-    (void)planner.BindExpr(**parsed, scope);
+    sql::BoundPtr bound = planner.BindExpr(**parsed, scope);
+    if (bound->type.id != sql::TypeId::kBool && bound->type.id != sql::TypeId::kNull) {
+      ThrowSqlError(sql::kSqlStateDatatypeMismatch, (*parsed)->position,
+                    "argument of CHECK must be type boolean, not type " +
+                        catalog::TypeName(sql::ColumnType{bound->type.id}));
+    }
   }
   Result<storage::TreeId> tree = sc.txn->CreateTree();
   Check(tree.status());

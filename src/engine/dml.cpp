@@ -1,5 +1,8 @@
 // INSERT / UPDATE / DELETE: row writes with their constraint checks (NOT
 // NULL, CHECK, primary key and UNIQUE) and index maintenance.
+#include <algorithm>
+#include <set>
+
 #include "engine/session.hpp"
 #include "sql/executor/evaluator.hpp"
 #include "sql/executor/table_access.hpp"
@@ -256,6 +259,10 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
         ThrowSqlError(sql::kSqlStateSyntaxError, exprs[targets.size()]->position,
                       "INSERT has more expressions than target columns");
       }
+      if (!stmt.columns.empty() && exprs.size() < targets.size()) {
+        ThrowSqlError(sql::kSqlStateSyntaxError, exprs.empty() ? 0 : exprs.back()->position,
+                      "INSERT has more target columns than expressions");
+      }
       Row row = make_row();
       for (size_t i = 0; i < exprs.size(); i++) {
         if (exprs[i]->As<sql::DefaultExpr>() != nullptr) continue;
@@ -294,6 +301,44 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
       rows.push_back(std::move(row));
     }
   }
+  // The constraint that arbitrates ON CONFLICT: the primary key (-1), a
+  // unique index (its position), or any of them (no target: DO NOTHING only).
+  constexpr int kNoArbiter = -3, kAnyArbiter = -2, kPrimaryKeyArbiter = -1;
+  int arbiter = kNoArbiter;
+  if (stmt.on_conflict) {
+    if (stmt.on_conflict->columns.empty()) {
+      if (stmt.on_conflict->do_update) {
+        ThrowSqlError(sql::kSqlStateSyntaxError, 0,
+                      "ON CONFLICT DO UPDATE requires inference specification or constraint name");
+      }
+      arbiter = kAnyArbiter;
+    } else {
+      std::vector<uint32_t> cols;
+      for (const std::string& name : stmt.on_conflict->columns) {
+        std::optional<uint32_t> col = table.FindColumn(name);
+        if (!col) {
+          ThrowSqlError(sql::kSqlStateUndefinedColumn, 0, "column \"" + name + "\" does not exist");
+        }
+        cols.push_back(*col);
+      }
+      auto same_set = [&](std::vector<uint32_t> a) {
+        std::vector<uint32_t> b = cols;
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        b.erase(std::unique(b.begin(), b.end()), b.end());
+        return a == b;
+      };
+      if (!table.primary_key.empty() && same_set(table.primary_key)) arbiter = kPrimaryKeyArbiter;
+      for (size_t i = 0; arbiter == kNoArbiter && i < table.indexes.size(); i++) {
+        if (table.indexes[i].unique && same_set(table.indexes[i].columns)) arbiter = static_cast<int>(i);
+      }
+      if (arbiter == kNoArbiter) {
+        ThrowSqlError(sql::kSqlStateInvalidColumnReference, 0,
+                      "there is no unique or exclusion constraint matching the ON CONFLICT "
+                      "specification");
+      }
+    }
+  }
   // ON CONFLICT DO UPDATE: SET items see the table row and `excluded`.
   std::vector<std::pair<uint32_t, BoundPtr>> conflict_sets;
   BoundPtr conflict_where;
@@ -320,6 +365,7 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
       conflict_where = planner.BindExpr(*stmt.on_conflict->where, scope);
     }
   }
+  std::set<std::string> touched;  // table keys this statement inserted or updated
   int64_t next_row_id = 0;
   if (table.primary_key.empty()) {
     Result<std::unique_ptr<storage::Cursor>> cursor = sc.txn->NewCursor(table.tree);
@@ -335,36 +381,37 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
     } else {
       key = sql::EncodeTableKey(table, row);
     }
-    // Conflicts: the primary key first, then each unique index.
+    // Conflicts: the primary key first, then each unique index; only the
+    // arbiter's are handled by ON CONFLICT, the others are errors.
     std::string existing_bytes;
     Result<bool> exists = sc.txn->Get(table.tree, key, &existing_bytes);
     Check(exists.status());
     std::string conflict_key;
-    if (*exists) conflict_key = key;
-    if (conflict_key.empty()) {
-      for (const IndexDef& index : table.indexes) {
-        if (!index.unique) continue;
-        try {
-          CheckUnique(sc, table, index, row, key);
-        } catch (const sql::SqlException&) {
-          if (!stmt.on_conflict) throw;
-          // Find the conflicting row's key for DO UPDATE.
-          const std::string prefix = sql::EncodeIndexPrefix(index, row);
-          Result<std::unique_ptr<storage::Cursor>> c = sc.txn->NewCursor(index.tree);
-          Check(c.status());
-          Check((*c)->Seek(prefix));
-          conflict_key = std::string((*c)->key().substr(prefix.size()));
-          break;
-        }
+    if (*exists) {
+      if (arbiter != kPrimaryKeyArbiter && arbiter != kAnyArbiter) CheckNewKey(sc, table, key);
+      conflict_key = key;
+    }
+    for (size_t i = 0; conflict_key.empty() && i < table.indexes.size(); i++) {
+      const IndexDef& index = table.indexes[i];
+      if (!index.unique) continue;
+      try {
+        CheckUnique(sc, table, index, row, key);
+      } catch (const sql::SqlException&) {
+        if (arbiter != static_cast<int>(i) && arbiter != kAnyArbiter) throw;
+        // The conflicting row's key (for DO UPDATE).
+        const std::string prefix = sql::EncodeIndexPrefix(index, row);
+        Result<std::unique_ptr<storage::Cursor>> c = sc.txn->NewCursor(index.tree);
+        Check(c.status());
+        Check((*c)->Seek(prefix));
+        conflict_key = std::string((*c)->key().substr(prefix.size()));
       }
     }
     if (!conflict_key.empty()) {
-      if (!stmt.on_conflict) {
-        ThrowSqlError(sql::kSqlStateUniqueViolation, 0,
-                      "duplicate key value violates unique constraint \"" + PrimaryKeyName(table) +
-                          "\"");
-      }
       if (!stmt.on_conflict->do_update) continue;
+      if (touched.count(conflict_key) != 0) {
+        ThrowSqlError(sql::kSqlStateCardinalityViolation, 0,
+                      "ON CONFLICT DO UPDATE command cannot affect row a second time");
+      }
       std::string old_bytes;
       Result<bool> got = sc.txn->Get(table.tree, conflict_key, &old_bytes);
       Check(got.status());
@@ -386,10 +433,12 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
       }
       Check(sc.txn->Put(table.tree, new_key, sql::EncodeRowValue(updated)));
       WriteIndexEntries(sc, table, updated, new_key, false);
+      touched.insert(new_key);
       returning.Add(updated, ctx);
       result.changes++;
       continue;
     }
+    touched.insert(key);
     Check(sc.txn->Put(table.tree, key, sql::EncodeRowValue(row)));
     WriteIndexEntries(sc, table, row, key, false);
     returning.Add(row, ctx);
@@ -430,12 +479,23 @@ QueryResult Update(const StatementContext& sc, const sql::UpdateStmt& stmt) {
   }
   Returning returning(planner, table, stmt.alias, stmt.returning, &result);
   sql::ExecContext ctx = sc.MakeExec();
-  for (auto& [key, old] : CollectTargets(sc, table, *scan)) {
+  // Every new row is computed before the first write, so expressions and
+  // subqueries see the table as it was when the statement started.
+  std::vector<std::pair<std::string, Row>> targets = CollectTargets(sc, table, *scan);
+  std::vector<Row> new_rows;
+  new_rows.reserve(targets.size());
+  for (const auto& [key, old] : targets) {
     Row updated = old;
     for (const auto& [col, e] : sets) {
       updated[col] = e ? sql::Evaluate(*e, old, ctx) : rules.Default(col, ctx, table);
     }
     rules.Validate(table, updated, ctx);
+    new_rows.push_back(std::move(updated));
+  }
+  for (size_t i = 0; i < targets.size(); i++) {
+    const std::string& key = targets[i].first;
+    const Row& old = targets[i].second;
+    const Row& updated = new_rows[i];
     const std::string new_key = table.primary_key.empty() ? key : sql::EncodeTableKey(table, updated);
     WriteIndexEntries(sc, table, old, key, true);
     if (new_key != key) {

@@ -199,14 +199,36 @@ std::optional<Decimal> DecimalMul(const Decimal& a, const Decimal& b) {
   return Decimal{product, scale};
 }
 
+namespace {
+
+// PostgreSQL stores numerics in base-10000 digits; its division scale rule
+// is written in terms of the weight (position) and value of the first such
+// digit, so compute those for a decimal.
+void FirstBase10000Digit(const Decimal& d, int* weight, int128* first) {
+  *weight = 0;
+  *first = 0;
+  if (d.coefficient == 0) return;
+  const int128 c = Abs(d.coefficient);
+  const int msd_exponent = DecimalDigits(c) - d.scale - 1;  // of the leading decimal digit
+  *weight = msd_exponent >= 0 ? msd_exponent / 4 : -((-msd_exponent + 3) / 4);
+  const int shift = d.scale + 4 * *weight;  // first = floor(|d| / 10000^weight)
+  *first = shift >= 0 ? (shift > kDecimalDigitsMax ? 0 : c / Pow10(shift)) : c * Pow10(-shift);
+}
+
+}  // namespace
+
 std::optional<Decimal> DecimalDiv(const Decimal& a, const Decimal& b) {
   if (b.coefficient == 0) return std::nullopt;
-  // Result scale: enough for kDecimalDivisionDigits significant digits, at
-  // least the operands' scales, capped so that the work fits in 128 bits.
-  const int int_digits_a = DecimalDigits(a.coefficient) - a.scale;
-  const int int_digits_b = DecimalDigits(b.coefficient) - b.scale;
-  int result_scale = std::max({kDecimalDivisionDigits - (int_digits_a - int_digits_b + 1),
-                               a.scale, b.scale, 0});
+  // PostgreSQL's select_div_scale: at least kDecimalDivisionDigits
+  // significant digits, never fewer decimals than either input.
+  int weight1, weight2;
+  int128 first1, first2;
+  FirstBase10000Digit(a, &weight1, &first1);
+  FirstBase10000Digit(b, &weight2, &first2);
+  int quotient_weight = weight1 - weight2;
+  if (first1 <= first2) quotient_weight--;
+  int result_scale =
+      std::max({kDecimalDivisionDigits - quotient_weight * 4, a.scale, b.scale, 0});
   result_scale = std::min(result_scale, kDecimalScaleMax);
   // q = a.c * 10^(result_scale + b.scale - a.scale + 1) / b.c, then round once.
   int shift = result_scale + b.scale - a.scale + 1;

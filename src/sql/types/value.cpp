@@ -108,19 +108,48 @@ namespace {
 std::string FloatToText(double d, bool single) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  char buf[40];
-  // Shortest representation that reads back exactly (PostgreSQL 12+).
+  if (d == 0) return std::signbit(d) ? "-0" : "0";
+  // The shortest digits that read back exactly (PostgreSQL 12+), ...
+  char buf[48];
   const int max_digits = single ? 9 : 17;
-  for (int digits = 1; digits <= max_digits; digits++) {
-    std::snprintf(buf, sizeof(buf), "%.*g", digits, d);
+  int digits = 1;
+  for (; digits <= max_digits; digits++) {
+    std::snprintf(buf, sizeof(buf), "%.*e", digits - 1, d);
     if (single ? static_cast<float>(std::strtod(buf, nullptr)) == static_cast<float>(d)
                : std::strtod(buf, nullptr) == d) {
       break;
     }
   }
-  std::string s = buf;
-  // PostgreSQL writes exponents as e+NN with at least two digits, as printf does.
-  return s;
+  // ... written in fixed notation when the exponent is in [-4, 15) (6 for
+  // real), else as d.ddde+XX, as float8out/float4out do.
+  std::string text = buf;
+  const size_t e = text.find('e');
+  const int exponent = std::atoi(text.c_str() + e + 1);
+  std::string mantissa = text.substr(0, e);
+  const bool negative = mantissa[0] == '-';
+  if (negative) mantissa.erase(0, 1);
+  std::string significant;
+  for (char c : mantissa) {
+    if (c != '.') significant += c;
+  }
+  const int limit = single ? 6 : 15;
+  std::string out = negative ? "-" : "";
+  if (exponent >= -4 && exponent < limit) {
+    if (exponent < 0) {
+      out += "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + significant;
+    } else if (static_cast<int>(significant.size()) <= exponent + 1) {
+      out += significant + std::string(static_cast<size_t>(exponent + 1) - significant.size(), '0');
+    } else {
+      out += significant.substr(0, static_cast<size_t>(exponent + 1)) + "." +
+             significant.substr(static_cast<size_t>(exponent + 1));
+    }
+    return out;
+  }
+  out += significant.substr(0, 1);
+  if (significant.size() > 1) out += "." + significant.substr(1);
+  char exp[16];
+  std::snprintf(exp, sizeof(exp), "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+  return out + exp;
 }
 
 }  // namespace
