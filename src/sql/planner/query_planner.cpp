@@ -720,6 +720,12 @@ PlanPtr Planner::PlanJoin(const JoinRef& join, const Scope* outer, Scope* scope,
     }
   }
   std::vector<BoundPtr> conditions;
+  struct Merged {
+    std::string name;
+    int left, right;  // positions in this join's row
+    ColumnType type;
+  };
+  std::vector<Merged> merged;  // FULL JOIN USING columns
   for (const std::string& name : using_columns) {
     auto find_in = [&](size_t from, size_t to, int* index) -> const OutputColumn* {
       const OutputColumn* found = nullptr;
@@ -761,13 +767,25 @@ PlanPtr Planner::PlanJoin(const JoinRef& join, const Scope* outer, Scope* scope,
     cmp->children.push_back(std::move(a));
     cmp->children.push_back(std::move(b));
     conditions.push_back(std::move(cmp));
-    // The merged column is the left one: hide the right copy from `*` and bare names.
-    for (size_t i = right_first_range; i < scope->ranges.size(); i++) {
-      RangeEntry& r = scope->ranges[i];
-      r.hidden.resize(r.columns.size(), false);
-      for (size_t c = 0; c < r.columns.size(); c++) {
-        if (r.columns[c].name == name) r.hidden[c] = true;
+    // One merged column answers to the bare name and `*`: the left copy for
+    // inner and left joins, the right copy for right joins, COALESCE of both
+    // for full joins (added below). The copies stay reachable qualified.
+    auto hide = [&](size_t from, size_t to) {
+      for (size_t i = from; i < to; i++) {
+        RangeEntry& r = scope->ranges[i];
+        r.hidden.resize(r.columns.size(), false);
+        for (size_t c = 0; c < r.columns.size(); c++) {
+          if (r.columns[c].name == name) r.hidden[c] = true;
+        }
       }
+    };
+    if (join.type != JoinType::kRight) hide(right_first_range, scope->ranges.size());
+    if (join.type == JoinType::kRight || join.type == JoinType::kFull) {
+      hide(left_ranges, right_first_range);
+    }
+    if (join.type == JoinType::kFull) {
+      const TypeId t = PromoteNumeric(lc->type.id, rc->type.id);
+      merged.push_back({name, li, ri, ColumnType{lc->type.id == rc->type.id ? lc->type.id : t}});
     }
   }
   if (join.on) {
@@ -803,7 +821,34 @@ PlanPtr Planner::PlanJoin(const JoinRef& join, const Scope* outer, Scope* scope,
   }
   plan->predicate = std::move(predicate);
   ExtractJoinKeys(plan.get(), left_width);
-  return plan;
+  if (merged.empty()) return plan;
+  // FULL JOIN USING: append COALESCE(left, right) per merged column.
+  MutPlan project = NewPlan(PlanKind::kProject);
+  project->columns = plan->columns;
+  for (size_t i = 0; i < plan->columns.size(); i++) {
+    project->exprs.push_back(ColumnRef(static_cast<int>(i), plan->columns[i], position));
+  }
+  RangeEntry range;  // unnamed: only bare names reach it
+  range.offset = scope->width;
+  for (const Merged& m : merged) {
+    auto coalesce = std::make_unique<BoundExpr>();
+    coalesce->kind = ExprKind::kFunction;
+    coalesce->index = static_cast<int>(ScalarFn::kCoalesce);
+    coalesce->name = "coalesce";
+    coalesce->type = m.type;
+    coalesce->position = position;
+    coalesce->children.push_back(CastTo(
+        ColumnRef(m.left, plan->columns[static_cast<size_t>(m.left)], position), m.type, position));
+    coalesce->children.push_back(CastTo(
+        ColumnRef(m.right, plan->columns[static_cast<size_t>(m.right)], position), m.type, position));
+    project->exprs.push_back(std::move(coalesce));
+    project->columns.push_back({m.name, m.type, ""});
+    range.columns.push_back({m.name, m.type, ""});
+  }
+  scope->width += static_cast<int>(merged.size());
+  scope->ranges.insert(scope->ranges.begin() + static_cast<long>(left_ranges), std::move(range));
+  project->children.push_back(plan);
+  return project;
 }
 
 PlanPtr Planner::PushDownFilter(PlanPtr input, BoundPtr predicate) {
