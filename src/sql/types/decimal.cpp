@@ -1,5 +1,7 @@
 #include "sql/types/decimal.hpp"
 
+#include "sql/types/wide_uint.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -55,6 +57,41 @@ bool Align(const Decimal& a, const Decimal& b, int128* ca, int128* cb, int* scal
   return true;
 }
 
+uint128 Magnitude(int128 v) { return v < 0 ? static_cast<uint128>(-(v + 1)) + 1 : static_cast<uint128>(v); }
+
+// Rounds an exact value sign * w / 10^scale (half away from zero) to at most
+// kDecimalDigitsMax digits and kDecimalScaleMax decimals, giving up decimals
+// first; nullopt when its integer part alone has too many digits, or, with
+// `exact`, when any digit would be dropped (sums keep the larger scale, as
+// PostgreSQL's do).
+std::optional<Decimal> RoundWide(bool negative, const WideUInt& w, int scale, bool exact = false,
+                                 int min_drop = 0) {
+  const int digits = w.DecimalDigits();
+  int drop = std::max({min_drop, digits - kDecimalDigitsMax, scale - kDecimalScaleMax});
+  if (scale < 0) return std::nullopt;
+  if (drop > scale || (exact && drop > 0)) return std::nullopt;
+  int dropped_digit = 0;
+  WideUInt q = w.DivPow10(drop, &dropped_digit);
+  uint128 c = 0;
+  if (!q.ToU128(&c)) return std::nullopt;
+  if (dropped_digit >= 5) c += 1;
+  int new_scale = scale - drop;
+  if (c >= static_cast<uint128>(kCoefficientLimit)) {  // the carry added a digit
+    if (new_scale == 0) return std::nullopt;
+    c = (c + 5) / 10;
+    new_scale--;
+  }
+  const int128 signed_c = static_cast<int128>(c);
+  return Decimal{negative ? -signed_c : signed_c, new_scale};
+}
+
+// |d| scaled to `scale` decimals (scale >= d.scale), exactly.
+WideUInt WideMagnitude(const Decimal& d, int scale) {
+  WideUInt w = WideUInt::From(Magnitude(d.coefficient));
+  w.MulPow10(scale - d.scale);
+  return w;
+}
+
 }  // namespace
 
 int DecimalDigits(int128 c) {
@@ -71,9 +108,9 @@ std::optional<Decimal> Decimal::Parse(std::string_view text) {
   size_t i = 0;
   bool negative = false;
   if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
-  int128 c = 0;
+  WideUInt w;
   int scale = 0;
-  int digits = 0;
+  int significant = 0;  // digits after leading zeros, capped to bound the work
   bool any = false, dot = false;
   for (; i < text.size(); i++) {
     const char ch = text[i];
@@ -83,13 +120,16 @@ std::optional<Decimal> Decimal::Parse(std::string_view text) {
     }
     if (ch < '0' || ch > '9') break;
     any = true;
-    if (c == 0 && ch == '0' && !dot) continue;  // leading zeros
-    if (digits >= kDecimalDigitsMax) {
-      if (!dot) return std::nullopt;  // too many integer digits
-      continue;                        // extra decimals: truncated below
+    if (w.IsZero() && ch == '0' && !dot) continue;  // leading zeros
+    if (significant > kDecimalDigitsMax + 2) {
+      // Beyond what can be kept: an integer digit overflows, a decimal only
+      // needs its first dropped digit (already seen) for rounding.
+      if (!dot) return std::nullopt;
+      continue;
     }
-    c = c * 10 + (ch - '0');
-    if (c != 0) digits++;
+    w.MulSmall(10);
+    w.AddSmall(static_cast<uint32_t>(ch - '0'));
+    if (!w.IsZero()) significant++;
     if (dot) scale++;
   }
   if (!any) return std::nullopt;
@@ -108,16 +148,12 @@ std::optional<Decimal> Decimal::Parse(std::string_view text) {
   if (i != text.size()) return std::nullopt;
   scale -= exponent;
   if (scale < 0) {
-    std::optional<int128> up = ScaleUp(c, -scale);
-    if (!up) return std::nullopt;
-    c = *up;
+    if (!w.IsZero() && w.DecimalDigits() - scale > kDecimalDigitsMax) return std::nullopt;
+    w.MulPow10(-scale);
     scale = 0;
   }
-  if (scale > kDecimalScaleMax) {
-    c = ScaleDownRound(c, scale - kDecimalScaleMax);
-    scale = kDecimalScaleMax;
-  }
-  return Decimal{negative ? -c : c, scale};
+  if (w.IsZero()) return Decimal{0, std::min(scale, kDecimalScaleMax)};
+  return RoundWide(negative, w, scale);
 }
 
 std::optional<Decimal> Decimal::FromDouble(double v) {
@@ -168,10 +204,20 @@ std::optional<int64_t> Decimal::ToInt64() const {
 std::optional<Decimal> DecimalAdd(const Decimal& a, const Decimal& b) {
   int128 x, y;
   int scale;
-  if (!Align(a, b, &x, &y, &scale)) return std::nullopt;
-  const int128 sum = x + y;
-  if (!Fits(sum)) return std::nullopt;
-  return Decimal{sum, scale};
+  if (Align(a, b, &x, &y, &scale)) {
+    const int128 sum = x + y;
+    if (Fits(sum)) return Decimal{sum, scale};
+  }
+  // Exactly in wide arithmetic.
+  scale = std::max(a.scale, b.scale);
+  const WideUInt wa = WideMagnitude(a, scale), wb = WideMagnitude(b, scale);
+  const bool na = a.coefficient < 0, nb = b.coefficient < 0;
+  // Exact or nothing: a sum is never silently rounded.
+  if (na == nb) return RoundWide(na, WideUInt::Add(wa, wb), scale, true);
+  const int c = WideUInt::Compare(wa, wb);
+  if (c == 0) return Decimal{0, std::min(scale, kDecimalScaleMax)};
+  return c > 0 ? RoundWide(na, WideUInt::Sub(wa, wb), scale, true)
+               : RoundWide(nb, WideUInt::Sub(wb, wa), scale, true);
 }
 
 std::optional<Decimal> DecimalSub(const Decimal& a, const Decimal& b) {
@@ -179,24 +225,15 @@ std::optional<Decimal> DecimalSub(const Decimal& a, const Decimal& b) {
 }
 
 std::optional<Decimal> DecimalMul(const Decimal& a, const Decimal& b) {
-  int128 x = a.coefficient, y = b.coefficient;
-  int scale = a.scale + b.scale;
-  if (x == 0 || y == 0) return Decimal{0, std::min(scale, kDecimalScaleMax)};
-  // Drop decimals that cannot fit (rounding), as long as the product fits.
-  while (DecimalDigits(x) + DecimalDigits(y) > kDecimalDigitsMax + 1 && scale > 0) {
-    if (DecimalDigits(x) >= DecimalDigits(y)) {
-      x = ScaleDownRound(x, 1);
-    } else {
-      y = ScaleDownRound(y, 1);
-    }
-    scale--;
+  const int scale = a.scale + b.scale;
+  if (a.coefficient == 0 || b.coefficient == 0) return Decimal{0, std::min(scale, kDecimalScaleMax)};
+  if (DecimalDigits(a.coefficient) + DecimalDigits(b.coefficient) <= kDecimalDigitsMax &&
+      scale <= kDecimalScaleMax) {
+    return Decimal{a.coefficient * b.coefficient, scale};  // exact, fits
   }
-  if (DecimalDigits(x) + DecimalDigits(y) > kDecimalDigitsMax + 1) return std::nullopt;
-  const int128 product = x * y;
-  if (!Fits(product)) return std::nullopt;
-  if (scale > kDecimalScaleMax) return Decimal{ScaleDownRound(product, scale - kDecimalScaleMax),
-                                               kDecimalScaleMax};
-  return Decimal{product, scale};
+  const WideUInt product = WideUInt::Mul(WideUInt::From(Magnitude(a.coefficient)),
+                                         WideUInt::From(Magnitude(b.coefficient)));
+  return RoundWide((a.coefficient < 0) != (b.coefficient < 0), product, scale);
 }
 
 namespace {
@@ -230,30 +267,15 @@ std::optional<Decimal> DecimalDiv(const Decimal& a, const Decimal& b) {
   int result_scale =
       std::max({kDecimalDivisionDigits - quotient_weight * 4, a.scale, b.scale, 0});
   result_scale = std::min(result_scale, kDecimalScaleMax);
-  // q = a.c * 10^(result_scale + b.scale - a.scale + 1) / b.c, then round once.
-  int shift = result_scale + b.scale - a.scale + 1;
-  int128 numerator = a.coefficient;
-  int128 denominator = b.coefficient;
-  while (shift < 0) {
-    denominator *= 10;  // |b.c| < 10^38, shift is small: checked by Fits below
-    if (!Fits(denominator)) return std::nullopt;
-    shift++;
-  }
-  while (shift > 0) {
-    if (Abs(numerator) >= kCoefficientLimit / 10) {
-      // Out of headroom: give up decimals instead of overflowing.
-      if (result_scale == 0) return std::nullopt;
-      result_scale--;
-      shift--;
-      continue;
-    }
-    numerator *= 10;
-    shift--;
-  }
-  int128 q = numerator / denominator;  // one extra digit for rounding
-  const int128 rounded = ScaleDownRound(q, 1);
-  if (!Fits(rounded)) return std::nullopt;
-  return Decimal{rounded, result_scale};
+  // q = |a.c| * 10^shift / |b.c| with one extra digit, then rounded once
+  // (RoundWide trims a quotient longer than 38 digits, decimals first).
+  // shift >= 1 because result_scale >= a.scale.
+  const int shift = result_scale + b.scale - a.scale + 1;
+  WideUInt numerator = WideUInt::From(Magnitude(a.coefficient));
+  numerator.MulPow10(shift);
+  return RoundWide((a.coefficient < 0) != (b.coefficient < 0),
+                   numerator.DivU128(Magnitude(b.coefficient)), result_scale + 1,
+                   /*exact=*/false, /*min_drop=*/1);
 }
 
 std::optional<Decimal> DecimalMod(const Decimal& a, const Decimal& b) {
@@ -288,9 +310,11 @@ int DecimalCompare(const Decimal& a, const Decimal& b) {
   int128 x, y;
   int scale;
   if (Align(a, b, &x, &y, &scale)) return x < y ? -1 : (x > y ? 1 : 0);
-  // Alignment overflowed: the one with more integer digits is larger in size.
-  const double da = a.ToDouble(), db = b.ToDouble();
-  return da < db ? -1 : (da > db ? 1 : 0);
+  const int sa = a.Sign(), sb = b.Sign();
+  if (sa != sb) return sa < sb ? -1 : 1;
+  scale = std::max(a.scale, b.scale);
+  const int c = WideUInt::Compare(WideMagnitude(a, scale), WideMagnitude(b, scale));
+  return sa < 0 ? -c : c;
 }
 
 Decimal DecimalNormalize(const Decimal& a, int min_scale) {

@@ -1,5 +1,6 @@
 #include "sql/types/value.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -221,7 +222,9 @@ Value FitText(std::string s, const ColumnType& to, uint32_t position, bool expli
       }
     }
     if (cut < s.size()) {
-      if (!explicit_cast) {
+      // SQL: cutting only spaces is no error on assignment either.
+      const bool only_spaces = s.find_first_not_of(' ', cut) == std::string::npos;
+      if (!explicit_cast && !only_spaces) {
         ThrowSqlError(kSqlStateStringDataRightTruncation, position,
                       "value too long for type " + catalog::TypeName(to));
       }
@@ -259,11 +262,15 @@ Value ParseValue(std::string_view text, const ColumnType& to, uint32_t position)
     case TypeId::kBool: {
       std::string lower;
       for (char c : t) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-      for (const char* yes : {"t", "true", "yes", "y", "on", "1"}) {
-        if (lower == yes) return Value::Bool(true);
-      }
-      for (const char* no : {"f", "false", "no", "n", "off", "0"}) {
-        if (lower == no) return Value::Bool(false);
+      // PostgreSQL's boolin: any prefix of true/false/yes/no, "on"/"off"
+      // (at least two letters: "o" is ambiguous), "1"/"0".
+      auto prefix_of = [&](std::string_view word) {
+        return !lower.empty() && lower.size() <= word.size() && word.substr(0, lower.size()) == lower;
+      };
+      if (prefix_of("true") || prefix_of("yes") || lower == "on" || lower == "1") return Value::Bool(true);
+      if (prefix_of("false") || prefix_of("no") || (lower.size() >= 2 && prefix_of("off")) ||
+          lower == "0") {
+        return Value::Bool(false);
       }
       InvalidText(to, text, position);
     }
@@ -304,9 +311,16 @@ Value ParseValue(std::string_view text, const ColumnType& to, uint32_t position)
         }
         std::string copy(t);
         char* end = nullptr;
+        errno = 0;
         d = std::strtod(copy.c_str(), &end);
         if (copy.empty() || end != copy.c_str() + copy.size()) InvalidText(to, text, position);
-        if (std::isinf(d)) {
+        // Overflow, or underflow to zero, is an error (float8in/float4in);
+        // for real, also when the double does not fit a float.
+        const bool out_of_range =
+            (errno == ERANGE && (std::isinf(d) || d == 0)) ||
+            (to.id == TypeId::kFloat4 && d != 0 &&
+             (std::isinf(static_cast<float>(d)) || static_cast<float>(d) == 0));
+        if (out_of_range) {
           ThrowSqlError(kSqlStateNumericValueOutOfRange, position,
                         "\"" + copy + "\" is out of range for type " + catalog::TypeName(to));
         }
@@ -516,6 +530,15 @@ bool DecodeOrderedKey(std::string_view* in, const ColumnType& type, bool descend
       if (in->size() < 9) return false;
       uint8_t buf[8];
       for (int i = 0; i < 8; i++) buf[i] = byte(1 + static_cast<size_t>(i));
+      if (!IsFloatType(type.id)) {
+        // The key must hold a value of its column's type.
+        const int64_t i = GetOrderedInt64(buf);
+        const bool in_range = type.id == TypeId::kBool   ? (i == 0 || i == 1)
+                              : type.id == TypeId::kInt2 ? (i >= INT16_MIN && i <= INT16_MAX)
+                              : type.id == TypeId::kInt4 ? (i >= INT32_MIN && i <= INT32_MAX)
+                                                         : true;
+        if (!in_range) return false;
+      }
       if (IsFloatType(type.id)) {
         uint64_t bits = GetBigEndian64(buf);
         if (bits == ~uint64_t{0}) {
@@ -552,7 +575,9 @@ bool DecodeOrderedKey(std::string_view* in, const ColumnType& type, bool descend
         if (d > 10 || ++count > kDecimalDigitsMax) return false;
         c = c * 10 + (d - 1);
       }
+      if (count == 0 || c % 10 == 0) return false;  // digits are normalized: no trailing zero
       int scale = count - exponent;
+      if (scale > kDecimalScaleMax || count - scale > kDecimalDigitsMax) return false;
       while (scale < 0) {
         c *= 10;
         scale++;
@@ -648,6 +673,11 @@ bool DecodeRow(std::string_view bytes, size_t column_count, Row* out) {
         uint64_t z = 0;
         if (!r.ReadVarint(&z)) return false;
         v.i = static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
+        if ((v.type == TypeId::kBool && v.i != 0 && v.i != 1) ||
+            (v.type == TypeId::kInt2 && (v.i < INT16_MIN || v.i > INT16_MAX)) ||
+            (v.type == TypeId::kInt4 && (v.i < INT32_MIN || v.i > INT32_MAX))) {
+          return false;
+        }
         break;
       }
       case TypeId::kFloat4:
@@ -665,6 +695,8 @@ bool DecodeRow(std::string_view bytes, size_t column_count, Row* out) {
         v.dec.scale = scale;
         v.dec.coefficient =
             static_cast<int128>((static_cast<unsigned __int128>(hi) << 64) | lo);
+        const bool most_negative = hi == (uint64_t{1} << 63) && lo == 0;  // -2^127 has no abs
+        if (most_negative || DecimalDigits(v.dec.coefficient) > kDecimalDigitsMax) return false;
         break;
       }
       case TypeId::kText:
