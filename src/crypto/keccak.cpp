@@ -5,7 +5,8 @@
 
 #include <cstring>
 
-#include "crypto/aead.hpp"  // SecureWipe
+#include "crypto/aead.hpp"         // SecureWipe
+#include "crypto/pq_internal.hpp"  // ZQ_VECTOR_CLONES, ZQ_SCALAR_CLONES
 #include "util/assert.hpp"
 
 // The four-way code passes 32-byte vectors between inlined helpers; GCC warns
@@ -118,7 +119,8 @@ inline void Round(T (&a)[kKeccakLaneCount], uint64_t round_constant) {
 
 }  // namespace
 
-void KeccakF1600(uint64_t lanes[kKeccakLaneCount]) {
+// Multiversioned for BMI (andn in χ, rorx in ρ): 350 -> 300 ns.
+ZQ_SCALAR_CLONES void KeccakF1600(uint64_t lanes[kKeccakLaneCount]) {
   uint64_t a[kKeccakLaneCount];
   std::memcpy(a, lanes, sizeof(a));
   for (int round = 0; round < kRounds; ++round) Round(a, kRoundConstants[round]);
@@ -126,49 +128,55 @@ void KeccakF1600(uint64_t lanes[kKeccakLaneCount]) {
 }
 
 // Four permutations at once: lane i of state k is lanes[i][k]. The same round
-// code on GCC/Clang vector types; compiled for AVX2 and AVX-512 as well as the
-// baseline, chosen at load time.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(ZQ_NO_MULTIVERSION)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-void KeccakF1600X4(KeccakLanesX4 lanes[kKeccakLaneCount]) {
+// code on GCC/Clang vector types, multiversioned (pq_internal.hpp): the
+// x86-64-v4 clone gets three-input logic (vpternlogq) for θ and χ and vector
+// rotates for ρ, 113 -> 75 ns per state.
+ZQ_VECTOR_CLONES void KeccakF1600X4(KeccakLanesX4 lanes[kKeccakLaneCount]) {
   KeccakLanesX4 a[kKeccakLaneCount];
   std::memcpy(a, lanes, sizeof(a));
   for (int round = 0; round < kRounds; ++round) Round(a, kRoundConstants[round]);
   std::memcpy(lanes, a, sizeof(a));
 }
 
-Shake128X4::Shake128X4(const std::array<std::span<const uint8_t>, 4>& inputs) {
+template <size_t kRateBytes>
+ShakeX4<kRateBytes>::ShakeX4(const std::array<std::span<const uint8_t>, 4>& inputs) {
+  static_assert(kRateBytes % 8 == 0 && kRateBytes < kKeccakStateBytes);
   std::memset(lanes_, 0, sizeof(lanes_));
   for (size_t k = 0; k < 4; ++k) {
     // Each input fits the first block, so pad10*1 with the SHAKE suffix 1111
     // (FIPS 202 §6.2) goes in the same block.
-    ZQ_ASSERT(inputs[k].size() < kShake128RateBytes);
-    uint8_t block[kShake128RateBytes] = {};
+    ZQ_ASSERT(inputs[k].size() < kRateBytes);
+    uint8_t block[kRateBytes] = {};
     if (!inputs[k].empty()) std::memcpy(block, inputs[k].data(), inputs[k].size());
     block[inputs[k].size()] ^= 0x1F;
-    block[kShake128RateBytes - 1] ^= 0x80;
-    for (size_t i = 0; i < kShake128RateBytes / 8; ++i) {
+    block[kRateBytes - 1] ^= 0x80;
+    for (size_t i = 0; i < kRateBytes / 8; ++i) {
       uint64_t lane;
       std::memcpy(&lane, block + 8 * i, 8);
       lanes_[i][k] = lane;
     }
+    SecureWipe(block, sizeof(block));
   }
 }
 
-Shake128X4::~Shake128X4() {
+template <size_t kRateBytes>
+ShakeX4<kRateBytes>::~ShakeX4() {
   SecureWipe(lanes_, sizeof(lanes_));
 }
 
-void Shake128X4::SqueezeBlocks(uint8_t out[4][kShake128RateBytes]) {
+template <size_t kRateBytes>
+void ShakeX4<kRateBytes>::SqueezeBlocks(uint8_t out[4][kRateBytes]) {
   KeccakF1600X4(lanes_);
-  for (size_t i = 0; i < kShake128RateBytes / 8; ++i) {
+  for (size_t i = 0; i < kRateBytes / 8; ++i) {
     for (size_t k = 0; k < 4; ++k) {
       uint64_t lane = lanes_[i][k];
       std::memcpy(out[k] + 8 * i, &lane, 8);
     }
   }
 }
+
+template class ShakeX4<kShake128RateBytes>;
+template class ShakeX4<kShake256RateBytes>;
 
 size_t KeccakRateBytes(KeccakFunction function) {
   switch (function) {

@@ -86,22 +86,28 @@ inline constexpr size_t kShake256RateBytes = 136;
 typedef uint64_t KeccakLanesX4 __attribute__((vector_size(32)));
 void KeccakF1600X4(KeccakLanesX4 lanes[kKeccakLaneCount]);
 
-// Four SHAKE128 streams over short inputs (each < 168 bytes, so absorbing is one
-// block), squeezed a block at a time in lockstep. Stream k's bytes are exactly
-// those of Shake128Xof over inputs[k].
-class Shake128X4 {
+// Four SHAKE streams over short inputs (each shorter than the rate, so absorbing
+// is one block), squeezed a block at a time in lockstep. Stream k's bytes are
+// exactly those of the one-stream sponge over inputs[k]. The state is wiped on
+// destruction (ML-DSA's ExpandMask absorbs a secret seed).
+template <size_t kRateBytes>
+class ShakeX4 {
  public:
-  explicit Shake128X4(const std::array<std::span<const uint8_t>, 4>& inputs);
-  ~Shake128X4();
-  Shake128X4(const Shake128X4&) = delete;
-  Shake128X4& operator=(const Shake128X4&) = delete;
+  static constexpr size_t kBlockBytes = kRateBytes;
 
-  // The next 168-byte block of each stream.
-  void SqueezeBlocks(uint8_t out[4][168]);
+  explicit ShakeX4(const std::array<std::span<const uint8_t>, 4>& inputs);
+  ~ShakeX4();
+  ShakeX4(const ShakeX4&) = delete;
+  ShakeX4& operator=(const ShakeX4&) = delete;
+
+  // The next block of each stream.
+  void SqueezeBlocks(uint8_t out[4][kRateBytes]);
 
  private:
   KeccakLanesX4 lanes_[kKeccakLaneCount];
 };
+using Shake128X4 = ShakeX4<kShake128RateBytes>;  // ML-KEM SampleNTT, ML-DSA ExpandA
+using Shake256X4 = ShakeX4<kShake256RateBytes>;  // ML-DSA ExpandMask
 
 // One-shot forms.
 std::array<uint8_t, 32> Sha3_256(std::span<const uint8_t> data);

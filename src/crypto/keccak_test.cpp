@@ -122,31 +122,41 @@ TEST(Keccak, ResetAndCopyForkTheStream) {
   EXPECT_EQ(x, y);
 }
 
-// The four-way sampler stream equals four single SHAKE128 streams, for inputs of
-// every length it accepts and several squeezed blocks.
-TEST(Keccak, Shake128X4MatchesSingleStreams) {
-  for (size_t base = 0; base < kShake128RateBytes; base += 13) {
+// A four-way stream equals four single streams (SHAKE128 for the matrix
+// samplers, SHAKE256 for ExpandMask), for inputs of every length it accepts and
+// several squeezed blocks.
+template <typename X4>
+void ExpectX4MatchesSingleStreams(void (*single)(std::span<const uint8_t>, std::span<uint8_t>)) {
+  constexpr size_t kRate = X4::kBlockBytes;
+  for (size_t base = 0; base < kRate; base += 13) {
     std::vector<uint8_t> in[4];
     for (size_t k = 0; k < 4; ++k) {
-      in[k].resize(std::min(base + k * 3, kShake128RateBytes - 1));
+      in[k].resize(std::min(base + k * 3, kRate - 1));
       for (size_t i = 0; i < in[k].size(); ++i) in[k][i] = static_cast<uint8_t>(i * 31 + k);
     }
-    Shake128X4 x4({std::span<const uint8_t>(in[0]), in[1], in[2], in[3]});
+    X4 x4({std::span<const uint8_t>(in[0]), in[1], in[2], in[3]});
     std::vector<uint8_t> expected[4];
     for (size_t k = 0; k < 4; ++k) {
-      expected[k].resize(3 * kShake128RateBytes);
-      Shake128(in[k], expected[k]);
+      expected[k].resize(3 * kRate);
+      single(in[k], expected[k]);
     }
-    uint8_t blocks[4][kShake128RateBytes];
+    uint8_t blocks[4][kRate];
     for (size_t b = 0; b < 3; ++b) {
       x4.SqueezeBlocks(blocks);
       for (size_t k = 0; k < 4; ++k) {
-        EXPECT_EQ(0, std::memcmp(blocks[k], expected[k].data() + b * kShake128RateBytes,
-                                 kShake128RateBytes))
-            << "input length " << in[k].size() << " block " << b;
+        EXPECT_EQ(0, std::memcmp(blocks[k], expected[k].data() + b * kRate, kRate))
+            << "rate " << kRate << " input length " << in[k].size() << " block " << b;
       }
     }
   }
+}
+
+TEST(Keccak, Shake128X4MatchesSingleStreams) {
+  ExpectX4MatchesSingleStreams<Shake128X4>(Shake128);
+}
+
+TEST(Keccak, Shake256X4MatchesSingleStreams) {
+  ExpectX4MatchesSingleStreams<Shake256X4>(Shake256);
 }
 
 }  // namespace

@@ -1,19 +1,19 @@
 // ML-DSA from FIPS 204. Section and algorithm numbers below are the standard's.
 //
-// Arithmetic: a coefficient is an int32_t holding a value in [0, q),
-// q = 8380417 = 2^23 - 2^13 + 1, unless a comment says it is signed. Products
-// (< q^2 < 2^46) reduce by folding 2^23 ≡ 2^13 - 1 and one masked subtraction,
-// so no operation branches on a coefficient. The NTT computes Alg. 41 and 42
-// exactly, written one layer at a time so the small layers vectorize; the
-// ζ^BitRev8(k) table is computed by constexpr code.
+// Arithmetic is in mldsa_poly.hpp: int32 coefficients congruent mod q, reduced
+// lazily, Montgomery products, and the NTT of Alg. 41/42. Which range each
+// polynomial holds is noted where it is computed; the bounds that make the
+// lazy reductions exact are checked in those comments.
 //
 // Secret data: ξ, ρ', K, s1, s2, t0 (KeyGen and Sign), and in Sign also rnd,
 // ρ'', y, w, c of rejected attempts, cs1, cs2, ct0. They live in scratch
-// structs on the heap that are wiped before return.
+// structs on the heap that are wiped before return. The matrix Â is public
+// (it is expanded from ρ, part of pk) and is kept out of the wiped scratch.
 #include "crypto/mldsa.hpp"
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <initializer_list>
@@ -22,6 +22,7 @@
 
 #include "crypto/aead.hpp"  // SecureWipe
 #include "crypto/keccak.hpp"
+#include "crypto/mldsa_poly.hpp"
 #include "crypto/pq_internal.hpp"
 #include "crypto/random.hpp"
 #include "util/assert.hpp"
@@ -29,23 +30,24 @@
 namespace zq::crypto {
 namespace {
 
-using pq_internal::CtDivide;
-using pq_internal::CtMaskNonZero;
+using mldsa_internal::kD;
+using mldsa_internal::kGamma2Large;
+using mldsa_internal::kGamma2Small;
+using mldsa_internal::kN;
+using mldsa_internal::kQ;
+using mldsa_internal::Poly;
+using mldsa_internal::ProductSum;
 using pq_internal::PackBits;
 using pq_internal::UnpackBits;
 using pq_internal::WipeOnExit;
+namespace poly = mldsa_internal;
 
-constexpr int kN = 256;
-constexpr int32_t kQ = 8380417;
-constexpr int kD = 13;  // dropped bits of t (FIPS 204 Table 1)
 constexpr int kKMax = 8;
 constexpr int kLMax = 7;
-constexpr size_t kSeedBytes = 32;                // ρ, K, ξ, rnd
-constexpr size_t kTrBytes = 64;                  // tr
-constexpr size_t kMuBytes = 64;                  // μ
-constexpr size_t kRhoPrimeBytes = 64;            // ρ' and ρ''
-constexpr int32_t kGamma2Small = (kQ - 1) / 88;  // ML-DSA-44
-constexpr int32_t kGamma2Large = (kQ - 1) / 32;  // ML-DSA-65 and -87
+constexpr size_t kSeedBytes = 32;      // ρ, K, ξ, rnd
+constexpr size_t kTrBytes = 64;        // tr
+constexpr size_t kMuBytes = 64;        // μ
+constexpr size_t kRhoPrimeBytes = 64;  // ρ' and ρ''
 
 // Parameter sets, FIPS 204 Table 1.
 struct DsaSet {
@@ -104,7 +106,6 @@ size_t SignatureBytes(const DsaSet& s) {
   return CTildeBytes(s) + s.l * PolyBytes(ZBits(s)) + static_cast<size_t>(s.omega + s.k);
 }
 
-using Poly = std::array<int32_t, kN>;
 struct VecL {
   Poly p[kLMax];
 };
@@ -115,205 +116,14 @@ struct Matrix {
   Poly p[kKMax][kLMax];
 };
 
-// --- Z_q arithmetic -----------------------------------------------------------
+// --- rounding (Alg. 35) -------------------------------------------------------------
 
-// x - q when x >= q, for 0 <= x < 2q, by mask.
-inline int32_t CondSubQ(uint32_t x) {
-  uint32_t r = x - static_cast<uint32_t>(kQ);
-  return static_cast<int32_t>(r + (static_cast<uint32_t>(kQ) & (0u - (r >> 31))));
-}
-
-// a mod q for a < q^2 < 2^46, the range of every product of two coefficients.
-// Since q = 2^23 - 2^13 + 1, 2^23 ≡ 2^13 - 1 (mod q): folding the bits above 23
-// back in three times leaves a value below 2^23 + 2^17 < 2q (bounds: < 2^36,
-// then < 2^27, then < 16 (2^13 - 1) + 2^23), and one masked subtraction finishes.
-// Only shifts, adds and masks on 64-bit lanes: no 128-bit product, so the
-// coefficient loops vectorize, and nothing branches on the value.
-inline int32_t ReduceQ(uint64_t a) {
-  constexpr uint64_t kLow = (uint64_t{1} << 23) - 1;
-  uint64_t r = ((a >> 23) << 13) - (a >> 23) + (a & kLow);
-  r = ((r >> 23) << 13) - (r >> 23) + (r & kLow);
-  r = ((r >> 23) << 13) - (r >> 23) + (r & kLow);
-  return CondSubQ(static_cast<uint32_t>(r));
-}
-static_assert(uint64_t{1} << 23 == static_cast<uint64_t>(kQ) + (1 << 13) - 1,
-              "the folding in ReduceQ relies on q = 2^23 - 2^13 + 1");
-
-inline int32_t AddQ(int32_t a, int32_t b) {
-  return CondSubQ(static_cast<uint32_t>(a + b));
-}
-inline int32_t SubQ(int32_t a, int32_t b) {
-  return CondSubQ(static_cast<uint32_t>(a + kQ - b));
-}
-inline int32_t MulQ(int32_t a, int32_t b) {
-  return ReduceQ(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
-}
-// Signed x in (-q, q) to [0, q).
-inline int32_t FromSigned(int32_t x) {
-  return x + (kQ & (x >> 31));
-}
-// [0, q) to the centered representative in [-(q-1)/2, (q-1)/2] (mod± q).
-inline int32_t Centered(int32_t a) {
-  return a - (kQ & (((kQ - 1) / 2 - a) >> 31));
-}
-
-constexpr int32_t PowMod(int64_t base, int exp) {
-  int64_t r = 1;
-  for (int i = 0; i < exp; ++i) r = (r * base) % kQ;
-  return static_cast<int32_t>(r);
-}
-constexpr int BitRev8(int i) {
-  int r = 0;
-  for (int b = 0; b < 8; ++b) r |= ((i >> b) & 1) << (7 - b);
-  return r;
-}
-// ζ = 1753 is a primitive 512th root of unity mod q (FIPS 204 §7.5).
-constexpr std::array<int32_t, kN> MakeZetas() {
-  std::array<int32_t, kN> z{};
-  for (int i = 0; i < kN; ++i) z[i] = PowMod(1753, BitRev8(i));
-  return z;
-}
-constexpr std::array<int32_t, kN> kZetas = MakeZetas();
-// FIPS 204 Appendix B, first entries.
-static_assert(kZetas[0] == 1 && kZetas[1] == 4808194 && kZetas[2] == 3765607);
-constexpr int32_t kInv256 = 8347681;  // 256^-1 mod q
-static_assert((int64_t{256} * kInv256) % kQ == 1);
-
-// --- NTT (Alg. 41, 42) ----------------------------------------------------------
-
-// The coefficient loops below are plain C++ that the compiler vectorizes; on
-// x86-64 each is also compiled for AVX2 and AVX-512 and the best version is chosen
-// at load time (GCC/Clang function multiversioning, an ifunc). Same arithmetic,
-// same results; valgrind reports no AVX-512, so the CT check runs the AVX2 one.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(ZQ_NO_MULTIVERSION)
-#define ZQ_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define ZQ_VECTOR_CLONES
-#endif
-
-// ζ factors of the inverse transform in the order it uses them: Alg. 42 walks m
-// down from 255 and multiplies by -ζ^BitRev8(m).
-constexpr std::array<int32_t, kN> MakeInvZetas() {
-  std::array<int32_t, kN> z{};
-  for (int i = 0; i < kN; ++i) z[i] = kQ - kZetas[255 - i];
-  return z;
-}
-constexpr std::array<int32_t, kN> kInvZetas = MakeInvZetas();
-
-// One layer of Alg. 41 with len = kLen: block b (2·kLen coefficients) uses
-// ζ^BitRev8(first + b). A compile-time kLen gives the small layers (len 1, 2, 4)
-// fixed-size inner loops that vectorize across blocks, where a run-time len
-// left them scalar with a loop per butterfly.
-template <int kLen>
-inline void NttLayer(Poly& w, int first) {
-  for (int b = 0; b < kN / (2 * kLen); ++b) {
-    const int32_t z = kZetas[first + b];
-    int32_t* p = w.data() + b * 2 * kLen;
-#pragma GCC unroll 8
-    for (int j = 0; j < kLen; ++j) {
-      int32_t t = MulQ(z, p[j + kLen]);
-      p[j + kLen] = SubQ(p[j], t);
-      p[j] = AddQ(p[j], t);
-    }
-  }
-}
-
-// One layer of Alg. 42 with len = kLen; block b uses kInvZetas[first + b].
-template <int kLen>
-inline void InvNttLayer(Poly& w, int first) {
-  for (int b = 0; b < kN / (2 * kLen); ++b) {
-    const int32_t z = kInvZetas[first + b];
-    int32_t* p = w.data() + b * 2 * kLen;
-#pragma GCC unroll 8
-    for (int j = 0; j < kLen; ++j) {
-      int32_t t = p[j];
-      p[j] = AddQ(t, p[j + kLen]);
-      p[j + kLen] = MulQ(z, SubQ(t, p[j + kLen]));
-    }
-  }
-}
-
-// Alg. 41: len = 128 down to 1; layer len starts at m = 256 / (2 len).
-ZQ_VECTOR_CLONES void Ntt(Poly& w) {
-  NttLayer<128>(w, 1);
-  NttLayer<64>(w, 2);
-  NttLayer<32>(w, 4);
-  NttLayer<16>(w, 8);
-  NttLayer<8>(w, 16);
-  NttLayer<4>(w, 32);
-  NttLayer<2>(w, 64);
-  NttLayer<1>(w, 128);
-}
-
-// Alg. 42: len = 1 up to 128; layer len takes the next 128 / len factors.
-ZQ_VECTOR_CLONES void InvNtt(Poly& w) {
-  InvNttLayer<1>(w, 0);
-  InvNttLayer<2>(w, 128);
-  InvNttLayer<4>(w, 192);
-  InvNttLayer<8>(w, 224);
-  InvNttLayer<16>(w, 240);
-  InvNttLayer<32>(w, 248);
-  InvNttLayer<64>(w, 252);
-  InvNttLayer<128>(w, 254);
-  for (auto& c : w) c = MulQ(c, kInv256);
-}
-
-ZQ_VECTOR_CLONES void MultiplyAccumulate(const Poly& a, const Poly& b, Poly& acc) {
-  for (int i = 0; i < kN; ++i) acc[i] = AddQ(acc[i], MulQ(a[i], b[i]));
-}
-ZQ_VECTOR_CLONES void Multiply(const Poly& a, const Poly& b, Poly& out) {
-  for (int i = 0; i < kN; ++i) out[i] = MulQ(a[i], b[i]);
-}
-
-// 1 when some coefficient has |centered value| >= bound, else 0; no early exit.
-uint32_t NormAtLeast(const Poly& a, int32_t bound) {
-  uint32_t bad = 0;
-  for (int32_t c : a) {
-    int32_t x = Centered(c);
-    int32_t sign = x >> 31;
-    int32_t magnitude = (x ^ sign) - sign;
-    bad |= static_cast<uint32_t>(bound - 1 - magnitude) >> 31;
-  }
-  return bad;
-}
-
-// --- rounding (Alg. 35-40) --------------------------------------------------------
-
-// Power2Round (Alg. 35): r = r1 2^d + r0 with r0 in (-2^(d-1), 2^(d-1)].
+// Power2Round (Alg. 35): r = r1 2^d + r0 with r0 in (-2^(d-1), 2^(d-1)]; r in [0, q).
 inline void Power2Round(int32_t r, int32_t* r1, int32_t* r0) {
   int32_t low = r & ((1 << kD) - 1);
   low -= (1 << kD) & (((1 << (kD - 1)) - low) >> 31);  // low > 2^(d-1): subtract 2^d
   *r1 = (r - low) >> kD;
   *r0 = low;
-}
-
-// Decompose (Alg. 36) for r in [0, q): r = r1 (2γ2) + r0 with r0 in (-γ2, γ2],
-// except that r - r0 = q - 1 gives r1 = 0 and r0 - 1. r1 is
-// ceil((r - γ2) / 2γ2) = floor((r + γ2 - 1) / 2γ2), computed without division.
-inline void Decompose(int32_t gamma2, int32_t r, int32_t* r1, int32_t* r0) {
-  uint32_t a = static_cast<uint32_t>(r + gamma2 - 1);
-  uint32_t high =
-      gamma2 == kGamma2Small ? CtDivide<2 * kGamma2Small>(a) : CtDivide<2 * kGamma2Large>(a);
-  int32_t low = r - static_cast<int32_t>(high) * 2 * gamma2;
-  uint32_t top = static_cast<uint32_t>((kQ - 1) / (2 * gamma2));
-  uint32_t not_top = CtMaskNonZero(high ^ top);  // all ones unless r - r0 = q - 1
-  *r1 = static_cast<int32_t>(high & not_top);
-  *r0 = low - static_cast<int32_t>(1u & ~not_top);
-}
-
-inline int32_t HighBits(int32_t gamma2, int32_t r) {
-  int32_t r1, r0;
-  Decompose(gamma2, r, &r1, &r0);
-  return r1;
-}
-
-// UseHint (Alg. 40); public data only (verification).
-inline int32_t UseHint(int32_t gamma2, int32_t hint, int32_t r) {
-  const int32_t m = (kQ - 1) / (2 * gamma2);
-  int32_t r1, r0;
-  Decompose(gamma2, r, &r1, &r0);
-  if (hint == 0) return r1;
-  return r0 > 0 ? (r1 + 1) % m : (r1 - 1 + m) % m;
 }
 
 // --- hashing and sampling (§3.7, Alg. 29-34) -----------------------------------------
@@ -327,12 +137,15 @@ void H(std::initializer_list<std::span<const uint8_t>> pieces, std::span<uint8_t
 
 // Parses one SHAKE128 block into a, from coefficient n on (the loop body of
 // Alg. 30); returns the new count. A 3-byte group never straddles two blocks.
+// Coefficient n goes to NttPosition(n), the order of our NTT domain. (The
+// branch is on public data and almost always taken; a branch-free count was
+// measured slower, its store address waiting on the previous comparison.)
 int RejNttBlock(const uint8_t block[kShake128RateBytes], Poly& a, int n) {
   static_assert(kShake128RateBytes % 3 == 0);
   for (size_t p = 0; p < kShake128RateBytes && n < kN; p += 3) {
     // CoeffFromThreeBytes (Alg. 14): the top bit of the third byte is dropped.
     int32_t z = block[p] | (block[p + 1] << 8) | ((block[p + 2] & 0x7F) << 16);
-    if (z < kQ) a[n++] = z;
+    if (z < kQ) a[poly::NttPosition(n++)] = z;
   }
   return n;
 }
@@ -352,7 +165,8 @@ void RejNttPoly(const uint8_t rho[kSeedBytes], uint8_t s, uint8_t r, Poly& a) {
 }
 
 // ExpandA (Alg. 32): Â[r][s] = RejNTTPoly(ρ || s || r), four entries at a time
-// on four SHAKE128 streams (Shake128X4; same bytes, same polynomials).
+// on four SHAKE128 streams (Shake128X4; same bytes, same polynomials), in the
+// coefficient order of our NTT domain.
 void ExpandA(const DsaSet& set, const uint8_t rho[kSeedBytes], Matrix& a) {
   const int entries = set.k * set.l;
   int e = 0;
@@ -400,8 +214,7 @@ void RejBoundedPoly(int eta, const uint8_t rho_prime[kRhoPrimeBytes], uint16_t i
       for (int32_t b : halves) {
         // CoeffFromHalfByte (Alg. 15) rejects; the decision is public.
         if (pq_internal::CtDeclassify(b >= limit) || n >= kN) continue;
-        int32_t value = eta == 2 ? 2 - (b - 5 * ((b * 205) >> 10)) : 4 - b;
-        a[n++] = FromSigned(value);
+        a[n++] = eta == 2 ? 2 - (b - 5 * ((b * 205) >> 10)) : 4 - b;  // signed, |a| <= η
       }
     }
   }
@@ -417,75 +230,114 @@ void ExpandS(const DsaSet& set, const uint8_t rho_prime[kRhoPrimeBytes], VecL& s
   }
 }
 
-// ExpandMask (Alg. 34): y[r] = BitUnpack(H(ρ'' || IntegerToBytes(κ + r, 2)), γ1 - 1, γ1).
-void ExpandMask(const DsaSet& set, const uint8_t rho2[kRhoPrimeBytes], int kappa, VecL& y) {
-  uint8_t bytes[32 * 20];
-  WipeOnExit<decltype(bytes)> wipe(bytes);
-  const int bits = ZBits(set);
+// ExpandMask (Alg. 34): y[r] = BitUnpack(H(ρ'' || IntegerToBytes(κ + r, 2)), γ1 - 1, γ1),
+// as signed values in (-γ1, γ1]. The l streams run four at a time on Shake256X4
+// (same bytes as single streams); a last group of one uses the single sponge,
+// since a four-way permutation costs more than one.
+constexpr int kMaskBlocks = 5;  // 5 * 136 bytes cover a polynomial of 18 or 20 bits
+static_assert(kMaskBlocks * kShake256RateBytes >= 32 * 20);
+
+void UnpackMask(const DsaSet& set, const uint8_t* bytes, Poly& y) {
+  UnpackBits(bytes, kN, ZBits(set), y.data());
   const int32_t gamma1 = Gamma1(set);
-  for (int r = 0; r < set.l; ++r) {
-    int counter = kappa + r;
-    const uint8_t suffix[2] = {static_cast<uint8_t>(counter), static_cast<uint8_t>(counter >> 8)};
-    H({{rho2, kRhoPrimeBytes}, suffix}, {bytes, PolyBytes(bits)});
-    UnpackBits(bytes, kN, bits, y.p[r].data());
-    for (auto& c : y.p[r]) c = FromSigned(gamma1 - c);
+  for (auto& c : y) c = gamma1 - c;
+}
+
+void ExpandMask(const DsaSet& set, const uint8_t rho2[kRhoPrimeBytes], int kappa, VecL& y) {
+  struct Buffers {
+    uint8_t in[4][kRhoPrimeBytes + 2];
+    uint8_t blocks[4][kShake256RateBytes];
+    uint8_t bytes[4][kMaskBlocks * kShake256RateBytes];
+  } b;
+  WipeOnExit<Buffers> wipe(b);
+  for (int q = 0; q < 4; ++q) std::memcpy(b.in[q], rho2, kRhoPrimeBytes);
+  int r = 0;
+  for (; r + 1 < set.l; r += 4) {
+    for (int q = 0; q < 4; ++q) {  // lanes past l repeat a real input; ignored
+      const int counter = kappa + std::min(r + q, set.l - 1);
+      b.in[q][kRhoPrimeBytes] = static_cast<uint8_t>(counter);
+      b.in[q][kRhoPrimeBytes + 1] = static_cast<uint8_t>(counter >> 8);
+    }
+    Shake256X4 xof({std::span<const uint8_t>(b.in[0]), b.in[1], b.in[2], b.in[3]});
+    for (int block = 0; block < kMaskBlocks; ++block) {
+      xof.SqueezeBlocks(b.blocks);
+      for (int q = 0; q < 4; ++q) {
+        std::memcpy(b.bytes[q] + block * kShake256RateBytes, b.blocks[q], kShake256RateBytes);
+      }
+    }
+    for (int q = 0; q < 4 && r + q < set.l; ++q) UnpackMask(set, b.bytes[q], y.p[r + q]);
+  }
+  for (; r < set.l; ++r) {
+    const int counter = kappa + r;
+    b.in[0][kRhoPrimeBytes] = static_cast<uint8_t>(counter);
+    b.in[0][kRhoPrimeBytes + 1] = static_cast<uint8_t>(counter >> 8);
+    H({b.in[0]}, {b.bytes[0], PolyBytes(ZBits(set))});
+    UnpackMask(set, b.bytes[0], y.p[r]);
   }
 }
 
-// SampleInBall (Alg. 29): τ coefficients ±1. The index j comes from a
-// rejection loop; the swap c_i <- c_j, c_j <- ±1 then touches every position
-// 0..i so the memory trace does not show j (c̃ of rejected attempts is secret).
+// One step of SampleInBall: c_i <- c_j, c_j <- sign. Every position is read and
+// written with a mask, so neither the memory trace nor a branch shows j (c̃ of a
+// rejected attempt is secret). Bytes and a fixed trip count let the compiler
+// vectorize both passes (32 positions per AVX2 instruction).
+void BallStep(int8_t c[kN], int i, uint8_t j, int8_t sign) {
+  uint8_t c_j = 0;
+  for (int p = 0; p < kN; ++p) {
+    const auto hit = static_cast<uint8_t>(-static_cast<int>(static_cast<uint8_t>(p) == j));
+    c_j |= static_cast<uint8_t>(c[p]) & hit;
+  }
+  c[i] = static_cast<int8_t>(c_j);
+  for (int p = 0; p < kN; ++p) {
+    const auto hit = static_cast<int8_t>(-static_cast<int>(static_cast<uint8_t>(p) == j));
+    c[p] = static_cast<int8_t>((c[p] & ~hit) | (sign & hit));
+  }
+}
+
+// SampleInBall (Alg. 29): τ coefficients ±1, as signed values. The index j comes
+// from a rejection loop whose decisions are public; BallStep hides j itself.
 void SampleInBall(const DsaSet& set, std::span<const uint8_t> c_tilde, Poly& c) {
   Shake256Xof xof;
   xof.Absorb(c_tilde);
-  uint8_t sign_bytes[8];
-  xof.Squeeze(sign_bytes);
-  uint64_t signs = 0;
-  for (int i = 0; i < 8; ++i) signs |= uint64_t{sign_bytes[i]} << (8 * i);
-  int32_t signed_c[kN] = {};
+  struct Buffers {
+    uint8_t sign_bytes[8];
+    uint64_t signs;
+    int8_t c[kN];
+  } b{};
+  WipeOnExit<Buffers> wipe(b);
+  xof.Squeeze(b.sign_bytes);
+  for (int i = 0; i < 8; ++i) b.signs |= uint64_t{b.sign_bytes[i]} << (8 * i);
   for (int i = kN - set.tau; i < kN; ++i) {
     uint8_t j;
     do {
       xof.Squeeze({&j, 1});
     } while (pq_internal::CtDeclassify(j > i));  // rejection decision: public
-    int32_t sign = 1 - 2 * static_cast<int32_t>(signs & 1);
-    signs >>= 1;
-    int32_t c_j = 0;
-    for (int p = 0; p <= i; ++p) {
-      int32_t hit = static_cast<int32_t>(CtMaskNonZero(static_cast<uint32_t>(p ^ j)) ^ ~0u);
-      c_j |= signed_c[p] & hit;
-    }
-    signed_c[i] = c_j;
-    for (int p = 0; p <= i; ++p) {
-      int32_t hit = static_cast<int32_t>(CtMaskNonZero(static_cast<uint32_t>(p ^ j)) ^ ~0u);
-      signed_c[p] = (signed_c[p] & ~hit) | (sign & hit);
-    }
+    const auto sign = static_cast<int8_t>(1 - 2 * static_cast<int>(b.signs & 1));
+    b.signs >>= 1;
+    BallStep(b.c, i, j, sign);
   }
-  for (int i = 0; i < kN; ++i) c[i] = FromSigned(signed_c[i]);
-  SecureWipe(signed_c, sizeof(signed_c));
-  SecureWipe(sign_bytes, sizeof(sign_bytes));
-  SecureWipe(&signs, sizeof(signs));
+  for (int i = 0; i < kN; ++i) c[i] = b.c[i];
 }
 
 // --- encodings (Alg. 16-28) ------------------------------------------------------
 
-// BitPack(a, ·, base) (Alg. 17): packs base - a_i, a_i taken mod± q. The
-// temporary holds secret values (s1, s2, t0), so it is wiped.
+// BitPack(a, ·, base) (Alg. 17): packs base - a_i for signed a_i in
+// [base - 2^bits + 1, base]. The temporary holds secret values (s1, s2, t0), so
+// it is wiped.
 void PackCentered(const Poly& a, int32_t base, int bits, uint8_t* out) {
   int32_t values[kN];
-  for (int i = 0; i < kN; ++i) values[i] = base - Centered(a[i]);
+  for (int i = 0; i < kN; ++i) values[i] = base - a[i];
   PackBits(values, kN, bits, out);
   SecureWipe(values, sizeof(values));
 }
 
-// BitUnpack (Alg. 19): a_i = base - raw_i, mod q. Returns 1 when some raw
+// BitUnpack (Alg. 19): a_i = base - raw_i, signed. Returns 1 when some raw
 // value exceeds raw_max (computed without branching: sk holds secrets), else 0.
 uint32_t UnpackCentered(const uint8_t* in, int32_t base, int bits, int32_t raw_max, Poly& a) {
   UnpackBits(in, kN, bits, a.data());
   uint32_t bad = 0;
   for (auto& c : a) {
     bad |= static_cast<uint32_t>(raw_max - c) >> 31;
-    c = FromSigned(base - c);
+    c = base - c;
   }
   return bad;
 }
@@ -589,13 +441,14 @@ bool HintBitUnpack(const DsaSet& set, const uint8_t* y, VecK& h) {
   return true;
 }
 
-// w1Encode (Alg. 28): SimpleBitPack of each w1[i]; returns the byte count.
-size_t W1Encode(const DsaSet& set, const VecK& w1, uint8_t* out) {
+// w1Encode (Alg. 28) is SimpleBitPack of each w1[i] in turn; this packs w1[i]
+// into its place in out.
+void W1EncodeRow(const DsaSet& set, int i, const Poly& w1_i, uint8_t* out) {
   const size_t poly_bytes = PolyBytes(W1Bits(set));
-  for (int i = 0; i < set.k; ++i) {
-    PackBits(w1.p[i].data(), kN, W1Bits(set), out + i * poly_bytes);
-  }
-  return poly_bytes * set.k;
+  PackBits(w1_i.data(), kN, W1Bits(set), out + i * poly_bytes);
+}
+size_t W1EncodedBytes(const DsaSet& set) {
+  return PolyBytes(W1Bits(set)) * set.k;
 }
 
 // --- KeyGen (Alg. 6) ----------------------------------------------------------------
@@ -603,14 +456,26 @@ size_t W1Encode(const DsaSet& set, const VecK& w1, uint8_t* out) {
 struct KeyGenScratch {
   uint8_t seed_in[kSeedBytes + 2];                          // ξ || k || l
   uint8_t seeds[kSeedBytes + kRhoPrimeBytes + kSeedBytes];  // ρ || ρ' || K
-  Matrix a;
   SecretKey key;
   VecL s1_hat;
   VecK t, t1;
+  ProductSum sum;
 };
+
+// Â row i times the vector v̂ (entries NTT outputs), back from the NTT domain:
+// out = NTT^-1(Σ_j Â[i][j] ∘ v̂[j]) with |out| < q. Entries of Â are in [0, q)
+// and |v̂| < 9q, so the exact 64-bit sum stays below l 9 q^2 <= 63 q^2 < 2^31 q.
+void MatrixRowTimes(const DsaSet& set, const Matrix& a, int i, const VecL& v_hat, ProductSum& sum,
+                    Poly& out) {
+  poly::ProductSumClear(sum);
+  for (int j = 0; j < set.l; ++j) poly::ProductSumAdd(sum, a.p[i][j], v_hat.p[j]);
+  poly::ProductSumReduce(sum, out);
+  poly::InvNttMont(out);
+}
 
 MlDsaKeyPair KeyGenInternal(const DsaSet& set, const uint8_t xi[kSeedBytes]) {
   ZQ_ASSERT(set.k <= kKMax && set.l <= kLMax);
+  auto a = std::make_unique_for_overwrite<Matrix>();
   auto w = std::make_unique<KeyGenScratch>();
   WipeOnExit<KeyGenScratch> wipe(*w);
   std::memcpy(w->seed_in, xi, kSeedBytes);
@@ -621,21 +486,18 @@ MlDsaKeyPair KeyGenInternal(const DsaSet& set, const uint8_t xi[kSeedBytes]) {
   pq_internal::CtUnpoison(rho, kSeedBytes);  // ρ is published in pk
   std::memcpy(w->key.rho, rho, kSeedBytes);
   std::memcpy(w->key.key, w->seeds + kSeedBytes + kRhoPrimeBytes, kSeedBytes);
-  ExpandA(set, rho, w->a);
-  ExpandS(set, w->seeds + kSeedBytes, w->key.s1, w->key.s2);
+  ExpandA(set, rho, *a);
+  ExpandS(set, w->seeds + kSeedBytes, w->key.s1, w->key.s2);  // |s| <= η
   for (int j = 0; j < set.l; ++j) {
     w->s1_hat.p[j] = w->key.s1.p[j];
-    Ntt(w->s1_hat.p[j]);
+    poly::Ntt(w->s1_hat.p[j]);  // < η + 8q
   }
   for (int i = 0; i < set.k; ++i) {
     Poly& t = w->t.p[i];  // t = NTT^-1(Â ∘ NTT(s1)) + s2
-    t.fill(0);
-    for (int j = 0; j < set.l; ++j) MultiplyAccumulate(w->a.p[i][j], w->s1_hat.p[j], t);
-    InvNtt(t);
-    for (int c = 0; c < kN; ++c) {
-      int32_t r0;
-      Power2Round(AddQ(t[c], w->key.s2.p[i][c]), &w->t1.p[i][c], &r0);
-      w->key.t0.p[i][c] = FromSigned(r0);
+    MatrixRowTimes(set, *a, i, w->s1_hat, w->sum, t);
+    poly::ToCanonical(t);
+    for (int c = 0; c < kN; ++c) {  // t + s2 in [-η, q + η): one more Canonical
+      Power2Round(poly::Canonical(t[c] + w->key.s2.p[i][c]), &w->t1.p[i][c], &w->key.t0.p[i][c]);
     }
   }
   MlDsaKeyPair pair;
@@ -651,75 +513,65 @@ MlDsaKeyPair KeyGenInternal(const DsaSet& set, const uint8_t xi[kSeedBytes]) {
 // --- Sign (Alg. 7) -------------------------------------------------------------------
 
 struct SignScratch {
-  SecretKey key;  // s1, s2, t0 in the NTT domain once signing starts
-  Matrix a;
+  SecretKey key;                 // s1, s2, t0 in the NTT domain once signing starts (< 9q)
   uint8_t rho2[kRhoPrimeBytes];  // ρ''
-  VecL y, z, cs1;
-  VecK w, w1, r, cs2, ct0, h;
-  Poly c, c_hat;
+  VecL y, z;                     // z holds NTT(y) until the challenge is known
+  VecK w, h;
+  Poly c_hat, product, r, ct0;  // per-polynomial temporaries
+  ProductSum sum;
   uint8_t w1_bytes[kKMax * 32 * 6];
   uint8_t c_tilde[64];
 };
 
-// 1 when some |r0| >= bound for r0 = LowBits(r), else 0; no early exit.
-uint32_t LowBitsAtLeast(int32_t gamma2, const Poly& r, int32_t bound) {
-  uint32_t bad = 0;
-  for (int32_t v : r) {
-    int32_t r1, r0;
-    Decompose(gamma2, v, &r1, &r0);
-    int32_t sign = r0 >> 31;
-    bad |= static_cast<uint32_t>(bound - 1 - ((r0 ^ sign) - sign)) >> 31;
-  }
-  return bad;
+// cs = NTT^-1(ĉ ∘ ŝ) as the exact small value: both factors < 9q (81 q^2 <
+// 2^31 q), and ||c s||∞ <= τ max|s| < q/2 (β for s1, s2; τ 2^12 for t0), so the
+// centered representative is the integer itself.
+void ChallengeTimes(const Poly& c_hat, const Poly& s_hat, Poly& out) {
+  poly::MultiplyMont(c_hat, s_hat, out);
+  poly::InvNttMont(out);
+  poly::ToCentered(out);
 }
 
 // One attempt of the loop in Alg. 7 (lines 11-31) with counter κ. Returns true
-// when (z, h) is accepted. All secret-dependent work is branch-free; only the
-// single accept/reject bit decides the return.
-bool TrySign(const DsaSet& set, SignScratch& w, const uint8_t mu[kMuBytes], int kappa) {
+// when (z, h) is accepted. All secret-dependent work is branch-free and every
+// rejection condition is computed; only the single accept/reject bit decides
+// the return.
+bool TrySign(const DsaSet& set, const Matrix& a, SignScratch& w, const uint8_t mu[kMuBytes],
+             int kappa) {
   ZQ_ASSERT(kappa >= 0 && kappa % set.l == 0);
-  ExpandMask(set, w.rho2, kappa, w.y);
-  for (int j = 0; j < set.l; ++j) {  // z holds NTT(y) for now
+  ExpandMask(set, w.rho2, kappa, w.y);  // |y| <= γ1
+  for (int j = 0; j < set.l; ++j) {
     w.z.p[j] = w.y.p[j];
-    Ntt(w.z.p[j]);
+    poly::Ntt(w.z.p[j]);  // ŷ: < γ1 + 8q < 9q
   }
-  for (int i = 0; i < set.k; ++i) {
-    w.w.p[i].fill(0);  // w = NTT^-1(Â ∘ NTT(y)), w1 = HighBits(w)
-    for (int j = 0; j < set.l; ++j) MultiplyAccumulate(w.a.p[i][j], w.z.p[j], w.w.p[i]);
-    InvNtt(w.w.p[i]);
-    for (int c = 0; c < kN; ++c) w.w1.p[i][c] = HighBits(set.gamma2, w.w.p[i][c]);
+  for (int i = 0; i < set.k; ++i) {  // w = NTT^-1(Â ∘ NTT(y)), w1 = HighBits(w)
+    MatrixRowTimes(set, a, i, w.z, w.sum, w.w.p[i]);
+    poly::ToCanonical(w.w.p[i]);
+    poly::HighBits(set.gamma2, w.w.p[i], w.product);
+    W1EncodeRow(set, i, w.product, w.w1_bytes);
   }
-  size_t w1_bytes = W1Encode(set, w.w1, w.w1_bytes);
+  // c̃ = H(μ || w1Encode(w1), λ/4), ĉ = NTT(SampleInBall(c̃)) (lines 15-17).
   std::span<uint8_t> c_tilde(w.c_tilde, CTildeBytes(set));
-  H({{mu, kMuBytes}, {w.w1_bytes, w1_bytes}}, c_tilde);
-  SampleInBall(set, c_tilde, w.c);
-  w.c_hat = w.c;
-  Ntt(w.c_hat);
+  H({{mu, kMuBytes}, {w.w1_bytes, W1EncodedBytes(set)}}, c_tilde);
+  SampleInBall(set, c_tilde, w.c_hat);
+  poly::Ntt(w.c_hat);  // |c| <= 1, so |ĉ| < 1 + 8q
   uint32_t reject = 0;
-  for (int j = 0; j < set.l; ++j) {  // z = y + NTT^-1(ĉ ∘ ŝ1)
-    Multiply(w.c_hat, w.key.s1.p[j], w.cs1.p[j]);
-    InvNtt(w.cs1.p[j]);
-    for (int c = 0; c < kN; ++c) w.z.p[j][c] = AddQ(w.y.p[j][c], w.cs1.p[j][c]);
-    reject |= NormAtLeast(w.z.p[j], Gamma1(set) - set.beta);
+  for (int j = 0; j < set.l; ++j) {  // z = y + cs1, exact: |z| <= γ1 + β
+    ChallengeTimes(w.c_hat, w.key.s1.p[j], w.product);
+    for (int c = 0; c < kN; ++c) w.z.p[j][c] = w.y.p[j][c] + w.product[c];
+    reject |= poly::NormAtLeast(w.z.p[j], Gamma1(set) - set.beta);
   }
   uint32_t hint_count = 0;
   for (int i = 0; i < set.k; ++i) {
-    Multiply(w.c_hat, w.key.s2.p[i], w.cs2.p[i]);  // r = w - cs2
-    InvNtt(w.cs2.p[i]);
-    for (int c = 0; c < kN; ++c) w.r.p[i][c] = SubQ(w.w.p[i][c], w.cs2.p[i][c]);
-    reject |= LowBitsAtLeast(set.gamma2, w.r.p[i], set.gamma2 - set.beta);
-    Multiply(w.c_hat, w.key.t0.p[i], w.ct0.p[i]);
-    InvNtt(w.ct0.p[i]);
-    reject |= NormAtLeast(w.ct0.p[i], set.gamma2);
-    for (int c = 0; c < kN; ++c) {  // h = MakeHint(-ct0, w - cs2 + ct0)
-      int32_t r = w.r.p[i][c];
-      int32_t hint = static_cast<int32_t>(
-          CtMaskNonZero(static_cast<uint32_t>(HighBits(set.gamma2, AddQ(r, w.ct0.p[i][c])) ^
-                                              HighBits(set.gamma2, r))) &
-          1u);
-      w.h.p[i][c] = hint;
-      hint_count += static_cast<uint32_t>(hint);
+    ChallengeTimes(w.c_hat, w.key.s2.p[i], w.product);
+    for (int c = 0; c < kN; ++c) {  // r = w - cs2 in (-β, q + β): one Canonical
+      w.r[c] = poly::Canonical(w.w.p[i][c] - w.product[c]);
     }
+    reject |= poly::LowBitsAtLeast(set.gamma2, w.r, set.gamma2 - set.beta);
+    ChallengeTimes(w.c_hat, w.key.t0.p[i], w.ct0);
+    reject |= poly::NormAtLeast(w.ct0, set.gamma2);
+    // h = MakeHint(-ct0, w - cs2 + ct0): HighBits(r + ct0) != HighBits(r).
+    hint_count += poly::MakeHints(set.gamma2, w.r, w.ct0, w.h.p[i]);
   }
   reject |= static_cast<uint32_t>(set.omega - static_cast<int32_t>(hint_count)) >> 31;
   // The accept/reject bit is the one value the loop reveals.
@@ -734,20 +586,23 @@ constexpr int kKappaMax = 65535;
 Result<std::vector<uint8_t>> SignFromMu(const DsaSet& set, std::span<const uint8_t> sk,
                                         const uint8_t mu[kMuBytes], const uint8_t rnd[kSeedBytes]) {
   ZQ_ASSERT(sk.size() == SecretKeyBytes(set));
-  auto w = std::make_unique<SignScratch>();
+  auto w = std::make_unique_for_overwrite<SignScratch>();
   WipeOnExit<SignScratch> wipe(*w);
   if (pq_internal::CtDeclassify(SkDecode(set, sk.data(), w->key)) != 0) {
     return Status::InvalidArgument("ml-dsa: secret key has s1 or s2 out of range");
   }
-  for (int j = 0; j < set.l; ++j) Ntt(w->key.s1.p[j]);
+  // Once per signature, not per attempt: ŝ1, ŝ2, t̂0 (|s| <= η, |t0| <= 2^12,
+  // so each is below 9q) and Â.
+  for (int j = 0; j < set.l; ++j) poly::Ntt(w->key.s1.p[j]);
   for (int i = 0; i < set.k; ++i) {
-    Ntt(w->key.s2.p[i]);
-    Ntt(w->key.t0.p[i]);
+    poly::Ntt(w->key.s2.p[i]);
+    poly::Ntt(w->key.t0.p[i]);
   }
-  ExpandA(set, w->key.rho, w->a);
+  auto a = std::make_unique_for_overwrite<Matrix>();
+  ExpandA(set, w->key.rho, *a);
   H({{w->key.key, kSeedBytes}, {rnd, kSeedBytes}, {mu, kMuBytes}}, w->rho2);
   for (int kappa = 0; kappa + set.l - 1 <= kKappaMax; kappa += set.l) {
-    if (!TrySign(set, *w, mu, kappa)) continue;
+    if (!TrySign(set, *a, *w, mu, kappa)) continue;
     // Accepted: (c̃, z, h) is the public signature.
     pq_internal::CtUnpoison(w->c_tilde, sizeof(w->c_tilde));
     pq_internal::CtUnpoison(&w->z, sizeof(w->z));
@@ -770,8 +625,9 @@ Result<std::vector<uint8_t>> SignFromMu(const DsaSet& set, std::span<const uint8
 struct VerifyScratch {
   Matrix a;
   VecL z;
-  VecK t1, h, w, w1;
-  Poly c_hat;
+  VecK t1, h, w;
+  Poly c_hat, w1;
+  ProductSum sum;
   uint8_t w1_bytes[kKMax * 32 * 6];
   uint8_t c_tilde[64];
 };
@@ -779,13 +635,13 @@ struct VerifyScratch {
 Status VerifyFromMu(const DsaSet& set, std::span<const uint8_t> pk, const uint8_t mu[kMuBytes],
                     std::span<const uint8_t> sig) {
   ZQ_ASSERT(pk.size() == PublicKeyBytes(set) && sig.size() == SignatureBytes(set));
-  auto w = std::make_unique<VerifyScratch>();
+  auto w = std::make_unique_for_overwrite<VerifyScratch>();
   const size_t c_tilde_bytes = CTildeBytes(set), z_bytes = PolyBytes(ZBits(set));
   uint32_t z_too_large = 0;
   for (int j = 0; j < set.l; ++j) {
     const uint8_t* in = sig.data() + c_tilde_bytes + j * z_bytes;
     UnpackCentered(in, Gamma1(set), ZBits(set), (1 << ZBits(set)) - 1, w->z.p[j]);
-    z_too_large |= NormAtLeast(w->z.p[j], Gamma1(set) - set.beta);
+    z_too_large |= poly::NormAtLeast(w->z.p[j], Gamma1(set) - set.beta);
   }
   if (!HintBitUnpack(set, sig.data() + c_tilde_bytes + set.l * z_bytes, w->h)) {
     return Status::AuthFailed("ml-dsa: malformed hint encoding");
@@ -794,20 +650,23 @@ Status VerifyFromMu(const DsaSet& set, std::span<const uint8_t> pk, const uint8_
   PkDecode(set, pk.data(), w->t1);
   ExpandA(set, pk.data(), w->a);
   SampleInBall(set, sig.first(c_tilde_bytes), w->c_hat);
-  Ntt(w->c_hat);
-  for (int j = 0; j < set.l; ++j) Ntt(w->z.p[j]);
+  poly::Ntt(w->c_hat);                                   // |c| <= 1: < 1 + 8q
+  for (int j = 0; j < set.l; ++j) poly::Ntt(w->z.p[j]);  // |z| < γ1: < 9q
   for (int i = 0; i < set.k; ++i) {
-    Poly& acc = w->w.p[i];  // w'_approx = NTT^-1(Â ∘ NTT(z) - NTT(c) ∘ NTT(t1 2^d))
-    acc.fill(0);
-    for (int j = 0; j < set.l; ++j) MultiplyAccumulate(w->a.p[i][j], w->z.p[j], acc);
+    // w'_approx = NTT^-1(Â ∘ NTT(z) - NTT(c) ∘ NTT(t1 2^d)). t1 2^d < 2^23, so
+    // t̂1 < 2^23 + 8q < 10q; the exact sum stays below (63 + 90) q^2 < 2^31 q.
     for (auto& c : w->t1.p[i]) c <<= kD;
-    Ntt(w->t1.p[i]);
-    for (int c = 0; c < kN; ++c) acc[c] = SubQ(acc[c], MulQ(w->c_hat[c], w->t1.p[i][c]));
-    InvNtt(acc);
-    for (int c = 0; c < kN; ++c) w->w1.p[i][c] = UseHint(set.gamma2, w->h.p[i][c], acc[c]);
+    poly::Ntt(w->t1.p[i]);
+    poly::ProductSumClear(w->sum);
+    for (int j = 0; j < set.l; ++j) poly::ProductSumAdd(w->sum, w->a.p[i][j], w->z.p[j]);
+    poly::ProductSumSubtract(w->sum, w->c_hat, w->t1.p[i]);
+    poly::ProductSumReduce(w->sum, w->w.p[i]);
+    poly::InvNttMont(w->w.p[i]);
+    poly::ToCanonical(w->w.p[i]);
+    poly::UseHints(set.gamma2, w->h.p[i], w->w.p[i], w->w1);
+    W1EncodeRow(set, i, w->w1, w->w1_bytes);
   }
-  size_t w1_bytes = W1Encode(set, w->w1, w->w1_bytes);
-  H({{mu, kMuBytes}, {w->w1_bytes, w1_bytes}}, {w->c_tilde, c_tilde_bytes});
+  H({{mu, kMuBytes}, {w->w1_bytes, W1EncodedBytes(set)}}, {w->c_tilde, c_tilde_bytes});
   if (std::memcmp(w->c_tilde, sig.data(), c_tilde_bytes) != 0) {
     return Status::AuthFailed("ml-dsa: signature does not verify");
   }

@@ -8,6 +8,7 @@
 // constexpr code, not transcription.
 #include "crypto/mlkem.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -121,14 +122,8 @@ static_assert((128 * kInv128) % kQ == 1);
 
 // --- NTT (Alg. 9-12) ----------------------------------------------------------
 
-// The coefficient loops are plain C++ that the compiler vectorizes; on x86-64
-// they are also compiled for AVX2 and AVX-512 and the best version is chosen at
-// load time (function multiversioning, an ifunc). Same arithmetic and results.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(ZQ_NO_MULTIVERSION)
-#define ZQ_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define ZQ_VECTOR_CLONES
-#endif
+// The coefficient loops are plain C++ that the compiler vectorizes, each
+// multiversioned (ZQ_VECTOR_CLONES, pq_internal.hpp). Same arithmetic and results.
 
 // ζ factors of the inverse transform in the order Alg. 10 uses them (i from 127 down).
 constexpr std::array<uint16_t, 128> MakeInvOrderZetas() {
@@ -278,25 +273,73 @@ void GenerateMatrix(const KemSet& set, const uint8_t rho[kSymBytes], PolyMatrix&
   }
 }
 
-// SamplePolyCBD_η(PRF_η(s, b)) with PRF_η(s, b) = SHAKE256(s || b, 64η).
-// Coefficient i is (sum of η bits) - (sum of the next η bits): bit positions
-// are public, only their values are secret, and the sum is branch-free.
-void SampleCbd(int eta, const uint8_t s[kSymBytes], uint8_t b, Poly& f) {
+// SamplePolyCBD_η (Alg. 8) over 64η PRF bytes: coefficient i is (sum of bits
+// 2iη .. 2iη+η-1) - (sum of the next η bits). The bits are summed in parallel
+// within a word: adding the word to itself shifted by one (and by two for η = 3)
+// under a mask leaves each η-bit group's sum in its lowest bits, so a
+// coefficient is two shifts and masks. Bit positions are public, only their
+// values are secret, and nothing branches on them.
+void CbdFromBytes(int eta, const uint8_t* bytes, Poly& f) {
   ZQ_ASSERT(eta == 2 || eta == 3);
-  uint8_t bytes[64 * 3];
-  WipeOnExit<decltype(bytes)> wipe(bytes);
-  Shake256Xof prf;
-  prf.Absorb({s, kSymBytes});
-  prf.Absorb({&b, 1});
-  prf.Squeeze({bytes, static_cast<size_t>(64 * eta)});
-  auto bit = [&](int index) { return uint32_t{(bytes[index >> 3] >> (index & 7)) & 1u}; };
-  for (int i = 0; i < kN; ++i) {
-    uint32_t x = 0, y = 0;
-    for (int j = 0; j < eta; ++j) {
-      x += bit(2 * i * eta + j);
-      y += bit(2 * i * eta + eta + j);
+  if (eta == 2) {  // 4 bytes: 8 coefficients of 4 bits (x in bits 0-1, y in bits 2-3)
+    for (int i = 0; i < kN / 8; ++i) {
+      const uint8_t* p = bytes + 4 * i;
+      const uint32_t w = p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t{p[3]} << 24);
+      const uint32_t sums = (w & 0x55555555u) + ((w >> 1) & 0x55555555u);
+      for (int j = 0; j < 8; ++j) {
+        const uint32_t x = (sums >> (4 * j)) & 3u, y = (sums >> (4 * j + 2)) & 3u;
+        f[8 * i + j] = static_cast<uint16_t>(CondSubQ(x + kQ - y));
+      }
     }
-    f[i] = static_cast<uint16_t>(CondSubQ(x + kQ - y));
+    return;
+  }
+  for (int i = 0; i < kN / 4; ++i) {  // 3 bytes: 4 coefficients of 6 bits
+    const uint8_t* p = bytes + 3 * i;
+    const uint32_t w = p[0] | (p[1] << 8) | (p[2] << 16);
+    const uint32_t sums = (w & 0x249249u) + ((w >> 1) & 0x249249u) + ((w >> 2) & 0x249249u);
+    for (int j = 0; j < 4; ++j) {
+      const uint32_t x = (sums >> (6 * j)) & 7u, y = (sums >> (6 * j + 3)) & 7u;
+      f[4 * i + j] = static_cast<uint16_t>(CondSubQ(x + kQ - y));
+    }
+  }
+}
+
+// out[i] = SamplePolyCBD_η(PRF_η(s, first + i)) for i < count, with PRF_η(s, b) =
+// SHAKE256(s || b, 64η). The PRF streams run four at a time on Shake256X4 (same
+// bytes as single streams; lanes past count repeat a real input and are
+// ignored); 64η <= 192 bytes is at most two blocks. A last group of one uses the
+// single sponge, cheaper than a four-way permutation.
+void SampleCbdMany(int eta, const uint8_t s[kSymBytes], uint8_t first, Poly* const* out,
+                   int count) {
+  ZQ_ASSERT(eta == 2 || eta == 3);
+  constexpr int kBlocks = 2;
+  static_assert(kBlocks * kShake256RateBytes >= 64 * 3);
+  struct Buffers {
+    uint8_t in[4][kSymBytes + 1];
+    uint8_t blocks[4][kShake256RateBytes];
+    uint8_t bytes[4][kBlocks * kShake256RateBytes];
+  } b;
+  WipeOnExit<Buffers> wipe(b);
+  const int blocks_needed = 64 * eta > static_cast<int>(kShake256RateBytes) ? 2 : 1;
+  for (int q = 0; q < 4; ++q) std::memcpy(b.in[q], s, kSymBytes);
+  int i = 0;
+  for (; i + 1 < count; i += 4) {
+    for (int q = 0; q < 4; ++q) {
+      b.in[q][kSymBytes] = static_cast<uint8_t>(first + std::min(i + q, count - 1));
+    }
+    Shake256X4 prf({std::span<const uint8_t>(b.in[0]), b.in[1], b.in[2], b.in[3]});
+    for (int block = 0; block < blocks_needed; ++block) {
+      prf.SqueezeBlocks(b.blocks);
+      for (int q = 0; q < 4; ++q) {
+        std::memcpy(b.bytes[q] + block * kShake256RateBytes, b.blocks[q], kShake256RateBytes);
+      }
+    }
+    for (int q = 0; q < 4 && i + q < count; ++q) CbdFromBytes(eta, b.bytes[q], *out[i + q]);
+  }
+  for (; i < count; ++i) {
+    b.in[0][kSymBytes] = static_cast<uint8_t>(first + i);
+    Shake256({b.in[0], kSymBytes + 1}, {b.bytes[0], static_cast<size_t>(64 * eta)});
+    CbdFromBytes(eta, b.bytes[0], *out[i]);
   }
 }
 
@@ -367,9 +410,12 @@ void KPkeKeyGen(const KemSet& set, const uint8_t d[kSymBytes], uint8_t* ek, uint
   const uint8_t* sigma = w.g_out + kSymBytes;
   pq_internal::CtUnpoison(rho, kSymBytes);  // ρ is published in ek
   GenerateMatrix(set, rho, w.a);
-  uint8_t n = 0;
-  for (int i = 0; i < set.k; ++i) SampleCbd(set.eta1, sigma, n++, w.s.p[i]);
-  for (int i = 0; i < set.k; ++i) SampleCbd(set.eta1, sigma, n++, w.e.p[i]);
+  Poly* noise[2 * kKMax];  // s then e, PRF counters 0 .. 2k-1
+  for (int i = 0; i < set.k; ++i) {
+    noise[i] = &w.s.p[i];
+    noise[set.k + i] = &w.e.p[i];
+  }
+  SampleCbdMany(set.eta1, sigma, 0, noise, 2 * set.k);
   for (int i = 0; i < set.k; ++i) {
     Ntt(w.s.p[i]);
     Ntt(w.e.p[i]);
@@ -399,10 +445,18 @@ void KPkeEncrypt(const KemSet& set, const uint8_t* ek, const uint8_t m[kSymBytes
   WipeOnExit<EncryptScratch> wipe(*w);
   for (int i = 0; i < set.k; ++i) ByteDecode(ek + kPolyBytes * i, 12, w->t.p[i]);
   GenerateMatrix(set, ek + kPolyBytes * set.k, w->a);
-  uint8_t n = 0;
-  for (int i = 0; i < set.k; ++i) SampleCbd(set.eta1, r, n++, w->y.p[i]);
-  for (int i = 0; i < set.k; ++i) SampleCbd(set.eta2, r, n++, w->e1.p[i]);
-  SampleCbd(set.eta2, r, n, w->e2);
+  Poly* noise[2 * kKMax + 1];  // y (η1), then e1 and e2 (η2): PRF counters 0 .. 2k
+  for (int i = 0; i < set.k; ++i) {
+    noise[i] = &w->y.p[i];
+    noise[set.k + i] = &w->e1.p[i];
+  }
+  noise[2 * set.k] = &w->e2;
+  if (set.eta1 == set.eta2) {
+    SampleCbdMany(set.eta1, r, 0, noise, 2 * set.k + 1);
+  } else {
+    SampleCbdMany(set.eta1, r, 0, noise, set.k);
+    SampleCbdMany(set.eta2, r, static_cast<uint8_t>(set.k), noise + set.k, set.k + 1);
+  }
   for (int i = 0; i < set.k; ++i) Ntt(w->y.p[i]);
   for (int i = 0; i < set.k; ++i) {
     w->u.p[i].fill(0);  // u = NTT^-1(Â^T ∘ ŷ) + e1
