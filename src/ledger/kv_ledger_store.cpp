@@ -1,6 +1,7 @@
 // KvLedgerStore (kv_ledger_store.hpp): key encodings and tree access.
 #include "ledger/kv_ledger_store.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "util/assert.hpp"
@@ -10,7 +11,6 @@ namespace zq::ledger {
 
 namespace {
 
-constexpr size_t kIdKeyBytes = 16;
 constexpr size_t kTimestampKeyBytes = 8;
 constexpr std::string_view kCommitTimestampKey = "commit_timestamp";
 
@@ -55,6 +55,51 @@ Key<16> ExpiryKey(uint64_t expires_at, uint64_t ts) {
 }
 bool IsTimestampIndex(IndexId index) {
   return index == IndexId::kAccountTimestamp || index == IndexId::kTransferTimestamp;
+}
+// Bytes of the field value in an index key: the field's own width, so that
+// ledger, code and user_data_32/64 keys stay short (and fit a std::string's
+// inline buffer in the transaction's write buffer).
+size_t IndexValueBytes(IndexId index) {
+  switch (index) {
+    case IndexId::kAccountTimestamp:
+    case IndexId::kTransferTimestamp:
+      return 0;
+    case IndexId::kAccountCode:
+    case IndexId::kTransferCode:
+      return 2;
+    case IndexId::kAccountUserData32:
+    case IndexId::kAccountLedger:
+    case IndexId::kTransferUserData32:
+    case IndexId::kTransferLedger:
+      return 4;
+    case IndexId::kAccountUserData64:
+    case IndexId::kTransferUserData64:
+      return 8;
+    case IndexId::kAccountUserData128:
+    case IndexId::kTransferDebitAccountId:
+    case IndexId::kTransferCreditAccountId:
+    case IndexId::kTransferUserData128:
+      return 16;
+  }
+  ZQ_ASSERT(false);
+  return 16;
+}
+bool FitsIndexValue(IndexId index, u128 value) {
+  const size_t width = IndexValueBytes(index);
+  return width == 16 || (value >> (8 * width)) == 0;
+}
+// value (big-endian, IndexValueBytes wide) ‖ timestamp (big-endian).
+Key<24> IndexKey(IndexId index, u128 value, uint64_t ts, size_t* size) {
+  ZQ_ASSERT(FitsIndexValue(index, value));
+  const size_t width = IndexValueBytes(index);
+  Key<24> k;
+  for (size_t i = 0; i < width; i++) {
+    k.bytes[i] = static_cast<uint8_t>(value >> (8 * (width - 1 - i)));
+  }
+  PutBigEndian64(k.bytes + width, ts);
+  *size = width + kTimestampKeyBytes;
+  ZQ_ASSERT(*size <= sizeof k.bytes);
+  return k;
 }
 storage::TreeId IndexTree(IndexId index) {
   ZQ_ASSERT(static_cast<size_t>(index) < kIndexCount);
@@ -128,41 +173,59 @@ Status KvLedgerStore::WriteIndex(IndexId index, u128 value, uint64_t timestamp, 
                                  bool insert) {
   ZQ_ASSERT(id != 0);
   ZQ_ASSERT(IsTimestampIndex(index) ? value == 0 : value != 0);
-  const storage::TreeId tree = IndexTree(index);
-  const Key<24> full = IdTimestampKey(value, timestamp);
-  const Key<8> ts_only = TimestampKey(timestamp);
-  const std::string_view key = IsTimestampIndex(index) ? ts_only.view() : full.view();
-  if (!insert) return Delete(tree, key);
-  return Put(tree, key, RawBytes(id));  // the id little-endian, as in the records
+  size_t key_bytes = 0;
+  const Key<24> key = IndexKey(index, value, timestamp, &key_bytes);
+  const std::string_view key_view = key.view().substr(0, key_bytes);
+  if (!insert) return Delete(IndexTree(index), key_view);
+  return Put(IndexTree(index), key_view, RawBytes(id));  // the id little-endian, as in records
+}
+
+Result<bool> KvLedgerStore::ReadAccount(u128 id, Account* out) {
+  ZQ_ASSERT(out != nullptr);
+  ZQ_ASSIGN_OR_RETURN(bool found, Get(kTreeAccounts, IdKey(id).view(), &value_));
+  if (!found) return false;
+  if (!DecodeRaw(value_, out) || out->id != id) return Corrupt("ledger: bad account record");
+  return true;
 }
 
 Result<bool> KvLedgerStore::GetAccount(u128 id, Account* out) {
   ZQ_ASSERT(out != nullptr);
-  std::string value;
-  ZQ_ASSIGN_OR_RETURN(bool found, Get(kTreeAccounts, IdKey(id).view(), &value));
-  if (!found) return false;
-  if (!DecodeRaw(value, out) || out->id != id) return Corrupt("ledger: bad account record");
+  if (txn_ == nullptr) return ReadAccount(id, out);
+  auto it = accounts_.find(id);
+  if (it == accounts_.end()) {
+    CachedAccount cached;
+    ZQ_ASSIGN_OR_RETURN(cached.present, ReadAccount(id, &cached.account));
+    it = accounts_.emplace(id, cached).first;
+  }
+  if (!it->second.present) return false;
+  ZQ_ASSERT(it->second.account.id == id);
+  *out = it->second.account;
   return true;
 }
 
 Status KvLedgerStore::InsertAccount(const Account& account) {
-  const AccountIndexEntries e = IndexEntriesOf(account);
-  ZQ_RETURN_IF_ERROR(Put(kTreeAccounts, IdKey(account.id).view(), RawBytes(account)));
-  for (size_t i = 0; i < kAccountIndexCount; i++) {
-    if (!e.present[i]) continue;
-    ZQ_RETURN_IF_ERROR(
-        WriteIndex(e.entries[i].index, e.entries[i].value, account.timestamp, account.id, true));
-  }
+  ZQ_ASSERT(account.id != 0);
+  ZQ_ASSERT(account.timestamp != 0);
+  if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
+  CachedAccount& cached = accounts_[account.id];
+  ZQ_ASSERT(!cached.present);
+  cached = CachedAccount{account, true, true, true};
   return Status::Ok();
 }
 
 Status KvLedgerStore::UpdateAccount(const Account& account) {
   ZQ_ASSERT(account.id != 0);
   ZQ_ASSERT(account.timestamp != 0);
-  return Put(kTreeAccounts, IdKey(account.id).view(), RawBytes(account));
+  if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
+  CachedAccount& cached = accounts_[account.id];
+  // An account not read through this store is one of the transaction's.
+  cached.present = true;
+  cached.account = account;
+  cached.dirty = true;
+  return Status::Ok();
 }
 
-Status KvLedgerStore::RemoveAccount(const Account& account) {
+Status KvLedgerStore::DeleteAccountWritten(const Account& account) {
   const AccountIndexEntries e = IndexEntriesOf(account);
   ZQ_RETURN_IF_ERROR(Delete(kTreeAccounts, IdKey(account.id).view()));
   for (size_t i = 0; i < kAccountIndexCount; i++) {
@@ -173,27 +236,42 @@ Status KvLedgerStore::RemoveAccount(const Account& account) {
   return Status::Ok();
 }
 
+Status KvLedgerStore::RemoveAccount(const Account& account) {
+  ZQ_ASSERT(account.id != 0);
+  if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
+  auto it = accounts_.find(account.id);
+  const bool only_buffered = it != accounts_.end() && it->second.inserted;
+  // Created and removed between two flushes: nothing was written.
+  if (!only_buffered) ZQ_RETURN_IF_ERROR(DeleteAccountWritten(account));
+  accounts_[account.id] = CachedAccount{};
+  return Status::Ok();
+}
+
 Result<bool> KvLedgerStore::GetTransfer(u128 id, Transfer* out) {
   ZQ_ASSERT(out != nullptr);
-  std::string value;
-  ZQ_ASSIGN_OR_RETURN(bool found, Get(kTreeTransfers, IdKey(id).view(), &value));
+  auto slot = new_transfer_slots_.find(id);
+  if (slot != new_transfer_slots_.end()) {
+    *out = new_transfers_[slot->second];
+    ZQ_ASSERT(out->id == id);
+    return true;
+  }
+  ZQ_ASSIGN_OR_RETURN(bool found, Get(kTreeTransfers, IdKey(id).view(), &value_));
   if (!found) return false;
-  if (!DecodeRaw(value, out) || out->id != id) return Corrupt("ledger: bad transfer record");
+  if (!DecodeRaw(value_, out) || out->id != id) return Corrupt("ledger: bad transfer record");
   return true;
 }
 
 Status KvLedgerStore::InsertTransfer(const Transfer& transfer) {
-  const TransferIndexEntries e = IndexEntriesOf(transfer);
-  ZQ_RETURN_IF_ERROR(Put(kTreeTransfers, IdKey(transfer.id).view(), RawBytes(transfer)));
-  for (size_t i = 0; i < kTransferIndexCount; i++) {
-    if (!e.present[i]) continue;
-    ZQ_RETURN_IF_ERROR(
-        WriteIndex(e.entries[i].index, e.entries[i].value, transfer.timestamp, transfer.id, true));
-  }
+  ZQ_ASSERT(transfer.id != 0);
+  ZQ_ASSERT(transfer.timestamp != 0);
+  if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
+  const bool fresh = new_transfer_slots_.emplace(transfer.id, new_transfers_.size()).second;
+  ZQ_ASSERT(fresh);
+  new_transfers_.push_back(transfer);
   return Status::Ok();
 }
 
-Status KvLedgerStore::RemoveTransfer(const Transfer& transfer) {
+Status KvLedgerStore::DeleteTransferWritten(const Transfer& transfer) {
   const TransferIndexEntries e = IndexEntriesOf(transfer);
   ZQ_RETURN_IF_ERROR(Delete(kTreeTransfers, IdKey(transfer.id).view()));
   for (size_t i = 0; i < kTransferIndexCount; i++) {
@@ -201,6 +279,86 @@ Status KvLedgerStore::RemoveTransfer(const Transfer& transfer) {
     ZQ_RETURN_IF_ERROR(
         WriteIndex(e.entries[i].index, e.entries[i].value, transfer.timestamp, transfer.id, false));
   }
+  return Status::Ok();
+}
+
+Status KvLedgerStore::RemoveTransfer(const Transfer& transfer) {
+  ZQ_ASSERT(transfer.id != 0);
+  if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
+  auto slot = new_transfer_slots_.find(transfer.id);
+  if (slot == new_transfer_slots_.end()) return DeleteTransferWritten(transfer);
+  new_transfers_[slot->second].id = 0;  // created and removed between two flushes
+  new_transfer_slots_.erase(slot);
+  return Status::Ok();
+}
+
+namespace {
+template <typename Entries>
+void AddIndexWrites(const Entries& e, uint64_t timestamp, u128 id,
+                    std::vector<KvLedgerStore::IndexWrite>* out) {
+  for (size_t i = 0; i < e.entries.size(); i++) {
+    if (e.present[i]) out->push_back({e.entries[i].index, e.entries[i].value, timestamp, id});
+  }
+}
+}  // namespace
+
+Status KvLedgerStore::FlushAccounts(std::vector<IndexWrite>* index_writes) {
+  std::vector<const CachedAccount*> dirty;
+  for (const auto& [id, cached] : accounts_) {
+    if (cached.dirty) dirty.push_back(&cached);
+  }
+  std::sort(dirty.begin(), dirty.end(), [](const CachedAccount* a, const CachedAccount* b) {
+    return a->account.id < b->account.id;
+  });
+  for (const CachedAccount* c : dirty) {
+    ZQ_ASSERT(c->present);
+    ZQ_RETURN_IF_ERROR(Put(kTreeAccounts, IdKey(c->account.id).view(), RawBytes(c->account)));
+    if (c->inserted) {
+      AddIndexWrites(IndexEntriesOf(c->account), c->account.timestamp, c->account.id,
+                     index_writes);
+    }
+  }
+  for (auto& [id, cached] : accounts_) cached.dirty = cached.inserted = false;
+  return Status::Ok();
+}
+
+Status KvLedgerStore::FlushTransfers(std::vector<IndexWrite>* index_writes) {
+  std::vector<const Transfer*> created;
+  for (const Transfer& t : new_transfers_) {
+    if (t.id != 0) created.push_back(&t);
+  }
+  ZQ_ASSERT(created.size() == new_transfer_slots_.size());
+  std::sort(created.begin(), created.end(),
+            [](const Transfer* a, const Transfer* b) { return a->id < b->id; });
+  for (const Transfer* t : created) {
+    ZQ_RETURN_IF_ERROR(Put(kTreeTransfers, IdKey(t->id).view(), RawBytes(*t)));
+    AddIndexWrites(IndexEntriesOf(*t), t->timestamp, t->id, index_writes);
+  }
+  new_transfers_.clear();
+  new_transfer_slots_.clear();
+  return Status::Ok();
+}
+
+// Every tree's writes go out together and in key order: the transaction's
+// buffer then appends instead of searching, and the commit applies them to the
+// B+tree in order.
+Status KvLedgerStore::Flush() {
+  if (txn_ == nullptr) return Status::Ok();
+  std::vector<IndexWrite> index_writes;
+  ZQ_RETURN_IF_ERROR(FlushAccounts(&index_writes));
+  ZQ_RETURN_IF_ERROR(FlushTransfers(&index_writes));
+  // (index, value, timestamp) orders like (tree, key): the key is value ‖ ts,
+  // both big-endian, the value of one fixed width per index.
+  std::sort(index_writes.begin(), index_writes.end(),
+            [](const IndexWrite& a, const IndexWrite& b) {
+              if (a.index != b.index) return a.index < b.index;
+              if (a.value != b.value) return a.value < b.value;
+              return a.timestamp < b.timestamp;
+            });
+  for (const IndexWrite& w : index_writes) {
+    ZQ_RETURN_IF_ERROR(WriteIndex(w.index, w.value, w.timestamp, w.id, true));
+  }
+  ZQ_ASSERT(new_transfers_.empty());
   return Status::Ok();
 }
 
@@ -314,14 +472,14 @@ Status KvLedgerStore::SetCommitTimestamp(uint64_t timestamp) {
 Status KvLedgerStore::ScanIndex(IndexId index, u128 value, uint64_t timestamp_min,
                                 uint64_t timestamp_max, bool reversed, const IndexVisitor& visit) {
   ZQ_ASSERT(timestamp_min <= timestamp_max);
-  const bool ts_only = IsTimestampIndex(index);
-  ZQ_ASSERT(!ts_only || value == 0);
-  const size_t key_bytes = ts_only ? kTimestampKeyBytes : kIdKeyBytes + kTimestampKeyBytes;
-  const Key<24> lo_full = IdTimestampKey(value, timestamp_min);
-  const Key<24> hi_full = IdTimestampKey(value, timestamp_max);
-  // For a timestamp index the key is the last 8 bytes of these.
-  const std::string_view lo = lo_full.view().substr(24 - key_bytes);
-  const std::string_view hi = hi_full.view().substr(24 - key_bytes);
+  ZQ_RETURN_IF_ERROR(Flush());
+  ZQ_ASSERT(!IsTimestampIndex(index) || value == 0);
+  if (!FitsIndexValue(index, value)) return Status::Ok();  // no field holds such a value
+  size_t key_bytes = 0;
+  const Key<24> lo_key = IndexKey(index, value, timestamp_min, &key_bytes);
+  const Key<24> hi_key = IndexKey(index, value, timestamp_max, &key_bytes);
+  const std::string_view lo = lo_key.view().substr(0, key_bytes);
+  const std::string_view hi = hi_key.view().substr(0, key_bytes);
   ZQ_ASSIGN_OR_RETURN(auto cursor, NewCursor(IndexTree(index)));
   if (reversed) {
     ZQ_RETURN_IF_ERROR(cursor->SeekForPrev(hi));
@@ -344,6 +502,7 @@ Status KvLedgerStore::ScanIndex(IndexId index, u128 value, uint64_t timestamp_mi
 
 template <typename Record, typename Visit>
 Status KvLedgerStore::ForEachRecord(storage::TreeId tree, const Visit& visit) {
+  ZQ_RETURN_IF_ERROR(Flush());
   ZQ_ASSIGN_OR_RETURN(auto cursor, NewCursor(tree));
   ZQ_RETURN_IF_ERROR(cursor->SeekFirst());
   while (cursor->Valid()) {

@@ -9,16 +9,32 @@
 //   104   expires_at u64 ‖ pending timestamp u64               transfer id (16 B LE)
 //   105   account id u128 ‖ transfer timestamp u64             AccountBalance (128 B)
 //   106   "commit_timestamp"                                   u64 LE
-//   110+i index IndexId i: timestamp indexes key ts u64;       object id (16 B LE)
-//         the others key field value u128 ‖ ts u64
+//   110+i index IndexId i: field value ‖ object ts u64, the   object id (16 B LE)
+//         value as wide as its field (u128 ids and user_data_128
+//         16 B, user_data_64 8 B, user_data_32 and ledger 4 B,
+//         code 2 B); the timestamp indexes key ts u64 alone
 //
 // Reads and writes go through one WriteTxn (reads see its own writes), or reads
 // only through one Snapshot. The caller commits the WriteTxn: one create batch
 // per transaction is one durable, atomic batch. Bytes that do not decode are
 // Corruption, never an assert.
+//
+// Batch buffer (write mode): a store lives for one batch (one WriteTxn), and
+// accounts and transfers are the bulk of its traffic, so it keeps them in hash
+// maps instead of going to the transaction per event. Each account is read
+// from the transaction at most once and written at most once per Flush(),
+// however many transfers touch it; created transfers and their index entries
+// are written at Flush(), grouped by tree. Rolling back a linked chain drops
+// buffered objects without any write. Scans (ScanIndex, ForEach*) flush first,
+// so they see everything. Pending statuses, expiries, balance rows, failed ids
+// and the commit timestamp are few and write through. The resulting
+// transaction content is exactly that of writing through, so the layout, the
+// state hash and recovery by re-execution do not change.
 #pragma once
 
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "ledger/ledger_store.hpp"
 #include "storage/store/store.hpp"
@@ -76,6 +92,8 @@ class KvLedgerStore final : public LedgerStore {
   Status ScanIndex(IndexId index, u128 value, uint64_t timestamp_min, uint64_t timestamp_max,
                    bool reversed, const IndexVisitor& visit) override;
 
+  Status Flush() override;
+
   Status ForEachAccount(const AccountVisitor& visit) override;
   Status ForEachTransfer(const TransferVisitor& visit) override;
   Status ForEachPendingStatus(const PendingVisitor& visit) override;
@@ -90,9 +108,46 @@ class KvLedgerStore final : public LedgerStore {
   Status WriteIndex(IndexId index, u128 value, uint64_t timestamp, u128 id, bool insert);
   template <typename Record, typename Visit>
   Status ForEachRecord(storage::TreeId tree, const Visit& visit);
+  Result<bool> ReadAccount(u128 id, Account* out);
+  Status DeleteAccountWritten(const Account& account);
+  Status DeleteTransferWritten(const Transfer& transfer);
+
+ public:
+  // An index entry due at Flush().
+  struct IndexWrite {
+    IndexId index;
+    u128 value;
+    uint64_t timestamp;
+    u128 id;
+  };
+
+ private:
+  Status FlushAccounts(std::vector<IndexWrite>* index_writes);
+  Status FlushTransfers(std::vector<IndexWrite>* index_writes);
+
+  struct U128Hash {
+    size_t operator()(u128 v) const {
+      const uint64_t high = static_cast<uint64_t>(v >> 64);
+      const uint64_t x = static_cast<uint64_t>(v) ^ (high * 0x9E3779B97F4A7C15ull);
+      return static_cast<size_t>((x ^ (x >> 29)) * 0xBF58476D1CE4E5B9ull);
+    }
+  };
+  // An account as this batch sees it. `present` false caches "no such account".
+  struct CachedAccount {
+    Account account;
+    bool present = false;
+    bool inserted = false;  // created since the last Flush: its index entries are due
+    bool dirty = false;     // the record is due
+  };
 
   storage::WriteTxn* txn_ = nullptr;
   storage::Snapshot* snapshot_ = nullptr;
+  std::string value_;  // reused by point reads
+  std::unordered_map<u128, CachedAccount, U128Hash> accounts_;
+  // Transfers created since the last Flush, in creation (timestamp) order; a
+  // rolled-back one keeps its slot with id 0.
+  std::vector<Transfer> new_transfers_;
+  std::unordered_map<u128, size_t, U128Hash> new_transfer_slots_;
 };
 
 }  // namespace zq::ledger

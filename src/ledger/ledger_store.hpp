@@ -127,6 +127,12 @@ class LedgerStore {
   virtual Status ScanIndex(IndexId index, u128 value, uint64_t timestamp_min,
                            uint64_t timestamp_max, bool reversed, const IndexVisitor& visit) = 0;
 
+  // Writes out what the store buffered during a batch. The state machine calls
+  // it at the end of every mutating call (create batch, pulse); a store that
+  // writes through does nothing. Until then the store's own reads see the
+  // buffered writes, but its backing storage (e.g. a WriteTxn) may not.
+  virtual Status Flush() { return Status::Ok(); }
+
   // Full scans in key order, for StateHash and tests.
   virtual Status ForEachAccount(const AccountVisitor& visit) = 0;
   virtual Status ForEachTransfer(const TransferVisitor& visit) = 0;

@@ -199,7 +199,8 @@ Status StateMachine::ExecuteCreate(std::span<const Event> events, uint64_t batch
     }
   }
   ZQ_ASSERT(chain_start == kNone && !chain_open_);
-  return store_->SetCommitTimestamp(batch_timestamp);
+  ZQ_RETURN_IF_ERROR(store_->SetCommitTimestamp(batch_timestamp));
+  return store_->Flush();
 }
 
 Status StateMachine::CreateAccounts(std::span<const Account> events, uint64_t batch_timestamp,
@@ -640,6 +641,7 @@ Result<size_t> StateMachine::ExpirePendingTransfers(uint64_t now_timestamp) {
     ZQ_RETURN_IF_ERROR(WriteAccounts(dr, dr_after, cr, cr_after, 0, /*record_history=*/false));
   }
   ZQ_RETURN_IF_ERROR(store_->SetCommitTimestamp(now_timestamp));
+  ZQ_RETURN_IF_ERROR(store_->Flush());
   return due.size();
 }
 
