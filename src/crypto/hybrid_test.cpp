@@ -1,10 +1,9 @@
 // X-Wing and the Ed25519 + ML-DSA-65 composite signature: round trips,
 // determinism of the derandomized forms, tampering, and bad encodings.
 //
-// The draft's published X-Wing test vectors are not included: they could not be
-// reproduced reliably from memory, and no copy is vendored in shared/vectors.
-// The X-Wing combiner is instead cross-checked here against its definition
-// computed from the parts (ML-KEM-768 and X25519, each proven on its own vectors).
+// The draft's published X-Wing vectors are in xwing_vectors_test.cpp; here the
+// combiner is also cross-checked against its definition computed from the parts
+// (ML-KEM-768 and X25519, each proven on its own vectors).
 #include "crypto/hybrid.hpp"
 
 #include <gtest/gtest.h>
