@@ -387,23 +387,33 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
     Result<bool> exists = sc.txn->Get(table.tree, key, &existing_bytes);
     Check(exists.status());
     std::string conflict_key;
-    if (*exists) {
-      if (arbiter != kPrimaryKeyArbiter && arbiter != kAnyArbiter) CheckNewKey(sc, table, key);
-      conflict_key = key;
-    }
-    for (size_t i = 0; conflict_key.empty() && i < table.indexes.size(); i++) {
+    // The conflicting row's key through unique index i, or "" (for DO UPDATE).
+    auto index_conflict = [&](size_t i) -> std::string {
       const IndexDef& index = table.indexes[i];
-      if (!index.unique) continue;
       try {
         CheckUnique(sc, table, index, row, key);
       } catch (const sql::SqlException&) {
-        if (arbiter != static_cast<int>(i) && arbiter != kAnyArbiter) throw;
-        // The conflicting row's key (for DO UPDATE).
         const std::string prefix = sql::EncodeIndexPrefix(index, row);
         Result<std::unique_ptr<storage::Cursor>> c = sc.txn->NewCursor(index.tree);
         Check(c.status());
         Check((*c)->Seek(prefix));
-        conflict_key = std::string((*c)->key().substr(prefix.size()));
+        return std::string((*c)->key().substr(prefix.size()));
+      }
+      return std::string();
+    };
+    // The arbiter is checked first, as PostgreSQL's speculative insertion does:
+    // a conflict there is handled even when another constraint would also fail.
+    if (arbiter >= 0) conflict_key = index_conflict(static_cast<size_t>(arbiter));
+    if (conflict_key.empty() && *exists) {
+      if (arbiter != kPrimaryKeyArbiter && arbiter != kAnyArbiter) CheckNewKey(sc, table, key);
+      conflict_key = key;
+    }
+    for (size_t i = 0; conflict_key.empty() && i < table.indexes.size(); i++) {
+      if (!table.indexes[i].unique || static_cast<int>(i) == arbiter) continue;
+      if (arbiter == kAnyArbiter) {
+        conflict_key = index_conflict(i);
+      } else {
+        CheckUnique(sc, table, table.indexes[i], row, key);  // not the arbiter: an error
       }
     }
     if (!conflict_key.empty()) {

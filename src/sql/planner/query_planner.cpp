@@ -261,11 +261,18 @@ ColumnType Planner::ResolveTypeName(const TypeName& name) {
   const std::string& n = name.name;
   auto mod = [&](size_t i) { return i < name.modifiers.size() ? std::stoi(name.modifiers[i]) : -1; };
   ColumnType t;
-  if (n == "int" || n == "integer" || n == "int4" || n == "serial" || n == "mediumint") {
+  if (n == "serial" || n == "bigserial" || n == "smallserial" || n == "serial4" || n == "serial8") {
+    // A serial column needs a sequence; silently making it a plain integer
+    // would leave its rows unnumbered.
+    ThrowSqlError(kSqlStateFeatureNotSupported, name.position,
+                  "type " + n + " is not supported yet (no sequences): use an integer column "
+                  "and supply its values");
+  }
+  if (n == "int" || n == "integer" || n == "int4" || n == "mediumint") {
     t.id = TypeId::kInt4;
   } else if (n == "smallint" || n == "int2" || n == "tinyint") {
     t.id = TypeId::kInt2;
-  } else if (n == "bigint" || n == "int8" || n == "bigserial") {
+  } else if (n == "bigint" || n == "int8") {
     t.id = TypeId::kInt8;
   } else if (n == "real" || n == "float4") {
     t.id = TypeId::kFloat4;
@@ -421,6 +428,38 @@ PlanPtr Planner::PlanSelect(const SelectStmt& select, const Scope* outer) {
 // True when the query names `name` anywhere in a FROM clause.
 bool NamesRelation(const QueryNode& node, const std::string& name);
 
+int CountRelationIn(const TableRef& ref, const std::string& name);
+int CountRelation(const QueryNode& node, const std::string& name) {
+  if (auto* core = std::get_if<SelectCore>(&node.node)) {
+    int n = 0;
+    for (const TableRefPtr& ref : core->from) n += CountRelationIn(*ref, name);
+    return n;
+  }
+  if (auto* op = std::get_if<SetOpNode>(&node.node)) {
+    return CountRelation(*op->left, name) + CountRelation(*op->right, name);
+  }
+  if (auto* nested = std::get_if<std::unique_ptr<SelectStmt>>(&node.node)) {
+    return CountRelation(*(*nested)->body, name);
+  }
+  return 0;
+}
+int CountRelationIn(const TableRef& ref, const std::string& name) {
+  if (auto* base = std::get_if<BaseTableRef>(&ref.node)) {
+    return base->name.schema.empty() && base->name.name == name ? 1 : 0;
+  }
+  if (auto* sub = std::get_if<SubqueryRef>(&ref.node)) return CountRelation(*sub->query->body, name);
+  const JoinRef& join = std::get<JoinRef>(ref.node);
+  return CountRelationIn(*join.left, name) + CountRelationIn(*join.right, name);
+}
+
+bool HasPlanKind(const PlanNode& p, PlanKind kind) {
+  if (p.kind == kind) return true;
+  for (const PlanPtr& c : p.children) {
+    if (HasPlanKind(*c, kind)) return true;
+  }
+  return false;
+}
+
 bool NamesRelationIn(const TableRef& ref, const std::string& name) {
   if (auto* base = std::get_if<BaseTableRef>(&ref.node)) {
     return base->name.schema.empty() && base->name.name == name;
@@ -462,6 +501,10 @@ PlanPtr Planner::PlanRecursiveCte(const CommonTableExpr& cte, const Scope* outer
     ThrowSqlError(kSqlStateFeatureNotSupported, body.position,
                   "ORDER BY/LIMIT in a recursive query is not supported");
   }
+  if (CountRelation(*op->right, cte.name) > 1) {
+    ThrowSqlError("42P19", body.position,
+                  "recursive reference to query \"" + cte.name + "\" must not appear more than once");
+  }
   PlanPtr base = PlanQueryNode(*op->left, outer);
   MutPlan work = NewPlan(PlanKind::kWorkTable);
   work->columns = base->columns;
@@ -471,6 +514,10 @@ PlanPtr Planner::PlanRecursiveCte(const CommonTableExpr& cte, const Scope* outer
   work->cte_name = cte.name;
   ctes_.back()[cte.name] = Cte{work};
   PlanPtr step = PlanQueryNode(*op->right, outer);
+  if (HasPlanKind(*step, PlanKind::kAggregate)) {
+    ThrowSqlError("42P19", body.position,
+                  "aggregate functions are not allowed in a recursive query's recursive term");
+  }
   if (step->columns.size() != base->columns.size()) {
     ThrowSqlError(kSqlStateSyntaxError, body.position,
                   "each UNION query must have the same number of columns");

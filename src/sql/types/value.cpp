@@ -352,6 +352,8 @@ Value CastValue(const Value& v, const ColumnType& to, uint32_t position) {
   }
   switch (to.id) {
     case TypeId::kText:
+      // boolean to text is 'true'/'false' (booltext), unlike its output 't'/'f'.
+      if (from == TypeId::kBool) return FitText(v.i ? "true" : "false", to, position, true);
       return FitText(ValueToText(v), to, position, true);
     case TypeId::kBool:
       if (from == TypeId::kBool) return v;
