@@ -391,7 +391,8 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
     auto index_conflict = [&](size_t i) -> std::string {
       const IndexDef& index = table.indexes[i];
       try {
-        CheckUnique(sc, table, index, row, key);
+        // No own key: a row already stored under this key is another row.
+        CheckUnique(sc, table, index, row, std::string_view());
       } catch (const sql::SqlException&) {
         const std::string prefix = sql::EncodeIndexPrefix(index, row);
         Result<std::unique_ptr<storage::Cursor>> c = sc.txn->NewCursor(index.tree);
