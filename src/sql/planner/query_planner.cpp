@@ -621,7 +621,10 @@ PlanPtr Planner::PlanValues(const ValuesCore& values, const Scope* outer) {
     for (const auto& row : plan->rows) column.push_back(row[c].get());
     ColumnType t = CommonType(column, values.rows[0][c]->position, "VALUES");
     if (t.id == TypeId::kNull) t = ColumnType{TypeId::kText};
-    for (auto& row : plan->rows) row[c] = CastTo(std::move(row[c]), t, row[c]->position);
+    for (auto& row : plan->rows) {
+      const uint32_t position = row[c]->position;  // read before the move below
+      row[c] = CastTo(std::move(row[c]), t, position);
+    }
     plan->columns.push_back({"column" + std::to_string(c + 1), t, ""});
   }
   return plan;
