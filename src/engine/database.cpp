@@ -306,6 +306,10 @@ Result<QueryResult> Database::Impl::Run(const sql::Statement& stmt,
     failure = sql::MakeSqlStatus(e.error());
   } catch (const std::bad_alloc&) {
     failure = SqlStatus(sql::kSqlStateOutOfMemory, stmt.position, "out of memory");
+  } catch (const std::exception& e) {
+    // A bug, but never a crash: the statement fails and changes nothing.
+    failure = SqlStatus(sql::kSqlStateInternalError, stmt.position,
+                        std::string("internal error: ") + e.what());
   }
   if (!failure.ok()) {
     if (autocommit) {

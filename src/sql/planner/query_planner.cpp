@@ -2,6 +2,8 @@
 // push-down into joins and scans, aggregation, DISTINCT, ORDER BY, LIMIT,
 // set operations and VALUES.
 #include <algorithm>
+#include <charconv>
+#include <climits>
 #include <set>
 
 #include "sql/lexer/sql_error.hpp"
@@ -14,6 +16,15 @@ namespace zq::sql {
 namespace {
 
 using MutPlan = std::shared_ptr<PlanNode>;
+
+// An integer literal's value for ordinals and type modifiers; LONG_MAX when it
+// is too large to matter (every caller then reports it as out of range).
+long ParseNonNegative(const std::string& digits) {
+  long v = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return LONG_MAX;
+  return v;
+}
 
 // Plans are immutable once returned; while the planner still owns a node
 // alone it may edit it.
@@ -259,7 +270,11 @@ BoundPtr RewriteGrouped(BoundPtr e, const std::vector<BoundPtr>& groups,
 
 ColumnType Planner::ResolveTypeName(const TypeName& name) {
   const std::string& n = name.name;
-  auto mod = [&](size_t i) { return i < name.modifiers.size() ? std::stoi(name.modifiers[i]) : -1; };
+  // A type modifier; out of int range it reads as a value every check refuses.
+  auto mod = [&](size_t i) -> int {
+    if (i >= name.modifiers.size()) return -1;
+    return static_cast<int>(std::clamp<long>(ParseNonNegative(name.modifiers[i]), -1, 1 << 30));
+  };
   ColumnType t;
   if (n == "serial" || n == "bigserial" || n == "smallserial" || n == "serial4" || n == "serial8") {
     // A serial column needs a sequence; silently making it a plain integer
@@ -1063,7 +1078,7 @@ PlanPtr Planner::PlanSelectCore(const SelectCore& core, const SelectStmt* stmt,
       const LiteralExpr* lit = e.As<LiteralExpr>();
       const ColumnRefExpr* ref = e.As<ColumnRefExpr>();
       if (lit != nullptr && lit->kind == LiteralKind::kInteger) {
-        const long k = std::stol(lit->text);
+        const long k = ParseNonNegative(lit->text);
         if (k < 1 || k > static_cast<long>(items.size())) {
           ThrowSqlError(kSqlStateInvalidColumnReference, e.position,
                         "ORDER BY position " + lit->text + " is not in select list");
@@ -1111,7 +1126,7 @@ PlanPtr Planner::PlanSelectCore(const SelectCore& core, const SelectStmt* stmt,
       const Expr* ge = g.get();
       // GROUP BY 2 / GROUP BY alias refer to the select list.
       if (auto* lit = ge->As<LiteralExpr>(); lit != nullptr && lit->kind == LiteralKind::kInteger) {
-        const long k = std::stol(lit->text);
+        const long k = ParseNonNegative(lit->text);
         if (k < 1 || k > static_cast<long>(items.size()) || items[static_cast<size_t>(k - 1)].ast == nullptr) {
           ThrowSqlError(kSqlStateInvalidColumnReference, ge->position,
                         "GROUP BY position " + lit->text + " is not in select list");
@@ -1221,7 +1236,7 @@ PlanPtr Planner::AddOrderLimit(PlanPtr plan, const SelectStmt& stmt, const Scope
     key.nulls_first = oi.nulls == NullsOrder::kDefault ? oi.descending : oi.nulls == NullsOrder::kFirst;
     key.column = -1;
     if (auto* lit = oi.expr->As<LiteralExpr>(); lit != nullptr && lit->kind == LiteralKind::kInteger) {
-      const long k = std::stol(lit->text);
+      const long k = ParseNonNegative(lit->text);
       if (k >= 1 && k <= static_cast<long>(plan->columns.size())) key.column = static_cast<int>(k - 1);
     } else if (auto* ref = oi.expr->As<ColumnRefExpr>(); ref != nullptr && ref->names.size() == 1) {
       for (size_t i = 0; i < plan->columns.size(); i++) {
