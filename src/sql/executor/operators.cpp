@@ -509,9 +509,26 @@ class AggregateOp final : public Operator {
   size_t next_ = 0;
 };
 
+// An operator that computes all its rows first, then hands them out in
+// chunks (sort, set operations, materialized and recursive CTEs).
+class BufferedOp : public Operator {
+ public:
+  bool Next(Chunk* out) override {
+    out->clear();
+    while (next_ < rows_.size() && out->size() < kChunkRows) out->push_back(std::move(rows_[next_++]));
+    return !out->empty();
+  }
+
+ protected:
+  std::vector<Row> rows_;
+
+ private:
+  size_t next_ = 0;
+};
+
 // ---- sort, limit, distinct, set operations ----------------------------------------
 
-class SortOp final : public Operator {
+class SortOp final : public BufferedOp {
  public:
   SortOp(const PlanNode& plan, ExecContext& ctx) : budget_(ctx) {
     OpPtr input = Build(*plan.children[0], ctx);
@@ -531,16 +548,9 @@ class SortOp final : public Operator {
       return false;
     });
   }
-  bool Next(Chunk* out) override {
-    out->clear();
-    while (next_ < rows_.size() && out->size() < kChunkRows) out->push_back(std::move(rows_[next_++]));
-    return !out->empty();
-  }
 
  private:
   Reservation budget_;
-  std::vector<Row> rows_;
-  size_t next_ = 0;
 };
 
 class LimitOp final : public Operator {
@@ -610,7 +620,7 @@ class DistinctOp final : public Operator {
   std::unordered_set<std::string> seen_;
 };
 
-class SetOpOp final : public Operator {
+class SetOpOp final : public BufferedOp {
  public:
   SetOpOp(const PlanNode& plan, ExecContext& ctx) : budget_(ctx) {
     const size_t width = plan.columns.size();
@@ -655,40 +665,26 @@ class SetOpOp final : public Operator {
       rows_.push_back(std::move(row));
     }
   }
-  bool Next(Chunk* out) override {
-    out->clear();
-    while (next_ < rows_.size() && out->size() < kChunkRows) out->push_back(std::move(rows_[next_++]));
-    return !out->empty();
-  }
 
  private:
   Reservation budget_;
-  std::vector<Row> rows_;
-  size_t next_ = 0;
 };
 
-class MaterializedOp final : public Operator {
+class MaterializedOp final : public BufferedOp {
  public:
   MaterializedOp(const PlanNode& plan, ExecContext& ctx) : budget_(ctx) {
     OpPtr input = Build(*plan.children[0], ctx);
     rows_ = Drain(*input, budget_);
   }
-  bool Next(Chunk* out) override {
-    out->clear();
-    while (next_ < rows_.size() && out->size() < kChunkRows) out->push_back(std::move(rows_[next_++]));
-    return !out->empty();
-  }
 
  private:
   Reservation budget_;
-  std::vector<Row> rows_;
-  size_t next_ = 0;
 };
 
 // WITH RECURSIVE: the base rows, then the recursive term over the previous
 // iteration's rows until it yields nothing new. UNION (not ALL) drops rows
 // already produced. A query that never ends runs into the memory budget.
-class RecursiveOp final : public Operator {
+class RecursiveOp final : public BufferedOp {
  public:
   RecursiveOp(const PlanNode& plan, ExecContext& ctx) : budget_(ctx) {
     const size_t width = plan.columns.size();
@@ -723,11 +719,6 @@ class RecursiveOp final : public Operator {
     }
     if (work_table != nullptr) ctx.work_tables.erase(work_table);
   }
-  bool Next(Chunk* out) override {
-    out->clear();
-    while (next_ < rows_.size() && out->size() < kChunkRows) out->push_back(std::move(rows_[next_++]));
-    return !out->empty();
-  }
 
  private:
   static const PlanNode* FindWorkTable(const PlanNode& p) {
@@ -739,8 +730,6 @@ class RecursiveOp final : public Operator {
   }
 
   Reservation budget_;
-  std::vector<Row> rows_;
-  size_t next_ = 0;
 };
 
 class WorkTableOp final : public Operator {
