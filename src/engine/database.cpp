@@ -136,6 +136,13 @@ Status SqlStatus(std::string_view state, uint32_t position, std::string message)
   return sql::MakeSqlStatus(sql::SqlError{std::string(state), position, std::move(message)});
 }
 
+// After an error inside BEGIN, until ROLLBACK (as in PostgreSQL).
+Status AbortedTransaction(uint32_t position) {
+  return SqlStatus(sql::kSqlStateInFailedTransaction, position,
+                   "current transaction is aborted, commands ignored until end of "
+                   "transaction block");
+}
+
 // Storage errors at commit become SQL errors with a SQLSTATE too.
 Status CommitStatus(const Status& s) {
   if (s.ok() || sql::DecodeSqlError(s)) return s;
@@ -214,9 +221,7 @@ Result<QueryResult> Database::Impl::RunTransactionControl(const sql::Transaction
                          "SAVEPOINT can only be used in transaction blocks");
       }
       if (txn_failed) {
-        return SqlStatus(sql::kSqlStateInFailedTransaction, position,
-                         "current transaction is aborted, commands ignored until end of "
-                         "transaction block");
+        return AbortedTransaction(position);
       }
       savepoints.push_back({t.savepoint, txn->Savepoint(), *txn_catalog});
       return result;
@@ -230,9 +235,7 @@ Result<QueryResult> Database::Impl::RunTransactionControl(const sql::Transaction
                              " SAVEPOINT can only be used in transaction blocks");
       }
       if (release && txn_failed) {
-        return SqlStatus(sql::kSqlStateInFailedTransaction, position,
-                         "current transaction is aborted, commands ignored until end of "
-                         "transaction block");
+        return AbortedTransaction(position);
       }
       // The newest savepoint of that name (names may repeat, as in PostgreSQL).
       size_t i = savepoints.size();
@@ -272,9 +275,7 @@ Result<QueryResult> Database::Impl::Run(const sql::Statement& stmt,
                                         const std::string* sql) {
   if (auto* t = stmt.As<sql::TransactionStmt>()) return RunTransactionControl(*t, stmt.position);
   if (txn && txn_failed) {
-    return SqlStatus(sql::kSqlStateInFailedTransaction, stmt.position,
-                     "current transaction is aborted, commands ignored until end of "
-                     "transaction block");
+    return AbortedTransaction(stmt.position);
   }
   const bool autocommit = !txn;
   std::unique_ptr<storage::WriteTxn> own;

@@ -31,16 +31,6 @@ void CheckSchema(const sql::QualifiedName& name, uint32_t position) {
   }
 }
 
-sql::Scope TableScope(const TableDef& table) {
-  sql::Scope scope;
-  sql::RangeEntry range;
-  range.name = table.name;
-  for (const catalog::ColumnDef& c : table.columns) range.columns.push_back({c.name, c.type, table.name});
-  scope.width = static_cast<int>(range.columns.size());
-  scope.ranges.push_back(std::move(range));
-  return scope;
-}
-
 std::string UniqueName(const catalog::Catalog& catalog, std::string base) {
   if (!catalog.NameInUse(base)) return base;
   for (int i = 1;; i++) {
@@ -173,7 +163,7 @@ QueryResult CreateTable(const StatementContext& sc, const sql::CreateTableStmt& 
     for (uint32_t col : table.primary_key) table.columns[col].not_null = true;
   }
   // CHECK conditions must bind over the table's columns.
-  sql::Scope scope = TableScope(table);
+  sql::Scope scope = TableScope(table, "");
   for (const std::string& check : table.checks) {
     Result<sql::ExprPtr> parsed = sql::ParseExpression(check);
     Check(parsed.status());

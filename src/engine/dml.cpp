@@ -23,16 +23,6 @@ namespace {
 
 void Check(const Status& s) { sql::ThrowIfError(s); }
 
-sql::Scope TableScope(const TableDef& table, const std::string& alias) {
-  sql::Scope scope;
-  sql::RangeEntry range;
-  range.name = alias.empty() ? table.name : alias;
-  for (const catalog::ColumnDef& c : table.columns) range.columns.push_back({c.name, c.type, range.name});
-  scope.width = static_cast<int>(range.columns.size());
-  scope.ranges.push_back(std::move(range));
-  return scope;
-}
-
 const TableDef& TargetTable(const StatementContext& sc, const sql::QualifiedName& name,
                             const char* verb) {
   if (!name.schema.empty() && name.schema != "public" && name.schema != "main") {
@@ -183,6 +173,16 @@ void CheckNewKey(const StatementContext& sc, const TableDef& table, const std::s
 }
 
 }  // namespace
+
+sql::Scope TableScope(const TableDef& table, const std::string& alias) {
+  sql::Scope scope;
+  sql::RangeEntry range;
+  range.name = alias.empty() ? table.name : alias;
+  for (const catalog::ColumnDef& c : table.columns) range.columns.push_back({c.name, c.type, range.name});
+  scope.width = static_cast<int>(range.columns.size());
+  scope.ranges.push_back(std::move(range));
+  return scope;
+}
 
 void CheckUnique(const StatementContext& sc, const TableDef& table, const IndexDef& index,
                  const Row& row, std::string_view own_key) {

@@ -55,6 +55,9 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt);
 QueryResult Update(const StatementContext& sc, const sql::UpdateStmt& stmt);
 QueryResult Delete(const StatementContext& sc, const sql::DeleteStmt& stmt);
 
+// The scope of one table's row, named `alias` (or the table's name).
+sql::Scope TableScope(const catalog::TableDef& table, const std::string& alias);
+
 // Helpers for table writes (dml.cpp), also used by ALTER TABLE and CREATE INDEX.
 void CheckUnique(const StatementContext& sc, const catalog::TableDef& table,
                  const catalog::IndexDef& index, const sql::Row& row, std::string_view own_key);
