@@ -131,14 +131,29 @@ KvLedgerStore::KvLedgerStore(storage::Snapshot* snapshot) : snapshot_(snapshot) 
   ZQ_ASSERT(txn_ == nullptr);
 }
 
-Status KvLedgerStore::CreateTrees(storage::WriteTxn* txn) {
-  ZQ_ASSERT(txn != nullptr);
+namespace {
+std::vector<storage::TreeId> LedgerTrees() {
   std::vector<storage::TreeId> trees = {kTreeAccounts,      kTreeTransfers, kTreeFailedTransferIds,
                                         kTreePendingStatus, kTreeExpiries,  kTreeBalances,
                                         kTreeMeta};
   for (storage::TreeId t = kTreeIndexFirst; t <= kTreeIndexLast; t++) trees.push_back(t);
   ZQ_ASSERT(trees.size() == 7 + kIndexCount);
-  for (storage::TreeId tree : trees) {
+  return trees;
+}
+}  // namespace
+
+Result<bool> KvLedgerStore::TreesExist(storage::Snapshot* snapshot) {
+  ZQ_ASSERT(snapshot != nullptr);
+  for (storage::TreeId tree : LedgerTrees()) {
+    ZQ_ASSIGN_OR_RETURN(bool exists, snapshot->TreeExists(tree));
+    if (!exists) return false;
+  }
+  return true;
+}
+
+Status KvLedgerStore::CreateTrees(storage::WriteTxn* txn) {
+  ZQ_ASSERT(txn != nullptr);
+  for (storage::TreeId tree : LedgerTrees()) {
     ZQ_ASSIGN_OR_RETURN(bool exists, txn->TreeExists(tree));
     if (!exists) ZQ_RETURN_IF_ERROR(txn->CreateTreeWithId(tree));
   }
@@ -255,10 +270,27 @@ Result<bool> KvLedgerStore::GetTransfer(u128 id, Transfer* out) {
     ZQ_ASSERT(out->id == id);
     return true;
   }
+  // New transfers usually carry ids above every stored one (TigerBeetle's
+  // advice is time-ordered ids): those need no tree lookup.
+  ZQ_ASSIGN_OR_RETURN(u128 stored_max, StoredTransferIdBound());
+  if (id > stored_max) return false;
   ZQ_ASSIGN_OR_RETURN(bool found, Get(kTreeTransfers, IdKey(id).view(), &value_));
   if (!found) return false;
   if (!DecodeRaw(value_, out) || out->id != id) return Corrupt("ledger: bad transfer record");
   return true;
+}
+
+Result<u128> KvLedgerStore::StoredTransferIdBound() {
+  if (stored_transfer_id_bound_) return *stored_transfer_id_bound_;
+  ZQ_ASSIGN_OR_RETURN(auto cursor, NewCursor(kTreeTransfers));
+  ZQ_RETURN_IF_ERROR(cursor->SeekLast());
+  u128 bound = 0;
+  if (cursor->Valid()) {
+    if (cursor->key().size() != 16) return Corrupt("ledger: bad transfer key");
+    bound = GetBigEndian128(Bytes(cursor->key()));
+  }
+  stored_transfer_id_bound_ = bound;
+  return bound;
 }
 
 Status KvLedgerStore::InsertTransfer(const Transfer& transfer) {
@@ -333,6 +365,11 @@ Status KvLedgerStore::FlushTransfers(std::vector<IndexWrite>* index_writes) {
   for (const Transfer* t : created) {
     ZQ_RETURN_IF_ERROR(Put(kTreeTransfers, IdKey(t->id).view(), RawBytes(*t)));
     AddIndexWrites(IndexEntriesOf(*t), t->timestamp, t->id, index_writes);
+  }
+  // Deletes (chain rollbacks of flushed transfers) may leave it above the true
+  // maximum: still a bound.
+  if (stored_transfer_id_bound_ && !created.empty()) {
+    stored_transfer_id_bound_ = std::max(*stored_transfer_id_bound_, created.back()->id);
   }
   new_transfers_.clear();
   new_transfer_slots_.clear();

@@ -32,6 +32,7 @@
 // state hash and recovery by re-execution do not change.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -60,6 +61,8 @@ class KvLedgerStore final : public LedgerStore {
 
   // Creates the ledger's trees that do not exist yet.
   static Status CreateTrees(storage::WriteTxn* txn);
+  // Whether every tree of the ledger exists.
+  static Result<bool> TreesExist(storage::Snapshot* snapshot);
 
   Result<bool> GetAccount(u128 id, Account* out) override;
   Status InsertAccount(const Account& account) override;
@@ -124,6 +127,9 @@ class KvLedgerStore final : public LedgerStore {
  private:
   Status FlushAccounts(std::vector<IndexWrite>* index_writes);
   Status FlushTransfers(std::vector<IndexWrite>* index_writes);
+  // An upper bound of the transfer ids in the transfers tree, as this store's
+  // transaction sees it (read once per store, then kept up to date).
+  Result<u128> StoredTransferIdBound();
 
   struct U128Hash {
     size_t operator()(u128 v) const {
@@ -148,6 +154,7 @@ class KvLedgerStore final : public LedgerStore {
   // rolled-back one keeps its slot with id 0.
   std::vector<Transfer> new_transfers_;
   std::unordered_map<u128, size_t, U128Hash> new_transfer_slots_;
+  std::optional<u128> stored_transfer_id_bound_;
 };
 
 }  // namespace zq::ledger

@@ -108,17 +108,22 @@ Result<bool> TreeGet(Pager* pager, PageNo root, std::string_view key, std::strin
 // ---- writer ------------------------------------------------------------------
 
 Status TreeWriter::Descend(PageNo root, std::string_view key, std::vector<PathStep>* path,
-                           PageNo* leaf) {
+                           PageNo* leaf, size_t* edge_steps) {
   path->clear();
+  bool on_edge = true;
+  size_t edge = 0;
   PageNo p = root;
   for (int depth = 0;; depth++) {
     if (depth > limits::kTreeDepthMax) return TooDeep();
     ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadTreePage(pager_, p));
     if (node::IsLeaf(n)) {
       *leaf = p;
+      if (edge_steps != nullptr) *edge_steps = edge;
       return Status::Ok();
     }
     int ci = node::ChildIndexFor(n, key);
+    on_edge = on_edge && ci == node::Count(n);
+    if (on_edge) edge++;
     path->push_back({p, ci});
     p = node::Child(n, ci);
   }
@@ -147,13 +152,18 @@ Result<uint8_t*> TreeWriter::MakePathWritable(PageNo* root, std::vector<PathStep
   return Status::Internal("unreachable");
 }
 
+bool TreeWriter::FitsInline(std::string_view key, std::string_view value) const {
+  const uint64_t inline_bytes = VarintLength(key.size()) +
+                                VarintLength(uint64_t{value.size()} << 1) + key.size() +
+                                value.size();
+  return value.size() <= pager_->usable_bytes() &&
+         inline_bytes <= node::MaxLocalCellBytes(pager_->usable_bytes());
+}
+
 Status TreeWriter::BuildLeafCell(std::string_view key, std::string_view value,
                                  std::vector<uint8_t>* cell) {
   cell->clear();
-  uint32_t inline_bytes = VarintLength(key.size()) + VarintLength(uint64_t{value.size()} << 1) +
-                          static_cast<uint32_t>(key.size() + value.size());
-  if (value.size() <= pager_->usable_bytes() &&
-      inline_bytes <= node::MaxLocalCellBytes(pager_->usable_bytes())) {
+  if (FitsInline(key, value)) {
     node::EncodeLeafCell(key, value, cell);
     return Status::Ok();
   }
@@ -203,28 +213,106 @@ Status TreeWriter::Put(PageNo* root, std::string_view key, std::string_view valu
     *inserted = true;
     return Status::Ok();
   }
+  ZQ_ASSIGN_OR_RETURN(bool done, PutInHintedLeaf(*root, key, value, inserted));
+  if (done) return Status::Ok();
   std::vector<PathStep> path;
   PageNo leaf = kNullPage;
-  ZQ_RETURN_IF_ERROR(Descend(*root, key, &path, &leaf));
+  size_t edge_steps = 0;
+  ZQ_RETURN_IF_ERROR(Descend(*root, key, &path, &leaf, &edge_steps));
   ZQ_ASSIGN_OR_RETURN(uint8_t* n, MakePathWritable(root, &path, &leaf));
   bool exact = false;
   int i = node::LowerBound(n, key, &exact);
   if (exact) {
     node::LeafEntry e = node::LeafAt(n, i);
+    // A value replaced by one of the same size (ledger balances, fixed-width
+    // rows) is overwritten where it is: no removal, no page compaction.
+    if (!e.overflow && e.value_bytes == value.size()) {
+      std::memcpy(const_cast<char*>(e.inline_value.data()), value.data(), value.size());
+      *inserted = false;
+      RememberLeaf(*root, leaf, path, key);
+      return Status::Ok();
+    }
     if (e.overflow) ZQ_RETURN_IF_ERROR(RetireOverflow(e.overflow_head, e.value_bytes));
     node::RemoveCell(n, usable, i);
   }
   *inserted = !exact;
   ZQ_RETURN_IF_ERROR(BuildLeafCell(key, value, &cell));
   std::string_view cell_view(reinterpret_cast<char*>(cell.data()), cell.size());
-  if (node::InsertCell(n, usable, i, cell_view)) return Status::Ok();
+  if (node::InsertCell(n, usable, i, cell_view)) {
+    RememberLeaf(*root, leaf, path, key);
+    return Status::Ok();
+  }
+  hint_.leaf = kNullPage;
   std::string separator;
   PageNo right = kNullPage;
-  ZQ_RETURN_IF_ERROR(SplitAndInsert(n, i, cell_view, &separator, &right));
-  return InsertIntoParents(root, &path, std::move(separator), right);
+  const bool append = edge_steps == path.size() && i == node::Count(n);
+  ZQ_RETURN_IF_ERROR(SplitAndInsert(n, i, cell_view, append, &separator, &right));
+  return InsertIntoParents(root, &path, edge_steps, std::move(separator), right);
 }
 
-Status TreeWriter::SplitAndInsert(uint8_t* n, int index, std::string_view cell,
+Result<bool> TreeWriter::PutInHintedLeaf(PageNo root, std::string_view key,
+                                         std::string_view value, bool* inserted) {
+  if (hint_.leaf == kNullPage || hint_.root != root || !(key > hint_.last_key) ||
+      (hint_.bounded && !(key < hint_.upper))) {
+    return false;
+  }
+  uint8_t* n = pager_->PrivateBody(hint_.leaf);
+  if (n == nullptr || !node::IsLeaf(n)) {  // not expected while the hint lives
+    hint_.leaf = kNullPage;
+    return false;
+  }
+  const uint32_t usable = pager_->usable_bytes();
+  bool exact = false;
+  int i = node::LowerBound(n, key, &exact);
+  if (exact) {
+    node::LeafEntry e = node::LeafAt(n, i);
+    if (e.overflow || e.value_bytes != value.size()) return false;  // the general path
+    std::memcpy(const_cast<char*>(e.inline_value.data()), value.data(), value.size());
+    hint_.last_key.assign(key);
+    *inserted = false;
+    return true;
+  }
+  // A value that needs overflow pages: the general path (which must not find
+  // overflow pages already allocated for a failed try).
+  if (!FitsInline(key, value)) return false;
+  cell_.clear();
+  node::EncodeLeafCell(key, value, &cell_);
+  if (!node::InsertCell(n, usable, i,
+                        std::string_view(reinterpret_cast<char*>(cell_.data()), cell_.size()))) {
+    return false;  // full: the general path splits
+  }
+  hint_.last_key.assign(key);
+  *inserted = true;
+  return true;
+}
+
+void TreeWriter::RememberLeaf(PageNo root, PageNo leaf, const std::vector<PathStep>& path,
+                              std::string_view key) {
+  hint_.root = root;
+  hint_.leaf = leaf;
+  hint_.last_key.assign(key);
+  hint_.bounded = false;
+  // The tightest upper bound is the separator right of the child taken at the
+  // deepest level where that child is not the last one.
+  for (size_t k = path.size(); k-- > 0;) {
+    Result<const uint8_t*> page = pager_->Read(path[k].pgno);
+    if (!page.ok()) {
+      hint_.leaf = kNullPage;
+      return;
+    }
+    const uint8_t* n = *page;
+    if (path[k].child_index < node::Count(n)) {
+      std::string_view sep;
+      uint64_t child = 0;
+      DecodeInternalCell(node::CellBytes(n, path[k].child_index), &sep, &child);
+      hint_.upper.assign(sep);
+      hint_.bounded = true;
+      return;
+    }
+  }
+}
+
+Status TreeWriter::SplitAndInsert(uint8_t* n, int index, std::string_view cell, bool append,
                                   std::string* separator, PageNo* right) {
   const uint32_t usable = pager_->usable_bytes();
   const bool leaf = node::IsLeaf(n);
@@ -248,7 +336,7 @@ Status TreeWriter::SplitAndInsert(uint8_t* n, int index, std::string_view cell,
   while (m < cells.size() && acc + cells[m].size() + 2 <= total / 2) acc += cells[m++].size() + 2;
   const size_t lo = 1, hi = leaf ? cells.size() - 1 : cells.size() - 2;
   ZQ_ASSERT(cells.size() >= 3 || (leaf && cells.size() >= 2));
-  m = std::clamp(m, lo, hi);
+  m = append ? hi : std::clamp(m, lo, hi);
 
   PageNo rp = kNullPage;
   ZQ_ASSIGN_OR_RETURN(uint8_t* r, pager_->Allocate(leaf ? PageKind::kLeaf : PageKind::kInternal,
@@ -275,7 +363,7 @@ Status TreeWriter::SplitAndInsert(uint8_t* n, int index, std::string_view cell,
 }
 
 Status TreeWriter::InsertIntoParents(PageNo* root, std::vector<PathStep>* path,
-                                     std::string separator, PageNo right) {
+                                     size_t edge_steps, std::string separator, PageNo right) {
   const uint32_t usable = pager_->usable_bytes();
   std::vector<uint8_t> cell;
   while (true) {
@@ -301,7 +389,11 @@ Status TreeWriter::InsertIntoParents(PageNo* root, std::vector<PathStep>* path,
     if (node::InsertCell(parent, usable, step.child_index, cv)) return Status::Ok();
     std::string next_separator;
     PageNo next_right = kNullPage;
-    ZQ_RETURN_IF_ERROR(SplitAndInsert(parent, step.child_index, cv, &next_separator, &next_right));
+    // path[k] is the rightmost page of its level for k <= edge_steps, and the
+    // separator lands at its end when the path went to its last child.
+    const bool append = path->size() < edge_steps;
+    ZQ_RETURN_IF_ERROR(
+        SplitAndInsert(parent, step.child_index, cv, append, &next_separator, &next_right));
     separator = std::move(next_separator);
     right = next_right;
   }
@@ -309,6 +401,7 @@ Status TreeWriter::InsertIntoParents(PageNo* root, std::vector<PathStep>* path,
 
 Status TreeWriter::Delete(PageNo* root, std::string_view key, bool* existed) {
   *existed = false;
+  hint_.leaf = kNullPage;
   if (*root == kNullPage) return Status::Ok();
   std::vector<PathStep> path;
   PageNo leaf = kNullPage;
@@ -415,6 +508,7 @@ Status CollectTreePages(Pager* pager, PageNo root, std::vector<PageNo>* pages) {
 }
 
 Status TreeWriter::Destroy(PageNo root) {
+  hint_.leaf = kNullPage;
   std::vector<PageNo> pages;
   ZQ_RETURN_IF_ERROR(CollectTreePages(pager_, root, &pages));
   for (PageNo p : pages) ZQ_RETURN_IF_ERROR(pager_->Retire(p, seq_));

@@ -40,19 +40,48 @@ class TreeWriter {
     PageNo pgno;
     int child_index;  // which child of this page the path continues into
   };
-  Status Descend(PageNo root, std::string_view key, std::vector<PathStep>* path, PageNo* leaf);
+  // `*edge_steps`: how many leading steps of the path go to the last child,
+  // so path[i] (and the leaf when it equals path->size()) is the rightmost
+  // page of its level for i <= *edge_steps.
+  Status Descend(PageNo root, std::string_view key, std::vector<PathStep>* path, PageNo* leaf,
+                 size_t* edge_steps = nullptr);
   Result<uint8_t*> MakePathWritable(PageNo* root, std::vector<PathStep>* path, PageNo* leaf);
+  bool FitsInline(std::string_view key, std::string_view value) const;
   Status BuildLeafCell(std::string_view key, std::string_view value, std::vector<uint8_t>* cell);
   Status RetireOverflow(uint64_t head, uint64_t value_bytes);
-  Status InsertIntoParents(PageNo* root, std::vector<PathStep>* path, std::string separator,
-                           PageNo right);
-  Status SplitAndInsert(uint8_t* n, int index, std::string_view cell, std::string* separator,
-                        PageNo* right);
+  Status InsertIntoParents(PageNo* root, std::vector<PathStep>* path, size_t edge_steps,
+                           std::string separator, PageNo right);
+  // `append`: the cell goes after the last cell of the rightmost page of its
+  // level (keys arriving in increasing order); the page then keeps every old
+  // cell and the new one starts the right page, so an ascending load fills
+  // pages instead of leaving them half empty.
+  Status SplitAndInsert(uint8_t* n, int index, std::string_view cell, bool append,
+                        std::string* separator, PageNo* right);
   Status RemoveFromParents(PageNo* root, std::vector<PathStep>* path);
   Status CollapseRoot(PageNo* root);
 
+  // Keys written in increasing order mostly land in the leaf the previous Put
+  // went to: it is remembered with the upper bound of its key range (from the
+  // descent), and a Put with a key above the previous one and below that bound
+  // goes straight to it. Any split or delete forgets it.
+  struct LeafHint {
+    PageNo root = kNullPage;  // the tree it belongs to, as of the last Put
+    PageNo leaf = kNullPage;  // kNullPage: no hint
+    std::string last_key;
+    std::string upper;  // keys >= upper belong to later leaves
+    bool bounded = false;
+  };
+  // Puts into the hinted leaf when the key belongs there and fits; false
+  // means "take the general path".
+  Result<bool> PutInHintedLeaf(PageNo root, std::string_view key, std::string_view value,
+                               bool* inserted);
+  void RememberLeaf(PageNo root, PageNo leaf, const std::vector<PathStep>& path,
+                    std::string_view key);
+
   Pager* pager_;
   uint64_t seq_;
+  LeafHint hint_;
+  std::vector<uint8_t> cell_;  // reused cell buffer of the hinted path
 };
 
 // Every page of a tree (tree and overflow pages), each once; Corruption when

@@ -318,6 +318,13 @@ Result<uint8_t*> Pager::MakeWritable(PageNo pgno, uint64_t seq, PageNo* new_pgno
   return dst;
 }
 
+uint8_t* Pager::PrivateBody(PageNo pgno) {
+  if (pgno >= page_count_ || Meta(pgno).state != kStateLive || !IsPrivate(Meta(pgno))) {
+    return nullptr;
+  }
+  return Slot(pgno).load(std::memory_order_relaxed);
+}
+
 Status Pager::Retire(PageNo pgno, uint64_t seq) {
   if (pgno >= page_count_ || Meta(pgno).state != kStateLive) {
     // Only damaged bytes can make the trees reference a page twice or

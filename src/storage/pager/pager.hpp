@@ -96,6 +96,9 @@ class Pager {
   // A writable body for `pgno` in commit `seq`: the page itself if no reader
   // can see it, else a copy at a new page number (the old one is retired).
   Result<uint8_t*> MakeWritable(PageNo pgno, uint64_t seq, PageNo* new_pgno);
+  // The body of `pgno` when it is live and no reader can see it (so it may be
+  // changed in place), else nullptr.
+  uint8_t* PrivateBody(PageNo pgno);
   // `pgno` is no longer part of the working trees as of commit `seq`.
   // Corruption when the page is not live (damaged trees sharing a page).
   Status Retire(PageNo pgno, uint64_t seq);

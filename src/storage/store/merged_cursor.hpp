@@ -11,13 +11,13 @@
 #include <string>
 
 #include "storage/btree/btree.hpp"
+#include "storage/store/change_set.hpp"
 #include "storage/store/store.hpp"
 
 namespace zq::storage {
 
 class MergedCursor : public Cursor {
  public:
-  using OpMap = std::map<std::string, std::optional<std::string>, std::less<>>;
   MergedCursor(std::unique_ptr<TreeCursor> base, const OpMap* ops) : base_(std::move(base)), ops_(ops) {}
 
   Status SeekFirst() override { return Forward("", true); }

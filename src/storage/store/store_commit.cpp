@@ -64,7 +64,7 @@ namespace {
 // one must not overlap), as sorted hashes.
 void WriteSets(const ChangeSet& changes, std::vector<uint64_t>* writes,
                std::vector<uint64_t>* check) {
-  for (const auto& [tree, tc] : changes.trees) {
+  for (const auto& [tree, tc] : changes.trees()) {
     check->push_back(TreeHash(tree));
     if (tc.dropped || tc.created) writes->push_back(TreeHash(tree));
     for (const auto& op : tc.ops) writes->push_back(KeyHash(tree, op.first));
@@ -83,8 +83,8 @@ void WriteSets(const ChangeSet& changes, std::vector<uint64_t>* writes,
 // thousands of keys of a batch cost several percent of its time.
 std::vector<uint64_t> BatchWriteSet(const ChangeSet& changes) {
   std::vector<uint64_t> writes;
-  writes.reserve(changes.trees.size());
-  for (const auto& entry : changes.trees) writes.push_back(TreeHash(entry.first));
+  writes.reserve(changes.trees().size());
+  for (const auto& entry : changes.trees()) writes.push_back(TreeHash(entry.first));
   std::sort(writes.begin(), writes.end());
   return writes;
 }
@@ -211,7 +211,7 @@ Status StoreImpl::CommitBatch(std::string_view input, uint64_t timestamp_count,
 
 Status StoreImpl::Apply(uint64_t seq, const ChangeSet& changes) {
   PageNo roots = working_root_;
-  for (const auto& [tree, tc] : changes.trees) {
+  for (const auto& [tree, tc] : changes.trees()) {
     ZQ_RETURN_IF_ERROR(ApplyTree(seq, tree, tc, &roots));
     if (tc.created && tree >= next_tree_id_.load()) next_tree_id_ = tree + 1;
   }

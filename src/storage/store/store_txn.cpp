@@ -1,7 +1,5 @@
 #include "storage/store/store_txn.hpp"
 
-#include <iterator>
-
 #include "storage/store/merged_cursor.hpp"
 #include "storage/store/store_impl.hpp"
 #include "util/coding.hpp"
@@ -126,10 +124,9 @@ Result<bool> WriteTxnImpl::ExistsInSnapshot(TreeId tree) { return snapshot_->Tre
 
 Result<bool> WriteTxnImpl::TreeExists(TreeId tree) {
   if (finished_) return Status::InvalidArgument("transaction already finished");
-  auto it = changes_.trees.find(tree);
-  if (it != changes_.trees.end()) {
-    if (it->second.created) return true;
-    if (it->second.dropped) return false;
+  if (const TreeChanges* tc = changes_.FindTree(tree)) {
+    if (tc->created) return true;
+    if (tc->dropped) return false;
   }
   return ExistsInSnapshot(tree);
 }
@@ -146,7 +143,7 @@ Result<TreeId> WriteTxnImpl::CreateTree() {
   if (finished_) return Status::InvalidArgument("transaction already finished");
   if (store_->read_only()) return Status::InvalidArgument("database is open read-only");
   TreeId id = store_->NextTreeId();
-  changes_.trees[id].created = true;
+  changes_.Tree(id)->created = true;
   return id;
 }
 
@@ -158,8 +155,8 @@ Status WriteTxnImpl::CreateTreeWithId(TreeId tree) {
   }
   ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
   if (exists) return Status::InvalidArgument("tree " + std::to_string(tree) + " already exists");
-  TreeChanges& tc = changes_.trees[tree];
   ZQ_ASSIGN_OR_RETURN(bool in_snapshot, ExistsInSnapshot(tree));
+  TreeChanges& tc = *changes_.Tree(tree);
   tc.dropped = in_snapshot;  // dropped earlier in this transaction
   tc.created = true;
   tc.ops.clear();
@@ -170,10 +167,10 @@ Status WriteTxnImpl::DropTree(TreeId tree) {
   ZQ_RETURN_IF_ERROR(CheckWritable(tree));
   ZQ_ASSIGN_OR_RETURN(bool in_snapshot, ExistsInSnapshot(tree));
   if (!in_snapshot) {
-    changes_.trees.erase(tree);  // created and dropped here: nothing to log
+    changes_.EraseTree(tree);  // created and dropped here: nothing to log
     return Status::Ok();
   }
-  TreeChanges& tc = changes_.trees[tree];
+  TreeChanges& tc = *changes_.Tree(tree);
   tc.dropped = true;
   tc.created = false;
   tc.ops.clear();
@@ -183,33 +180,14 @@ Status WriteTxnImpl::DropTree(TreeId tree) {
 Status WriteTxnImpl::Put(TreeId tree, std::string_view key, std::string_view value) {
   ZQ_RETURN_IF_ERROR(CheckKeyValue(key, value));
   ZQ_RETURN_IF_ERROR(CheckWritable(tree));
-  auto& ops = changes_.trees[tree].ops;
-  // Writers that put keys in increasing order (the ledger's batch flush) append
-  // without searching the buffer; the others search it once, not twice.
-  auto hint = ops.end();
-  if (!ops.empty() && std::prev(ops.end())->first < key) {
-    ops.emplace_hint(hint, std::string(key), std::string(value));
-    return Status::Ok();
-  }
-  hint = ops.lower_bound(key);
-  if (hint != ops.end() && hint->first == key) {
-    hint->second.emplace(value);
-  } else {
-    ops.emplace_hint(hint, std::string(key), std::string(value));
-  }
+  changes_.Put(changes_.Tree(tree), key, value);
   return Status::Ok();
 }
 
 Status WriteTxnImpl::Delete(TreeId tree, std::string_view key) {
   ZQ_RETURN_IF_ERROR(CheckKeyValue(key, {}));
   ZQ_RETURN_IF_ERROR(CheckWritable(tree));
-  auto& ops = changes_.trees[tree].ops;
-  auto it = ops.find(key);
-  if (it == ops.end()) {
-    ops.emplace(std::string(key), std::nullopt);
-  } else {
-    it->second.reset();
-  }
+  changes_.Put(changes_.Tree(tree), key, std::nullopt);
   return Status::Ok();
 }
 
@@ -217,15 +195,14 @@ Result<bool> WriteTxnImpl::Get(TreeId tree, std::string_view key, std::string* v
   if (finished_) return Status::InvalidArgument("transaction already finished");
   ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
   if (!exists) return TreeMissing(tree);
-  auto t = changes_.trees.find(tree);
-  if (t != changes_.trees.end()) {
-    auto it = t->second.ops.find(key);
-    if (it != t->second.ops.end()) {
+  if (const TreeChanges* t = changes_.FindTree(tree)) {
+    auto it = t->ops.find(key);
+    if (it != t->ops.end()) {
       if (!it->second) return false;
       *value = *it->second;
       return true;
     }
-    if (t->second.created) return false;  // a fresh tree has only its ops
+    if (t->created) return false;  // a fresh tree has only its ops
   }
   return snapshot_->Get(tree, key, value);
 }
@@ -234,16 +211,16 @@ Result<std::unique_ptr<Cursor>> WriteTxnImpl::NewCursor(TreeId tree) {
   if (finished_) return Status::InvalidArgument("transaction already finished");
   ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
   if (!exists) return TreeMissing(tree);
-  auto t = changes_.trees.find(tree);
-  bool fresh = t != changes_.trees.end() && t->second.created;
+  const TreeChanges* t = changes_.FindTree(tree);
+  bool fresh = t != nullptr && t->created;
   std::unique_ptr<TreeCursor> base;
   if (!fresh) {
     PageNo root = kNullPage;
     ZQ_ASSIGN_OR_RETURN(bool in_snapshot, snapshot_->TreeRoot(tree, &root));
     if (in_snapshot) base = std::make_unique<TreeCursor>(snapshot_->pager(), root);
   }
-  static const std::map<std::string, std::optional<std::string>, std::less<>> kNoOps;
-  const auto& ops = t != changes_.trees.end() ? t->second.ops : kNoOps;
+  static const OpMap kNoOps;
+  const OpMap& ops = t != nullptr ? t->ops : kNoOps;
   return std::unique_ptr<Cursor>(new MergedCursor(std::move(base), &ops));
 }
 
