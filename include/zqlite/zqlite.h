@@ -175,4 +175,6 @@ int zq_in_transaction(zq_db* db);
 }
 #endif
 
+#include "zqlite_ledger.h" /* the ledger: accounts, transfers, queries */
+
 #endif /* ZQLITE_H */

@@ -97,6 +97,7 @@ QueryResult RunExplain(const StatementContext& sc, const sql::ExplainStmt& expla
 
 struct Database::Impl {
   std::unique_ptr<storage::Store> store;
+  std::unique_ptr<ledger::Ledger> ledger;  // attached on first use
   DatabaseOptions options;
   // An explicit transaction (BEGIN ... COMMIT), or null in autocommit mode.
   std::unique_ptr<storage::WriteTxn> txn;
@@ -341,7 +342,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  const DatabaseOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  ZQ_ASSIGN_OR_RETURN(impl->store, storage::Store::Open(path, options.store));
+  // Every file may hold ledger batches in its WAL: recovery re-executes them.
+  if (impl->options.store.batch_executor == nullptr) {
+    impl->options.store.batch_executor = ledger::LedgerBatchExecutor::Shared();
+  }
+  ZQ_ASSIGN_OR_RETURN(impl->store, storage::Store::Open(path, impl->options.store));
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
 
@@ -381,11 +386,19 @@ Result<catalog::Catalog> Database::ReadCatalog() {
 
 storage::Store* Database::store() { return impl_->store.get(); }
 
+Result<ledger::Ledger*> Database::Ledger() {
+  if (!impl_->ledger) {
+    ZQ_ASSIGN_OR_RETURN(impl_->ledger, ledger::Ledger::Attach(impl_->store.get()));
+  }
+  return impl_->ledger.get();
+}
+
 Status Database::Close() {
   if (impl_->txn) {
     impl_->txn->Rollback();
     impl_->txn.reset();
   }
+  impl_->ledger.reset();
   return impl_->store->Close();
 }
 

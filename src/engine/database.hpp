@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "catalog/catalog.hpp"
+#include "ledger/ledger.hpp"
 #include "sql/types/value.hpp"
 #include "storage/store/store.hpp"
 #include "util/result.hpp"
@@ -49,6 +50,10 @@ class Database {
   // The schema as this session sees it (inside a transaction: with its DDL).
   Result<catalog::Catalog> ReadCatalog();
   storage::Store* store();
+  // The database's ledger (docs/ledger.md), created on first use when the file
+  // has none. Ledger batches are their own atomic, durable commits: they are
+  // not part of a SQL transaction opened with BEGIN.
+  Result<ledger::Ledger*> Ledger();
   // Rolls back an open transaction, then closes the store.
   Status Close();
 

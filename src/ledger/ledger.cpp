@@ -57,16 +57,34 @@ Status LedgerBatchExecutor::Execute(std::string_view input, uint64_t last_timest
   return Status::Corruption("ledger batch: unknown operation");
 }
 
+LedgerBatchExecutor* LedgerBatchExecutor::Shared() {
+  static LedgerBatchExecutor executor;
+  return &executor;
+}
+
 Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
                                              storage::StoreOptions options) {
+  options.batch_executor = LedgerBatchExecutor::Shared();
+  ZQ_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::Store::Open(path, options));
+  ZQ_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Attach(store.get()));
+  ledger->owned_store_ = std::move(store);
+  return ledger;
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Attach(storage::Store* store) {
+  if (store == nullptr) return Status::InvalidArgument("ledger: no store");
   std::unique_ptr<Ledger> ledger(new Ledger());
-  ledger->executor_ = std::make_unique<LedgerBatchExecutor>();
-  options.batch_executor = ledger->executor_.get();
-  ZQ_ASSIGN_OR_RETURN(ledger->store_, storage::Store::Open(path, options));
-  if (!options.read_only) {
-    auto txn = ledger->store_->BeginWrite();
-    ZQ_RETURN_IF_ERROR(KvLedgerStore::CreateTrees(txn.get()));
-    ZQ_RETURN_IF_ERROR(txn->Commit());
+  ledger->store_ = store;
+  auto txn = store->BeginWrite();
+  Status created = KvLedgerStore::CreateTrees(txn.get());
+  if (created.ok()) created = txn->Commit();
+  if (created.ok()) return ledger;
+  // A read-only store cannot create them: fine when they are all there.
+  txn->Rollback();
+  auto snapshot = store->GetSnapshot();
+  ZQ_ASSIGN_OR_RETURN(bool complete, KvLedgerStore::TreesExist(snapshot.get()));
+  if (!complete) {
+    return Status::NotFound("the database holds no ledger (" + created.ToString() + ")");
   }
   return ledger;
 }
@@ -74,9 +92,10 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
 Ledger::~Ledger() { Close().IgnoreError(); }
 
 Status Ledger::Close() {
-  if (!store_) return Status::Ok();
-  Status s = store_->Close();
-  store_.reset();
+  store_ = nullptr;
+  if (!owned_store_) return Status::Ok();
+  Status s = owned_store_->Close();
+  owned_store_.reset();
   return s;
 }
 

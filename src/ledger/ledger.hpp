@@ -27,8 +27,10 @@ enum class LedgerOperation : uint8_t {
 };
 
 // Executes ledger batches for the store (and again at recovery).
+// Stateless: one shared instance serves every store.
 class LedgerBatchExecutor final : public storage::BatchExecutor {
  public:
+  static LedgerBatchExecutor* Shared();
   Status Execute(std::string_view input, uint64_t last_timestamp, storage::WriteTxn* state,
                  std::string* output) override;
 };
@@ -39,6 +41,11 @@ class Ledger {
   // is set by this call.
   static Result<std::unique_ptr<Ledger>> Open(const std::string& path,
                                               storage::StoreOptions options);
+  // The ledger of a store opened by someone else (the SQL engine), which must
+  // have been opened with LedgerBatchExecutor::Shared() as its batch executor
+  // and must outlive the ledger. Creates the ledger's trees when the store is
+  // writable; a read-only store without them is NotFound.
+  static Result<std::unique_ptr<Ledger>> Attach(storage::Store* store);
   ~Ledger();
 
   Status CreateAccounts(std::span<const Account> events, std::vector<CreateAccountsResult>* out);
@@ -56,7 +63,8 @@ class Ledger {
   // Hash of the whole ledger state (determinism checks, `zqlite ledger hash`).
   Result<StateHash> Hash();
 
-  storage::Store* store() { return store_.get(); }
+  storage::Store* store() { return store_; }
+  // Closes the store when this ledger opened it; an attached one stays open.
   Status Close();
 
  private:
@@ -67,8 +75,8 @@ class Ledger {
   template <typename Fn>
   Status Read(Fn fn);
 
-  std::unique_ptr<LedgerBatchExecutor> executor_;
-  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<storage::Store> owned_store_;  // set by Open, not by Attach
+  storage::Store* store_ = nullptr;
 };
 
 }  // namespace zq::ledger

@@ -434,6 +434,13 @@ class Connection:
         if self._db is None:
             raise ProgrammingError("connection is closed")
 
+    @property
+    def ledger(self):
+        """The database's double-entry ledger (zqlite.ledger.Ledger)."""
+        self._check()
+        from .ledger import Ledger  # here: the submodule imports this one
+        return Ledger(self)
+
     def _begin_if_needed(self, operation):
         if self.autocommit or _in_txn(self._db):
             return
