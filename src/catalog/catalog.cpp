@@ -86,4 +86,12 @@ Status Catalog::DropRelation(storage::WriteTxn* txn, std::string_view name) {
   return Status::Ok();
 }
 
+bool Catalog::AddSystemTable(TableDef table) {
+  if (NameInUse(table.name)) return false;
+  generation_ = next_generation++;
+  std::string name = table.name;
+  tables_.emplace(std::move(name), std::move(table));
+  return true;
+}
+
 }  // namespace zq::catalog

@@ -45,6 +45,9 @@ class Catalog {
   Status PutView(storage::WriteTxn* txn, ViewDef view);
   // Deletes the record of a table or view (not its data trees).
   Status DropRelation(storage::WriteTxn* txn, std::string_view name);
+  // Adds a table to this copy only (never written): the engine's packed
+  // tables. False when the name is taken.
+  bool AddSystemTable(TableDef table);
 
  private:
   Status EnsureTree(storage::WriteTxn* txn);

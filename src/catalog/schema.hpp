@@ -58,6 +58,15 @@ struct IndexDef {
   std::vector<bool> descending;    // one per column
 };
 
+// Where a column of a packed table lives: an unsigned integer of `bytes`
+// bytes at `offset`, little-endian in the stored value or big-endian (so
+// memcmp orders it) in the key.
+struct PackedField {
+  bool in_key = false;
+  uint16_t offset = 0;
+  uint8_t bytes = 0;  // 1, 2, 4, 8 or 16
+};
+
 struct TableDef {
   std::string name;
   uint64_t tree = 0;                   // rows, keyed by primary key or row id
@@ -65,6 +74,14 @@ struct TableDef {
   std::vector<uint32_t> primary_key;   // column positions; empty: a hidden row id
   std::vector<std::string> checks;     // CHECK conditions as SQL text
   std::vector<IndexDef> indexes;       // secondary indexes, incl. UNIQUE constraints
+  // A packed table shows another component's fixed-layout records (the
+  // ledger's) to SQL, read-only: one PackedField per column; its key columns
+  // are big-endian in the key; an index entry's key is the index columns
+  // (big-endian) and its value the row's single key column, little-endian.
+  // Never stored in the catalog: the engine adds these tables when it loads it.
+  std::vector<PackedField> packed;
+
+  bool read_only() const { return !packed.empty(); }
 
   std::optional<uint32_t> FindColumn(std::string_view name) const;
   const IndexDef* FindIndex(std::string_view name) const;

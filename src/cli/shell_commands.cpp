@@ -185,6 +185,8 @@ bool Shell::RunDot(const std::string& line) {
     } else {
       for (const auto& [name, t] : cat->tables()) {
         if (!LikeName(name, pattern)) continue;
+        // The ledger's tables: their shape, marked as not creatable by SQL.
+        if (t.read_only()) std::fprintf(out(), "-- read-only, kept by the ledger:\n");
         std::fprintf(out(), "%s\n", TableDdl(t).c_str());
         for (const catalog::IndexDef& index : t.indexes) {
           std::fprintf(out(), "%s\n", IndexDdl(t, index).c_str());

@@ -105,6 +105,7 @@ Status WriteDump(engine::Database& db, const std::string& only, bool with_data, 
   std::vector<std::pair<const catalog::TableDef*, engine::QueryResult>> data;
   for (const auto& [name, table] : cat.tables()) {
     if (!only.empty() && name != only) continue;
+    if (table.read_only()) continue;  // the ledger's: not SQL data (zqlite ledger ...)
     std::fprintf(out, "%s\n", TableDdl(table).c_str());
     if (!with_data) continue;
     ZQ_ASSIGN_OR_RETURN(engine::QueryResult rows, db.Execute("SELECT * FROM " + Name(name)));
@@ -121,6 +122,7 @@ Status WriteDump(engine::Database& db, const std::string& only, bool with_data, 
   }
   for (const auto& [name, table] : cat.tables()) {
     if (!only.empty() && name != only) continue;
+    if (table.read_only()) continue;
     for (const catalog::IndexDef& index : table.indexes) {
       std::fprintf(out, "%s\n", IndexDdl(table, index).c_str());
     }

@@ -1,5 +1,7 @@
 #include "engine/database.hpp"
 
+#include "engine/ledger_tables.hpp"
+
 #include "engine/session.hpp"
 #include "sql/executor/evaluator.hpp"
 #include "sql/lexer/sql_error.hpp"
@@ -120,6 +122,7 @@ struct Database::Impl {
   Result<catalog::Catalog> CommittedCatalog(storage::WriteTxn* t) {
     if (!committed_catalog) {
       ZQ_ASSIGN_OR_RETURN(catalog::Catalog loaded, catalog::Catalog::Load(t));
+      ZQ_RETURN_IF_ERROR(AddLedgerTables(t, &loaded));
       committed_catalog = std::move(loaded);
     }
     return *committed_catalog;
@@ -389,6 +392,8 @@ storage::Store* Database::store() { return impl_->store.get(); }
 Result<ledger::Ledger*> Database::Ledger() {
   if (!impl_->ledger) {
     ZQ_ASSIGN_OR_RETURN(impl_->ledger, ledger::Ledger::Attach(impl_->store.get()));
+    // Its trees may be new: the next statement loads the ledger's SQL tables.
+    impl_->committed_catalog.reset();
   }
   return impl_->ledger.get();
 }

@@ -65,7 +65,8 @@ void ForEachRow(const StatementContext& sc, const TableDef& table, Fn fn) {
   Check((*cursor)->SeekFirst());
   std::vector<std::pair<std::string, sql::Row>> rows;
   while ((*cursor)->Valid()) {
-    rows.emplace_back(std::string((*cursor)->key()), sql::DecodeStoredRow(table, (*cursor)->value()));
+    rows.emplace_back(std::string((*cursor)->key()),
+                      sql::DecodeStoredRow(table, (*cursor)->key(), (*cursor)->value()));
     Check((*cursor)->Next());
   }
   cursor->reset();
@@ -199,6 +200,7 @@ QueryResult CreateIndex(const StatementContext& sc, const sql::CreateIndexStmt& 
     ThrowSqlError(sql::kSqlStateUndefinedTable, 0,
                   "relation \"" + stmt.table.name + "\" does not exist");
   }
+  RefuseReadOnly(*found, "create an index on");
   TableDef table = *found;
   std::vector<uint32_t> columns;
   std::vector<bool> descending;
@@ -287,6 +289,7 @@ QueryResult Drop(const StatementContext& sc, const sql::DropStmt& stmt) {
           if (stmt.if_exists) continue;
           ThrowSqlError(sql::kSqlStateUndefinedTable, 0, "table \"" + name + "\" does not exist");
         }
+        RefuseReadOnly(*t, "drop");
         for (const IndexDef& index : t->indexes) Check(sc.txn->DropTree(index.tree));
         Check(sc.txn->DropTree(t->tree));
         Check(sc.catalog->DropRelation(sc.txn, name));
@@ -308,6 +311,7 @@ QueryResult Drop(const StatementContext& sc, const sql::DropStmt& stmt) {
           if (stmt.if_exists) continue;
           ThrowSqlError(sql::kSqlStateUndefinedObject, 0, "index \"" + name + "\" does not exist");
         }
+        RefuseReadOnly(*owner, "drop an index of");
         TableDef table = *owner;
         auto it = std::find_if(table.indexes.begin(), table.indexes.end(),
                                [&](const IndexDef& i) { return i.name == name; });
@@ -329,6 +333,7 @@ QueryResult AlterTable(const StatementContext& sc, const sql::AlterTableStmt& st
     ThrowSqlError(sql::kSqlStateUndefinedTable, 0,
                   "relation \"" + stmt.table.name + "\" does not exist");
   }
+  RefuseReadOnly(*found, "alter");
   TableDef table = *found;
   switch (stmt.action) {
     case sql::AlterAction::kRenameTable: {

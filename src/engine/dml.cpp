@@ -35,6 +35,7 @@ const TableDef& TargetTable(const StatementContext& sc, const sql::QualifiedName
     }
     ThrowSqlError(sql::kSqlStateUndefinedTable, 0, "relation \"" + name.name + "\" does not exist");
   }
+  RefuseReadOnly(*table, verb);
   return *table;
 }
 
@@ -152,7 +153,7 @@ std::vector<std::pair<std::string, Row>> CollectTargets(const StatementContext& 
   Check(cursor.status());
   Check((*cursor)->SeekFirst());
   while ((*cursor)->Valid()) {
-    Row row = sql::DecodeStoredRow(table, (*cursor)->value());
+    Row row = sql::DecodeStoredRow(table, (*cursor)->key(), (*cursor)->value());
     if (!scan.predicate || sql::EvaluatePredicate(*scan.predicate, row, ctx)) {
       targets.emplace_back(std::string((*cursor)->key()), std::move(row));
     }
@@ -173,6 +174,13 @@ void CheckNewKey(const StatementContext& sc, const TableDef& table, const std::s
 }
 
 }  // namespace
+
+void RefuseReadOnly(const TableDef& table, const std::string& verb) {
+  if (!table.read_only()) return;
+  ThrowSqlError(sql::kSqlStateWrongObjectType, 0,
+                "cannot " + verb + " \"" + table.name +
+                    "\": the ledger's tables are read-only in SQL (write through the ledger API)");
+}
 
 sql::Scope TableScope(const TableDef& table, const std::string& alias) {
   sql::Scope scope;
@@ -426,7 +434,7 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
       std::string old_bytes;
       Result<bool> got = sc.txn->Get(table.tree, conflict_key, &old_bytes);
       Check(got.status());
-      Row old = sql::DecodeStoredRow(table, old_bytes);
+      Row old = sql::DecodeStoredRow(table, conflict_key, old_bytes);
       Row both = old;
       both.insert(both.end(), row.begin(), row.end());
       if (conflict_where && !sql::EvaluatePredicate(*conflict_where, both, ctx)) continue;

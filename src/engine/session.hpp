@@ -55,6 +55,10 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt);
 QueryResult Update(const StatementContext& sc, const sql::UpdateStmt& stmt);
 QueryResult Delete(const StatementContext& sc, const sql::DeleteStmt& stmt);
 
+// Throws 42809 for a table SQL may only read (the ledger's): `verb` as in
+// "cannot <verb> ...".
+void RefuseReadOnly(const catalog::TableDef& table, const std::string& verb);
+
 // The scope of one table's row, named `alias` (or the table's name).
 sql::Scope TableScope(const catalog::TableDef& table, const std::string& alias);
 

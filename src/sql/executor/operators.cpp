@@ -78,18 +78,16 @@ class ScanOp final : public Operator {
         continue;
       }
       if (plan_.range.index >= 0) {
-        std::string_view table_key;
         const catalog::IndexDef& index = plan_.table.indexes[static_cast<size_t>(plan_.range.index)];
-        if (!IndexEntryTableKey(plan_.table, index, key, &table_key)) {
+        if (!IndexEntryTableKey(plan_.table, index, key, cursor_->value(), &table_key_)) {
           ThrowSqlError("XX001", 0, "index \"" + index.name + "\" has a malformed entry");
         }
-        std::string value;
-        Result<bool> found = ctx_.txn->Get(plan_.table.tree, table_key, &value);
+        Result<bool> found = ctx_.txn->Get(plan_.table.tree, table_key_, &value_);
         ThrowIfError(found.status());
         if (!*found) ThrowSqlError("XX001", 0, "index \"" + index.name + "\" points at a missing row");
-        row = DecodeStoredRow(plan_.table, value);
+        row = DecodeStoredRow(plan_.table, table_key_, value_);
       } else {
-        row = DecodeStoredRow(plan_.table, cursor_->value());
+        row = DecodeStoredRow(plan_.table, key, cursor_->value());
       }
       ThrowIfError(cursor_->Next());
       if (plan_.predicate && !EvaluatePredicate(*plan_.predicate, row, ctx_)) continue;
@@ -109,10 +107,15 @@ class ScanOp final : public Operator {
     for (size_t i = 0; i < range.equal.size(); i++) {
       Value v = Evaluate(*range.equal[i], empty, ctx_);
       if (v.null) return;  // col = NULL matches nothing
-      AppendOrderedKey(v, &prefix_, index != nullptr && index->descending[i]);
+      // A value no stored key can hold (a packed table's key is an unsigned
+      // integer of fixed width) matches nothing either.
+      if (!AppendKeyColumn(plan_.table, columns[i], v, index != nullptr && index->descending[i],
+                           &prefix_)) {
+        return;
+      }
     }
     if (range.lower || range.upper) {
-      bound_type_ = plan_.table.columns[columns[range.equal.size()]].type;
+      bound_column_ = columns[range.equal.size()];
       if (range.lower) {
         lower_ = Evaluate(*range.lower, empty, ctx_);
         if (lower_.null) return;
@@ -127,7 +130,11 @@ class ScanOp final : public Operator {
     ThrowIfError(cursor.status());
     cursor_ = std::move(cursor).value();
     std::string seek = prefix_;
-    if (range.lower) AppendOrderedKey(lower_, &seek);
+    // A lower bound a packed key cannot hold: start at the prefix, InRange
+    // skips what is below the bound.
+    if (range.lower && !AppendKeyColumn(plan_.table, bound_column_, lower_, false, &seek)) {
+      seek = prefix_;
+    }
     ThrowIfError(cursor_->Seek(seek));
   }
 
@@ -136,7 +143,7 @@ class ScanOp final : public Operator {
     if (!plan_.range.lower && !plan_.range.upper) return true;
     std::string_view rest = key.substr(prefix_.size());
     Value v;
-    if (!DecodeOrderedKey(&rest, bound_type_, false, &v)) {
+    if (!DecodeKeyColumn(plan_.table, bound_column_, false, &rest, &v)) {
       ThrowSqlError("XX001", 0, "malformed key in table \"" + plan_.table.name + "\"");
     }
     if (v.null) {  // NULLs sort last: nothing after them is in range
@@ -162,7 +169,8 @@ class ScanOp final : public Operator {
   bool started_ = false, done_ = false, past_end_ = false;
   std::unique_ptr<storage::Cursor> cursor_;
   std::string prefix_;
-  ColumnType bound_type_;
+  uint32_t bound_column_ = 0;  // the table column the range bounds apply to
+  std::string table_key_, value_;  // reused by index lookups
   Value lower_, upper_;
 };
 

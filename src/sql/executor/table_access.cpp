@@ -1,6 +1,11 @@
 #include "sql/executor/table_access.hpp"
 
+#include <climits>
+#include <cstdint>
+#include <optional>
+
 #include "sql/lexer/sql_error.hpp"
+#include "sql/types/decimal.hpp"
 #include "util/coding.hpp"
 
 namespace zq::sql {
@@ -38,22 +43,149 @@ std::string EncodeIndexKey(const catalog::IndexDef& index, const Row& row,
   return key;
 }
 
+namespace {
+
+using u128 = unsigned __int128;
+
+u128 LoadUnsigned(const uint8_t* p, size_t bytes, bool big_endian) {
+  u128 v = 0;
+  for (size_t i = 0; i < bytes; i++) {
+    const size_t at = big_endian ? i : bytes - 1 - i;
+    v = (v << 8) | p[at];
+  }
+  return v;
+}
+
+void StoreBigEndian(u128 v, size_t bytes, std::string* out) {
+  for (size_t i = 0; i < bytes; i++) {
+    out->push_back(static_cast<char>(static_cast<uint8_t>(v >> (8 * (bytes - 1 - i)))));
+  }
+}
+
+// 10^38: the first value NUMERIC(38,0) cannot hold.
+constexpr u128 kNumericLimit = static_cast<u128>(100000000000000000ull) * 100000000000000000ull *
+                               10000ull;
+
+Value PackedValue(const catalog::TableDef& table, size_t column, u128 v) {
+  const catalog::ColumnDef& c = table.columns[column];
+  auto too_big = [&]() {
+    ThrowSqlError("22003", 0,
+                  "value of " + table.name + "." + c.name + " does not fit " +
+                      catalog::TypeName(c.type));
+  };
+  switch (c.type.id) {
+    case TypeId::kInt2:
+      if (v > 0x7fff) too_big();
+      return Value::Int(TypeId::kInt2, static_cast<int64_t>(v));
+    case TypeId::kInt4:
+      if (v > 0x7fffffff) too_big();
+      return Value::Int(TypeId::kInt4, static_cast<int64_t>(v));
+    case TypeId::kInt8:
+      if (v > static_cast<u128>(INT64_MAX)) too_big();
+      return Value::Int(TypeId::kInt8, static_cast<int64_t>(v));
+    case TypeId::kNumeric:
+      if (v >= kNumericLimit) too_big();
+      return Value::Numeric(Decimal{static_cast<__int128>(v), 0});
+    default:
+      ThrowSqlError("XX000", 0, "packed column " + c.name + " has an unsupported type");
+  }
+}
+
+// The unsigned integer a value stands for, when it is one that fits `bytes`.
+std::optional<u128> UnsignedOf(const Value& v, size_t bytes) {
+  if (v.null) return std::nullopt;
+  u128 out = 0;
+  switch (v.type) {
+    case TypeId::kInt2:
+    case TypeId::kInt4:
+    case TypeId::kInt8:
+      if (v.i < 0) return std::nullopt;
+      out = static_cast<u128>(v.i);
+      break;
+    case TypeId::kNumeric: {
+      const Decimal d = DecimalTrunc(v.dec, 0);
+      if (DecimalCompare(d, v.dec) != 0 || d.coefficient < 0) return std::nullopt;  // a fraction
+      __int128 c = d.coefficient;
+      for (int s = d.scale; s > 0; s--) c /= 10;
+      out = static_cast<u128>(c);
+      break;
+    }
+    default:
+      return std::nullopt;
+  }
+  if (bytes < 16 && (out >> (8 * bytes)) != 0) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+bool AppendKeyColumn(const catalog::TableDef& table, uint32_t column, const Value& v,
+                     bool descending, std::string* out) {
+  if (!table.read_only()) {
+    AppendOrderedKey(v, out, descending);
+    return true;
+  }
+  const catalog::PackedField& f = table.packed[column];
+  std::optional<u128> u = UnsignedOf(v, f.bytes);
+  if (!u) return false;
+  StoreBigEndian(*u, f.bytes, out);
+  return true;
+}
+
+bool DecodeKeyColumn(const catalog::TableDef& table, uint32_t column, bool descending,
+                     std::string_view* in, Value* out) {
+  if (!table.read_only()) return DecodeOrderedKey(in, table.columns[column].type, descending, out);
+  const catalog::PackedField& f = table.packed[column];
+  if (in->size() < f.bytes) return false;
+  *out = PackedValue(table, column,
+                     LoadUnsigned(reinterpret_cast<const uint8_t*>(in->data()), f.bytes, true));
+  in->remove_prefix(f.bytes);
+  return true;
+}
+
 bool IndexEntryTableKey(const catalog::TableDef& table, const catalog::IndexDef& index,
-                        std::string_view entry, std::string_view* table_key) {
+                        std::string_view entry_key, std::string_view entry_value,
+                        std::string* table_key) {
+  if (table.read_only()) {
+    // The row's key column, little-endian in the entry's value.
+    if (table.primary_key.size() != 1) return false;
+    const catalog::PackedField& f = table.packed[table.primary_key[0]];
+    if (entry_value.size() != f.bytes) return false;
+    table_key->clear();
+    StoreBigEndian(LoadUnsigned(reinterpret_cast<const uint8_t*>(entry_value.data()), f.bytes,
+                                false),
+                   f.bytes, table_key);
+    return true;
+  }
   for (size_t i = 0; i < index.columns.size(); i++) {
     Value ignored;
-    if (!DecodeOrderedKey(&entry, table.columns[index.columns[i]].type, index.descending[i],
+    if (!DecodeOrderedKey(&entry_key, table.columns[index.columns[i]].type, index.descending[i],
                           &ignored)) {
       return false;
     }
   }
-  *table_key = entry;
+  table_key->assign(entry_key);
   return true;
 }
 
-Row DecodeStoredRow(const catalog::TableDef& table, std::string_view bytes) {
+Row DecodeStoredRow(const catalog::TableDef& table, std::string_view key, std::string_view value) {
   Row row;
-  if (!DecodeRow(bytes, table.columns.size(), &row)) {
+  if (table.read_only()) {
+    row.reserve(table.columns.size());
+    for (size_t i = 0; i < table.columns.size(); i++) {
+      const catalog::PackedField& f = table.packed[i];
+      const std::string_view from = f.in_key ? key : value;
+      if (size_t{f.offset} + f.bytes > from.size()) {
+        ThrowSqlError("XX001", 0, "a record of table \"" + table.name + "\" is too short");
+      }
+      row.push_back(PackedValue(
+          table, i,
+          LoadUnsigned(reinterpret_cast<const uint8_t*>(from.data()) + f.offset, f.bytes,
+                       f.in_key)));
+    }
+    return row;
+  }
+  if (!DecodeRow(value, table.columns.size(), &row)) {
     ThrowSqlError("XX001", 0, "a stored row of table \"" + table.name + "\" is malformed");
   }
   for (size_t i = 0; i < row.size(); i++) {

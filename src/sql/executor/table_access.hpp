@@ -23,10 +23,23 @@ std::string EncodeIndexPrefix(const catalog::IndexDef& index, const Row& row);
 // ... and the full entry key with the table key appended.
 std::string EncodeIndexKey(const catalog::IndexDef& index, const Row& row,
                            std::string_view table_key);
-// The table key at the end of an index entry; false when malformed.
+// The table key of an index entry (at the end of its key; for a packed
+// table, in its value); false when malformed.
 bool IndexEntryTableKey(const catalog::TableDef& table, const catalog::IndexDef& index,
-                        std::string_view entry, std::string_view* table_key);
-// Decodes a stored row; throws XX001 (data corrupted) when malformed.
-Row DecodeStoredRow(const catalog::TableDef& table, std::string_view bytes);
+                        std::string_view entry_key, std::string_view entry_value,
+                        std::string* table_key);
+// Decodes a stored row from its key and value; throws XX001 (data corrupted)
+// when malformed, 22003 when a packed value does not fit its column type.
+Row DecodeStoredRow(const catalog::TableDef& table, std::string_view key,
+                    std::string_view value);
+
+// One key column of a table or index as stored (ordered SQL encoding, or the
+// big-endian field of a packed table). False when no stored key can equal the
+// value (a packed key column only holds unsigned integers that fit it).
+bool AppendKeyColumn(const catalog::TableDef& table, uint32_t column, const Value& v,
+                     bool descending, std::string* out);
+// Reads one key column written by AppendKeyColumn from the front of *in.
+bool DecodeKeyColumn(const catalog::TableDef& table, uint32_t column, bool descending,
+                     std::string_view* in, Value* out);
 
 }  // namespace zq::sql
