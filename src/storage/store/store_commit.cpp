@@ -291,6 +291,7 @@ Result<uint64_t> StoreImpl::FlushPending(bool commit_mu_held) {
   uint64_t last_seq = 0;
   uint64_t salt = 0;
   PageNo root = kNullPage;
+  bool publish = false;
   {
     std::unique_lock<std::mutex> lock(commit_mu_, std::defer_lock);
     if (!commit_mu_held) lock.lock();
@@ -299,7 +300,10 @@ Result<uint64_t> StoreImpl::FlushPending(bool commit_mu_held) {
     last_seq = pending_seq_;
     root = pending_root_;
     salt = wal_salt_;
-    pager_->set_claimed_seq(last_seq);  // from now on readers may see these pages
+    // With nobody reading, the pages stay private (later commits change them
+    // in place); a reader arriving later publishes on demand.
+    publish = readers_since_publish_.exchange(false);
+    if (publish) pager_->set_claimed_seq(last_seq);  // from now on readers may see these pages
   }
   if (!records.empty()) {
     std::string batch;
@@ -319,9 +323,38 @@ Result<uint64_t> StoreImpl::FlushPending(bool commit_mu_held) {
     wal_bytes_ += batch.size();
     wal_flushes_++;
   }
-  std::lock_guard<std::mutex> lock(snap_mu_);
-  published_ = {root, last_seq};
+  if (publish) {
+    std::lock_guard<std::mutex> lock(snap_mu_);
+    published_ = {root, last_seq};
+    published_seq_ = last_seq;
+  }
   return last_seq;
+}
+
+void StoreImpl::PublishWorkingLocked() {
+  pager_->set_claimed_seq(working_seq_);
+  std::lock_guard<std::mutex> lock(snap_mu_);
+  published_ = {working_root_, working_seq_};
+  published_seq_ = working_seq_;
+}
+
+void StoreImpl::PublishWorking() {
+  AcquireFlushRights();
+  uint64_t durable = 0;
+  {
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    if (!poisoned_flag_) {
+      // Everything applied must be durable before readers may see it.
+      Result<uint64_t> flushed = FlushPending(true);
+      if (flushed.ok()) {
+        durable = working_seq_;
+        PublishWorkingLocked();
+      } else {
+        Poison(flushed.status());  // readers keep the last published root
+      }
+    }
+  }
+  ReleaseFlushRights(durable);
 }
 
 // A group is ready to flush when it holds as many commits as recently ran at

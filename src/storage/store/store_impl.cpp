@@ -132,6 +132,7 @@ Status StoreImpl::Recover(const Superblock& sb) {
   }
   pager_->set_claimed_seq(working_seq_);
   published_ = {working_root_, working_seq_};
+  published_seq_ = working_seq_;
   durable_seq_ = working_seq_;
   pending_seq_ = working_seq_;
   pending_root_ = working_root_;
@@ -178,6 +179,9 @@ Status StoreImpl::CheckpointLocked() {
     Poison(s);
     return s;
   }
+  // Everything is durable: publish, so retired pages can be reclaimed even
+  // when no reader came (publication is what lets the reclaim bound advance).
+  PublishWorkingLocked();
   checkpoints_++;
   return Status::Ok();
 }
@@ -235,6 +239,10 @@ int StoreImpl::LiveSnapshots() {
 
 StoreImpl::Published StoreImpl::Register(bool writer,
                                           std::vector<std::pair<TreeId, PageNo>>* roots) {
+  // First tell flushes that someone reads, then catch up with an acknowledged
+  // commit that a flush did not publish (nobody was reading then).
+  readers_since_publish_ = true;
+  if (durable_seq_.load() > published_seq_.load() && !options_.read_only) PublishWorking();
   std::lock_guard<std::mutex> lock(snap_mu_);
   (writer ? writer_snaps_ : snapshots_)[published_.seq]++;
   if (roots != nullptr) {

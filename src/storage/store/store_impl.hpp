@@ -11,7 +11,15 @@
 //   published_* trees after the last durable commit (readers, snap_mu_)
 // A commit is applied under commit_mu_, appended to the pending WAL buffer,
 // then its thread waits until a flush (by itself or another committer: group
-// commit) has made it durable; the flush publishes the newest root it covers.
+// commit) has made it durable.
+// Publication: publishing a root makes every page it reaches visible to
+// readers, so later commits must copy those pages before changing them. A
+// flush publishes the newest root it covers only when a snapshot or write
+// transaction was taken since the last publication; otherwise (a writer
+// alone, e.g. ledger batches back to back) pages stay private and later
+// commits change them in place. A reader that finds durable commits newer
+// than the published root publishes on demand (PublishWorking), and every
+// checkpoint publishes, so a reader always sees every acknowledged commit.
 #pragma once
 
 #include <array>
@@ -56,6 +64,11 @@ class StoreImpl : public Store {
   Status Commit(uint64_t snapshot_seq, ChangeSet changes);
 
  private:
+  // Publishes the working trees (after flushing what is pending): for a reader
+  // that found durable commits newer than the published root.
+  void PublishWorking();
+  // Caller holds commit_mu_ and every applied commit is durable.
+  void PublishWorkingLocked();
   struct Published {
     PageNo root = kNullPage;
     uint64_t seq = 0;
@@ -130,6 +143,9 @@ class StoreImpl : public Store {
 
   std::mutex snap_mu_;
   Published published_;
+  std::atomic<uint64_t> published_seq_{0};  // published_.seq, readable without snap_mu_
+  // Set by every registration: the next flush publishes what it covers.
+  std::atomic<bool> readers_since_publish_{true};
   // Tree roots of the published state, shared by its snapshots: a read in a
   // fresh snapshot then skips the tree-of-trees lookup. Entries of older
   // states are simply overwritten.
