@@ -214,8 +214,9 @@ class ZqliteLedger : public LedgerSystem {
     Check(ledger_->store()->Checkpoint(), "checkpoint");
     // Copy-on-write checkpoints leave free pages in the file: say how many.
     const storage::StoreStats stats = ledger_->store()->Stats();
-    std::fprintf(stderr, "zqlite file: %" PRIu64 " pages, %" PRIu64 " free\n", stats.page_count,
-                 stats.free_page_count);
+    std::fprintf(stderr, "zqlite file: %" PRIu64 " pages, %" PRIu64 " free, %" PRIu64
+                 " checkpoints\n",
+                 stats.page_count, stats.free_page_count, stats.checkpoints);
     return FileBytes(path_) + FileBytes(path_ + "-wal");
   }
 

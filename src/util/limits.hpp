@@ -31,9 +31,13 @@ inline constexpr uint32_t kWalRecordBytesMax = 1u << 30;
 
 // Checkpoint when the WAL since the last checkpoint passes this size (recovery
 // time is proportional to it) ...
-inline constexpr uint64_t kCheckpointWalBytesDefault = 64ull << 20;
-// ... or when dirty pages held in memory pass this size (they cannot be evicted).
-inline constexpr uint64_t kCheckpointDirtyBytesDefault = 256ull << 20;
+inline constexpr uint64_t kCheckpointWalBytesDefault = 128ull << 20;
+// ... or when dirty pages held in memory pass this size (they cannot be
+// evicted). Writes spread over a large tree (a ledger's account indexes) dirty
+// far more page bytes than they log: a low limit makes every few commits
+// rewrite the whole working set (measured: 256 MiB gave 36,000 transfers/s on
+// the full ledger bench, 1 GiB 68,000, docs/benchmarks.md).
+inline constexpr uint64_t kCheckpointDirtyBytesDefault = 1024ull << 20;
 
 // A B+tree deeper than this would mean more than 2^64 keys: it is corruption.
 inline constexpr int kTreeDepthMax = 32;

@@ -241,7 +241,7 @@ StoreImpl::Published StoreImpl::Register(bool writer,
                                           std::vector<std::pair<TreeId, PageNo>>* roots) {
   // First tell flushes that someone reads, then catch up with an acknowledged
   // commit that a flush did not publish (nobody was reading then).
-  readers_since_publish_ = true;
+  if (!readers_since_publish_.load(std::memory_order_relaxed)) readers_since_publish_ = true;
   if (durable_seq_.load() > published_seq_.load() && !options_.read_only) PublishWorking();
   std::lock_guard<std::mutex> lock(snap_mu_);
   (writer ? writer_snaps_ : snapshots_)[published_.seq]++;
