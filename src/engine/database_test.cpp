@@ -13,6 +13,7 @@
 #include <random>
 #include <set>
 
+#include "engine/engine_test_util.hpp"
 #include "sql/lexer/sql_error.hpp"
 #include "storage/vfs/fault_vfs.hpp"
 
@@ -20,21 +21,6 @@ namespace zq::engine {
 namespace {
 
 using sql::Value;
-
-std::string Render(const sql::Row& row) {
-  std::string out;
-  for (size_t i = 0; i < row.size(); i++) {
-    if (i > 0) out += "|";
-    out += row[i].null ? "NULL" : sql::ValueToText(row[i]);
-  }
-  return out;
-}
-
-std::string StateOf(const Status& s) {
-  if (s.ok()) return "OK";
-  std::optional<sql::SqlError> e = sql::DecodeSqlError(s);
-  return e ? e->sqlstate : "no SQLSTATE: " + s.ToString();
-}
 
 class DatabaseTest : public ::testing::Test {
  protected:
@@ -82,7 +68,7 @@ class DatabaseTest : public ::testing::Test {
     Result<QueryResult> r = db_->Execute(sql, params);
     if (!r.ok()) return {"ERROR " + StateOf(r.status()) + ": " + r.status().ToString()};
     std::vector<std::string> out;
-    for (const sql::Row& row : r->rows) out.push_back(Render(row));
+    for (const sql::Row& row : r->rows) out.push_back(RenderRow(row));
     return out;
   }
   std::vector<std::string> Sorted(std::string_view sql, const std::vector<Value>& params = {}) {
@@ -620,12 +606,12 @@ TEST_F(DatabaseTest, OnConflictDoNothingAndDoUpdate) {
                        "ON CONFLICT DO NOTHING RETURNING k");
   EXPECT_EQ(r.changes, 1);
   ASSERT_EQ(r.rows.size(), 1u);
-  EXPECT_EQ(Render(r.rows[0]), "3");
+  EXPECT_EQ(RenderRow(r.rows[0]), "3");
   r = Exec("INSERT INTO kv VALUES (1, 'x') ON CONFLICT (k) DO UPDATE "
            "SET v = excluded.v, hits = kv.hits + 1 RETURNING *");
   EXPECT_EQ(r.changes, 1);
   ASSERT_EQ(r.rows.size(), 1u);
-  EXPECT_EQ(Render(r.rows[0]), "1|x|1|t1");
+  EXPECT_EQ(RenderRow(r.rows[0]), "1|x|1|t1");
   Exec("INSERT INTO kv VALUES (1, 'y') ON CONFLICT (k) DO UPDATE SET v = excluded.v "
        "WHERE kv.hits > 5");
   EXPECT_EQ(One("SELECT v FROM kv WHERE k = 1"), "x");
@@ -691,18 +677,18 @@ TEST_F(DatabaseTest, Returning) {
   EXPECT_TRUE(ins.returns_rows);
   EXPECT_EQ(ins.column_names, V({"id", "v", "d"}));
   ASSERT_EQ(ins.rows.size(), 2u);
-  EXPECT_EQ(Render(ins.rows[1]), "2|20|4");
+  EXPECT_EQ(RenderRow(ins.rows[1]), "2|20|4");
   QueryResult upd = Exec("UPDATE r AS x SET v = v + 1 WHERE id = 2 RETURNING x.v, id");
   EXPECT_EQ(upd.command, "UPDATE");
   EXPECT_EQ(upd.changes, 1);
   EXPECT_EQ(upd.column_names, V({"v", "id"}));
   ASSERT_EQ(upd.rows.size(), 1u);
-  EXPECT_EQ(Render(upd.rows[0]), "21|2");
+  EXPECT_EQ(RenderRow(upd.rows[0]), "21|2");
   QueryResult del = Exec("DELETE FROM r WHERE v < 15 RETURNING v");
   EXPECT_EQ(del.command, "DELETE");
   EXPECT_EQ(del.changes, 1);
   ASSERT_EQ(del.rows.size(), 1u);
-  EXPECT_EQ(Render(del.rows[0]), "10");
+  EXPECT_EQ(RenderRow(del.rows[0]), "10");
   QueryResult plain = Exec("DELETE FROM r");
   EXPECT_FALSE(plain.returns_rows);
   EXPECT_EQ(plain.changes, 1);

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "engine/database.hpp"
+#include "engine/engine_test_util.hpp"
 #include "sql/lexer/sql_error.hpp"
 #include "storage/vfs/fault_vfs.hpp"
 
@@ -18,12 +19,6 @@ namespace zq::engine {
 namespace {
 
 using ledger::u128;
-
-std::string StateOf(const Status& s) {
-  if (s.ok()) return "OK";
-  std::optional<sql::SqlError> e = sql::DecodeSqlError(s);
-  return e ? e->sqlstate : "no SQLSTATE: " + s.ToString();
-}
 
 class LedgerTablesTest : public ::testing::Test {
  protected:
@@ -43,17 +38,7 @@ class LedgerTablesTest : public ::testing::Test {
   std::vector<std::string> Rows(const std::string& sql) {
     Result<QueryResult> r = db_->Execute(sql);
     EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
-    std::vector<std::string> out;
-    if (!r.ok()) return out;
-    for (const sql::Row& row : r->rows) {
-      std::string line;
-      for (size_t i = 0; i < row.size(); i++) {
-        if (i > 0) line += "|";
-        line += row[i].null ? "NULL" : sql::ValueToText(row[i]);
-      }
-      out.push_back(line);
-    }
-    return out;
+    return r.ok() ? RenderRows(*r) : std::vector<std::string>{};
   }
   std::string One(const std::string& sql) {
     std::vector<std::string> rows = Rows(sql);

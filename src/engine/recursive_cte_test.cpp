@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/database.hpp"
+#include "engine/engine_test_util.hpp"
 #include "sql/lexer/sql_error.hpp"
 #include "storage/vfs/fault_vfs.hpp"
 
@@ -23,14 +24,7 @@ class RecursiveCteTest : public ::testing::Test {
   std::vector<std::string> Rows(const std::string& sql) {
     Result<QueryResult> r = db_->Execute(sql);
     EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
-    std::vector<std::string> out;
-    if (!r.ok()) return out;
-    for (const sql::Row& row : r->rows) {
-      std::string line;
-      for (size_t i = 0; i < row.size(); i++) line += (i ? "|" : "") + sql::ValueToText(row[i]);
-      out.push_back(line);
-    }
-    return out;
+    return r.ok() ? RenderRows(*r) : std::vector<std::string>{};
   }
   std::string ErrorState(const std::string& sql) {
     Result<QueryResult> r = db_->Execute(sql);

@@ -48,6 +48,13 @@ std::string_view LeafCellKey(std::string_view cell) {
   return std::string_view(cell.data() + a, klen);
 }
 
+// Replaces an inline value with one of the same size, in the (writable) page.
+void OverwriteValue(const node::LeafEntry& e, std::string_view value) {
+  ZQ_ASSERT(!e.overflow && e.value_bytes == value.size());
+  if (value.empty()) return;  // an empty view may have no data pointer at all
+  std::memcpy(const_cast<char*>(e.inline_value.data()), value.data(), value.size());
+}
+
 // The shortest key s with left < s <= right: keeps internal pages wide.
 std::string ShortSeparator(std::string_view left, std::string_view right) {
   size_t common = 0;
@@ -227,7 +234,7 @@ Status TreeWriter::Put(PageNo* root, std::string_view key, std::string_view valu
     // A value replaced by one of the same size (ledger balances, fixed-width
     // rows) is overwritten where it is: no removal, no page compaction.
     if (!e.overflow && e.value_bytes == value.size()) {
-      std::memcpy(const_cast<char*>(e.inline_value.data()), value.data(), value.size());
+      OverwriteValue(e, value);
       *inserted = false;
       RememberLeaf(*root, leaf, path, key);
       return Status::Ok();
@@ -267,7 +274,7 @@ Result<bool> TreeWriter::PutInHintedLeaf(PageNo root, std::string_view key,
   if (exact) {
     node::LeafEntry e = node::LeafAt(n, i);
     if (e.overflow || e.value_bytes != value.size()) return false;  // the general path
-    std::memcpy(const_cast<char*>(e.inline_value.data()), value.data(), value.size());
+    OverwriteValue(e, value);
     hint_.last_key.assign(key);
     *inserted = false;
     return true;

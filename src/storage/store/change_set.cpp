@@ -14,9 +14,6 @@ constexpr uint8_t kFlagDropped = 1;
 constexpr uint8_t kFlagCreated = 2;
 constexpr uint8_t kOpPut = 1;
 constexpr uint8_t kOpDelete = 2;
-}  // namespace
-
-namespace {
 constexpr size_t kArenaFirstBlockBytes = 16 * 1024;
 std::shared_ptr<std::pmr::monotonic_buffer_resource> NewArena() {
   return std::make_shared<std::pmr::monotonic_buffer_resource>(kArenaFirstBlockBytes);

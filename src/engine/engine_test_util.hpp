@@ -1,0 +1,36 @@
+// Helpers shared by the engine's tests: rows and errors as short strings.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/database.hpp"
+#include "sql/lexer/sql_error.hpp"
+
+namespace zq::engine {
+
+// "a|b|NULL": the values of a row as the shell prints them.
+inline std::string RenderRow(const sql::Row& row) {
+  std::string out;
+  for (size_t i = 0; i < row.size(); i++) {
+    if (i > 0) out += "|";
+    out += row[i].null ? "NULL" : sql::ValueToText(row[i]);
+  }
+  return out;
+}
+
+inline std::vector<std::string> RenderRows(const QueryResult& result) {
+  std::vector<std::string> out;
+  for (const sql::Row& row : result.rows) out.push_back(RenderRow(row));
+  return out;
+}
+
+// "OK", the SQLSTATE of a failure, or why there is none.
+inline std::string StateOf(const Status& s) {
+  if (s.ok()) return "OK";
+  std::optional<sql::SqlError> e = sql::DecodeSqlError(s);
+  return e ? e->sqlstate : "no SQLSTATE: " + s.ToString();
+}
+
+}  // namespace zq::engine
