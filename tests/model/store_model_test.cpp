@@ -12,6 +12,9 @@
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <vector>
+#include <cstdio>
+#include <random>
 
 #include "../common/store_test_util.hpp"
 
@@ -379,6 +382,128 @@ TEST(StoreModelTest, ConcurrentCommittersGroupCommit) {
   EXPECT_EQ(got.size(), static_cast<size_t>(threads * per_thread));
   storage::StoreStats st = (*store)->Stats();
   EXPECT_LT(st.wal_flushes, st.commits);  // some flushes carried several commits
+}
+
+// Lazy publication under concurrency (storage/store/store_impl.hpp): two
+// threads commit logged batches, each moving one unit between two keys of a
+// fixed set (so every committed state sums to the same total) and counting
+// its own batches in a key of its own; readers take snapshots all the while.
+// Every snapshot must see a consistent state (the total), each thread's
+// counter never goes backwards, and a thread's snapshot right after its
+// commit sees that commit.
+class TransferExecutor final : public storage::BatchExecutor {
+ public:
+  // Input: "<from> <to> <thread>": one unit from key `from` to key `to`, and
+  // thread's counter + 1. Values are decimal text.
+  Status Execute(std::string_view input, uint64_t, storage::WriteTxn* state,
+                 std::string*) override {
+    const std::string text(input);
+    int from = 0, to = 0, thread = 0;
+    if (std::sscanf(text.c_str(), "%d %d %d", &from, &to, &thread) != 3) {
+      return Status::InvalidArgument("bad batch");
+    }
+    auto add = [&](const std::string& key, int64_t delta) -> Status {
+      std::string v;
+      ZQ_ASSIGN_OR_RETURN(bool found, state->Get(1, key, &v));
+      const int64_t now = (found ? std::stoll(v) : 0) + delta;
+      return state->Put(1, key, std::to_string(now));
+    };
+    ZQ_RETURN_IF_ERROR(add("k" + std::to_string(from), -1));
+    ZQ_RETURN_IF_ERROR(add("k" + std::to_string(to), +1));
+    return add("count" + std::to_string(thread), +1);
+  }
+};
+
+TEST(StoreModelTest, ConcurrentBatchesAndReadersSeeConsistentStates) {
+  storage::FaultVfs vfs(9);
+  TransferExecutor executor;
+  storage::StoreOptions o;
+  o.vfs = &vfs;
+  o.batch_executor = &executor;
+  o.checkpoint_wal_bytes = 32 << 10;  // checkpoints run among them too
+  auto store = Store::Open("lazy.zq", o);
+  ASSERT_TRUE(store.ok());
+  constexpr int kKeys = 50;
+  constexpr int64_t kStart = 1000;
+  {
+    auto setup = (*store)->BeginWrite();
+    ASSERT_TRUE(setup->CreateTreeWithId(1).ok());
+    for (int k = 0; k < kKeys; k++) {
+      ASSERT_TRUE(setup->Put(1, "k" + std::to_string(k), std::to_string(kStart)).ok());
+    }
+    ASSERT_TRUE(setup->Commit().ok());
+  }
+  // The state a snapshot sees: "" when consistent, else what is wrong.
+  auto check = [&](storage::Snapshot* snap, int64_t counts[2]) -> std::string {
+    int64_t total = 0;
+    for (int k = 0; k < kKeys; k++) {
+      std::string v;
+      auto found = snap->Get(1, "k" + std::to_string(k), &v);
+      if (!found.ok() || !*found) return "key missing";
+      total += std::stoll(v);
+    }
+    if (total != kStart * kKeys) return "torn state: total " + std::to_string(total);
+    for (int t = 0; t < 2; t++) {
+      std::string v;
+      auto found = snap->Get(1, "count" + std::to_string(t), &v);
+      if (!found.ok()) return "read failed";
+      counts[t] = *found ? std::stoll(v) : 0;
+    }
+    return "";
+  };
+  const int per_thread = Scaled(300);
+  std::atomic<int> failures{0};
+  std::atomic<bool> done{false};
+  std::mutex report_mu;
+  std::string first_failure;
+  auto fail = [&](const std::string& what) {
+    failures++;
+    std::lock_guard<std::mutex> lock(report_mu);
+    if (first_failure.empty()) first_failure = what;
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; t++) {
+    threads.emplace_back([&, t] {
+      std::mt19937_64 rng(100 + t);
+      for (int i = 1; i <= per_thread; i++) {
+        const int from = static_cast<int>(rng() % kKeys), to = static_cast<int>(rng() % kKeys);
+        const std::string input =
+            std::to_string(from) + " " + std::to_string(to) + " " + std::to_string(t);
+        if (!(*store)->CommitBatch(input, 1, nullptr).ok()) fail("commit failed");
+        if (rng() % 4 == 0) {  // read your own writes
+          int64_t counts[2] = {0, 0};
+          auto snap = (*store)->GetSnapshot();
+          const std::string why = check(snap.get(), counts);
+          if (!why.empty()) fail(why);
+          if (counts[t] != i) fail("own commit not visible");
+        }
+      }
+    });
+  }
+  for (int r = 0; r < 2; r++) {
+    threads.emplace_back([&] {
+      int64_t last[2] = {0, 0};
+      while (!done.load()) {
+        int64_t counts[2] = {0, 0};
+        auto snap = (*store)->GetSnapshot();
+        const std::string why = check(snap.get(), counts);
+        if (!why.empty()) fail(why);
+        for (int t = 0; t < 2; t++) {
+          if (counts[t] < last[t]) fail("a counter went backwards");
+          last[t] = counts[t];
+        }
+      }
+    });
+  }
+  threads[0].join();
+  threads[1].join();
+  done = true;
+  for (size_t i = 2; i < threads.size(); i++) threads[i].join();
+  EXPECT_EQ(failures.load(), 0) << first_failure;
+  int64_t counts[2] = {0, 0};
+  EXPECT_EQ(check((*store)->GetSnapshot().get(), counts), "");
+  EXPECT_EQ(counts[0], per_thread);
+  EXPECT_EQ(counts[1], per_thread);
 }
 
 // A failed fsync while other committers wait (asleep or polling) for the same
