@@ -124,9 +124,10 @@ int CopyOut(zq_db* db, const std::vector<Record>& found, C* out, size_t capacity
   return ZQ_OK;
 }
 
-template <typename C, typename Record, typename Arg>
+// Lookups (Arg: the ids) and filtered reads (Arg: the filter).
+template <typename C, typename Record, typename Arg, typename ArgParam>
 int Read(zq_db* db, const Arg& arg, C* out, size_t capacity, size_t* count,
-         zq::Status (ledger::Ledger::*read)(const Arg&, std::vector<Record>*)) {
+         zq::Status (ledger::Ledger::*read)(ArgParam, std::vector<Record>*)) {
   return WithLedger(db, [&](ledger::Ledger* l) -> int {
     std::vector<Record> found;
     zq::Status s = (l->*read)(arg, &found);
@@ -156,12 +157,8 @@ int zq_ledger_lookup_accounts(zq_db* db, const zq_u128* ids, size_t count, zq_ac
   if (found == nullptr || (count > 0 && (ids == nullptr || out == nullptr))) {
     return Misuse(db, "NULL argument to zq_ledger_lookup_accounts");
   }
-  return WithLedger(db, [&](ledger::Ledger* l) -> int {
-    std::vector<ledger::Account> records;
-    zq::Status s = l->LookupAccounts(Reinterpret<ledger::u128>(ids, count), &records);
-    if (!s.ok()) return SetStatus(db, s);
-    return CopyOut(db, records, out, count, found);
-  });
+  return Read(db, Reinterpret<ledger::u128>(ids, count), out, count, found,
+              &ledger::Ledger::LookupAccounts);
 }
 
 int zq_ledger_lookup_transfers(zq_db* db, const zq_u128* ids, size_t count, zq_transfer* out,
@@ -169,12 +166,8 @@ int zq_ledger_lookup_transfers(zq_db* db, const zq_u128* ids, size_t count, zq_t
   if (found == nullptr || (count > 0 && (ids == nullptr || out == nullptr))) {
     return Misuse(db, "NULL argument to zq_ledger_lookup_transfers");
   }
-  return WithLedger(db, [&](ledger::Ledger* l) -> int {
-    std::vector<ledger::Transfer> records;
-    zq::Status s = l->LookupTransfers(Reinterpret<ledger::u128>(ids, count), &records);
-    if (!s.ok()) return SetStatus(db, s);
-    return CopyOut(db, records, out, count, found);
-  });
+  return Read(db, Reinterpret<ledger::u128>(ids, count), out, count, found,
+              &ledger::Ledger::LookupTransfers);
 }
 
 #define ZQ_FILTERED_READ(name, CFilter, Filter, COut, Record, method)                         \
@@ -184,7 +177,7 @@ int zq_ledger_lookup_transfers(zq_db* db, const zq_u128* ids, size_t count, zq_t
     }                                                                                          \
     Filter f;                                                                                  \
     std::memcpy(static_cast<void*>(&f), filter, sizeof f);                                     \
-    return Read<COut, Record, Filter>(db, f, out, capacity, count, &ledger::Ledger::method);   \
+    return Read(db, f, out, capacity, count, &ledger::Ledger::method);                         \
   }
 ZQ_FILTERED_READ(zq_ledger_get_account_transfers, zq_account_filter, ledger::AccountFilter,
                  zq_transfer, ledger::Transfer, GetAccountTransfers)

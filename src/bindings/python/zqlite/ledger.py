@@ -134,6 +134,11 @@ def _int(name, value, bits):
     return value
 
 
+def _halves(value):
+    """A u128 as the [lo, hi] 64-bit halves of the C records."""
+    return [value & _U64_MAX, value >> 64]
+
+
 def _flags(value, names):
     if isinstance(value, (list, tuple, set, frozenset)):
         bits = 0
@@ -162,7 +167,7 @@ def _pack(record_type, fields, flag_names, event):
             setattr(record, name, _flags(value, flag_names))
         elif kind == "u128":
             v = _int(name, value, 128)
-            getattr(record, name)[:] = [v & _U64_MAX, v >> 64]
+            getattr(record, name)[:] = _halves(v)
         else:
             setattr(record, name, _int(name, value, 8 * ctypes.sizeof(kind)))
     return record
@@ -241,7 +246,7 @@ class Ledger:
 
     def _lookup(self, fn, record_type, fields, ids):
         ids = [_int("id", i, 128) for i in ids]
-        keys = (_U128 * len(ids))(*[_U128(i & _U64_MAX, i >> 64) for i in ids])
+        keys = (_U128 * len(ids))(*[_U128(*_halves(i)) for i in ids])
         out = (record_type * len(ids))()
         found = _size_t()
         self._call(fn, ctypes.cast(keys, _vp), len(ids), ctypes.cast(out, _vp),
@@ -267,10 +272,8 @@ class Ledger:
     def _account_filter(account_id, debits, credits, reversed, limit, timestamp_min,
                         timestamp_max, user_data_128, user_data_64, user_data_32, code):
         f = _AccountFilter()
-        aid = _int("account_id", account_id, 128)
-        f.account_id[:] = [aid & _U64_MAX, aid >> 64]
-        ud = _int("user_data_128", user_data_128, 128)
-        f.user_data_128[:] = [ud & _U64_MAX, ud >> 64]
+        f.account_id[:] = _halves(_int("account_id", account_id, 128))
+        f.user_data_128[:] = _halves(_int("user_data_128", user_data_128, 128))
         f.user_data_64 = _int("user_data_64", user_data_64, 64)
         f.user_data_32 = _int("user_data_32", user_data_32, 32)
         f.code = _int("code", code, 16)
@@ -300,8 +303,7 @@ class Ledger:
     def _query_filter(ledger, code, user_data_128, user_data_64, user_data_32, reversed, limit,
                       timestamp_min, timestamp_max):
         f = _QueryFilter()
-        ud = _int("user_data_128", user_data_128, 128)
-        f.user_data_128[:] = [ud & _U64_MAX, ud >> 64]
+        f.user_data_128[:] = _halves(_int("user_data_128", user_data_128, 128))
         f.user_data_64 = _int("user_data_64", user_data_64, 64)
         f.user_data_32 = _int("user_data_32", user_data_32, 32)
         f.ledger = _int("ledger", ledger, 32)
