@@ -23,6 +23,7 @@ sql::ExecContext StatementContext::MakeExec() const {
   ctx.txn = txn;
   ctx.params = params;
   ctx.memory_limit = memory_limit;
+  ctx.vectorize = vectorize;
   return ctx;
 }
 
@@ -301,6 +302,7 @@ Result<QueryResult> Database::Impl::Run(const sql::Statement& stmt,
   sc.catalog = &working;
   sc.params = &params;
   sc.memory_limit = options.memory_limit_bytes;
+  sc.vectorize = options.vectorized_execution;
   sc.plans = &plans;
   sc.sql = sql;
   QueryResult result;

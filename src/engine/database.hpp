@@ -33,6 +33,9 @@ struct QueryResult {
 struct DatabaseOptions {
   storage::StoreOptions store;
   uint64_t memory_limit_bytes = uint64_t{1} << 30;  // per statement
+  // Aggregations and joins on the vectorized operators (docs/sql.md); false
+  // runs every query row by row (for comparison).
+  bool vectorized_execution = true;
 };
 
 class Database {

@@ -37,6 +37,7 @@ struct StatementContext {
   catalog::Catalog* catalog = nullptr;
   const std::vector<sql::Value>* params = nullptr;
   uint64_t memory_limit = 0;
+  bool vectorize = true;
 
   sql::Planner MakePlanner() const;
   sql::ExecContext MakeExec() const;

@@ -25,31 +25,10 @@ void AppendLengthPrefixed(std::string* out, std::string_view bytes) {
   out->append(bytes);
 }
 
-bool ByteReader::ReadVarint(uint64_t* v) {
-  if (failed_) return false;
-  int n = GetVarint64(p_, end_, v);
-  if (n == 0) return Fail();
-  p_ += n;
-  return true;
-}
-
-bool ByteReader::ReadFixed8(uint8_t* v) {
-  if (failed_ || remaining() < 1) return Fail();
-  *v = *p_++;
-  return true;
-}
-
 bool ByteReader::ReadFixed32(uint32_t* v) {
   if (failed_ || remaining() < 4) return Fail();
   *v = GetFixed32(p_);
   p_ += 4;
-  return true;
-}
-
-bool ByteReader::ReadFixed64(uint64_t* v) {
-  if (failed_ || remaining() < 8) return Fail();
-  *v = GetFixed64(p_);
-  p_ += 8;
   return true;
 }
 

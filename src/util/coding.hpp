@@ -110,10 +110,30 @@ class ByteReader {
   explicit ByteReader(std::string_view s)
       : ByteReader(reinterpret_cast<const uint8_t*>(s.data()), s.size()) {}
 
-  bool ReadVarint(uint64_t* v);
-  bool ReadFixed8(uint8_t* v);
+  // Inline: row and record decoders call these once per field.
+  bool ReadVarint(uint64_t* v) {
+    if (failed_) return false;
+    if (p_ < end_ && *p_ < 0x80) {  // one byte: most lengths, tags, small integers
+      *v = *p_++;
+      return true;
+    }
+    const int n = GetVarint64(p_, end_, v);
+    if (n == 0) return Fail();
+    p_ += n;
+    return true;
+  }
+  bool ReadFixed8(uint8_t* v) {
+    if (failed_ || remaining() < 1) return Fail();
+    *v = *p_++;
+    return true;
+  }
   bool ReadFixed32(uint32_t* v);
-  bool ReadFixed64(uint64_t* v);
+  bool ReadFixed64(uint64_t* v) {
+    if (failed_ || remaining() < 8) return Fail();
+    *v = GetFixed64(p_);
+    p_ += 8;
+    return true;
+  }
   bool ReadBytes(size_t n, std::string_view* out);
   bool ReadLengthPrefixed(std::string_view* out, size_t max_bytes);
 

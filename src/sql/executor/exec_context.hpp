@@ -32,6 +32,9 @@ struct ExecContext {
   std::map<const BoundExpr*, std::shared_ptr<SubqueryResult>> subquery_cache;
   // WITH RECURSIVE: the rows of the previous iteration, per work-table node.
   std::map<const PlanNode*, const std::vector<Row>*> work_tables;
+  // Aggregations and joins run on the vectorized operators; false keeps
+  // every operator row by row (tests compare the two).
+  bool vectorize = true;
   uint64_t memory_limit = kDefaultMemoryLimitBytes;
   uint64_t memory_used = 0;
   // random(): seeded on first use (std::random_device costs microseconds in

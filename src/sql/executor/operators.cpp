@@ -5,46 +5,22 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "sql/executor/aggregate_state.hpp"
 #include "sql/executor/evaluator.hpp"
+#include "sql/executor/operator.hpp"
 #include "sql/executor/table_access.hpp"
+#include "sql/executor/table_cursor.hpp"
 #include "sql/lexer/sql_error.hpp"
 
 namespace zq::sql {
 
 namespace {
 
-using Chunk = std::vector<Row>;
-
-class Operator {
- public:
-  virtual ~Operator() = default;
-  // Fills `out` with the next rows; false (and `out` empty) when done.
-  virtual bool Next(Chunk* out) = 0;
-};
-
-using OpPtr = std::unique_ptr<Operator>;
-OpPtr Build(const PlanNode& plan, ExecContext& ctx);
-
 std::string RowKey(const Row& row, size_t count) {
   std::string key;
   for (size_t i = 0; i < count; i++) AppendOrderedKey(row[i], &key);
   return key;
 }
-
-// Holds memory reserved from the budget until the operator is destroyed.
-class Reservation {
- public:
-  explicit Reservation(ExecContext& ctx) : ctx_(ctx) {}
-  ~Reservation() { ctx_.Release(bytes_); }
-  void Add(uint64_t bytes) {
-    ctx_.Reserve(bytes);
-    bytes_ += bytes;
-  }
-
- private:
-  ExecContext& ctx_;
-  uint64_t bytes_ = 0;
-};
 
 // Drains an operator into a vector (budgeted).
 std::vector<Row> Drain(Operator& op, Reservation& budget) {
@@ -63,33 +39,13 @@ std::vector<Row> Drain(Operator& op, Reservation& budget) {
 
 class ScanOp final : public Operator {
  public:
-  ScanOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx) {}
+  ScanOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx), cursor_(plan, ctx) {}
 
   bool Next(Chunk* out) override {
     out->clear();
-    if (!started_) Start();
-    while (out->size() < kChunkRows && cursor_ && cursor_->Valid() && !done_) {
-      std::string_view key = cursor_->key();
-      if (!prefix_.empty() && key.substr(0, prefix_.size()) != prefix_) break;
-      Row row;
-      if (!InRange(key)) {
-        if (past_end_) break;
-        ThrowIfError(cursor_->Next());
-        continue;
-      }
-      if (plan_.range.index >= 0) {
-        const catalog::IndexDef& index = plan_.table.indexes[static_cast<size_t>(plan_.range.index)];
-        if (!IndexEntryTableKey(plan_.table, index, key, cursor_->value(), &table_key_)) {
-          ThrowSqlError("XX001", 0, "index \"" + index.name + "\" has a malformed entry");
-        }
-        Result<bool> found = ctx_.txn->Get(plan_.table.tree, table_key_, &value_);
-        ThrowIfError(found.status());
-        if (!*found) ThrowSqlError("XX001", 0, "index \"" + index.name + "\" points at a missing row");
-        row = DecodeStoredRow(plan_.table, table_key_, value_);
-      } else {
-        row = DecodeStoredRow(plan_.table, key, cursor_->value());
-      }
-      ThrowIfError(cursor_->Next());
+    std::string_view key, value;
+    while (out->size() < kChunkRows && cursor_.Next(&key, &value)) {
+      Row row = DecodeStoredRow(plan_.table, key, value);
       if (plan_.predicate && !EvaluatePredicate(*plan_.predicate, row, ctx_)) continue;
       out->push_back(std::move(row));
     }
@@ -97,81 +53,9 @@ class ScanOp final : public Operator {
   }
 
  private:
-  void Start() {
-    started_ = true;
-    const ScanRange& range = plan_.range;
-    const catalog::IndexDef* index =
-        range.index >= 0 ? &plan_.table.indexes[static_cast<size_t>(range.index)] : nullptr;
-    const std::vector<uint32_t>& columns = index ? index->columns : plan_.table.primary_key;
-    const Row empty;
-    for (size_t i = 0; i < range.equal.size(); i++) {
-      Value v = Evaluate(*range.equal[i], empty, ctx_);
-      if (v.null) return;  // col = NULL matches nothing
-      // A value no stored key can hold (a packed table's key is an unsigned
-      // integer of fixed width) matches nothing either.
-      if (!AppendKeyColumn(plan_.table, columns[i], v, index != nullptr && index->descending[i],
-                           &prefix_)) {
-        return;
-      }
-    }
-    if (range.lower || range.upper) {
-      bound_column_ = columns[range.equal.size()];
-      if (range.lower) {
-        lower_ = Evaluate(*range.lower, empty, ctx_);
-        if (lower_.null) return;
-      }
-      if (range.upper) {
-        upper_ = Evaluate(*range.upper, empty, ctx_);
-        if (upper_.null) return;
-      }
-    }
-    Result<std::unique_ptr<storage::Cursor>> cursor =
-        ctx_.txn->NewCursor(index ? index->tree : plan_.table.tree);
-    ThrowIfError(cursor.status());
-    cursor_ = std::move(cursor).value();
-    std::string seek = prefix_;
-    // A lower bound a packed key cannot hold: start at the prefix, InRange
-    // skips what is below the bound.
-    if (range.lower && !AppendKeyColumn(plan_.table, bound_column_, lower_, false, &seek)) {
-      seek = prefix_;
-    }
-    ThrowIfError(cursor_->Seek(seek));
-  }
-
-  // Checks the range column after the equality prefix.
-  bool InRange(std::string_view key) {
-    if (!plan_.range.lower && !plan_.range.upper) return true;
-    std::string_view rest = key.substr(prefix_.size());
-    Value v;
-    if (!DecodeKeyColumn(plan_.table, bound_column_, false, &rest, &v)) {
-      ThrowSqlError("XX001", 0, "malformed key in table \"" + plan_.table.name + "\"");
-    }
-    if (v.null) {  // NULLs sort last: nothing after them is in range
-      past_end_ = true;
-      return false;
-    }
-    if (plan_.range.upper) {
-      const int c = CompareValues(v, upper_);
-      if (c > 0 || (c == 0 && !plan_.range.upper_inclusive)) {
-        past_end_ = true;
-        return false;
-      }
-    }
-    if (plan_.range.lower) {
-      const int c = CompareValues(v, lower_);
-      if (c < 0 || (c == 0 && !plan_.range.lower_inclusive)) return false;
-    }
-    return true;
-  }
-
   const PlanNode& plan_;
   ExecContext& ctx_;
-  bool started_ = false, done_ = false, past_end_ = false;
-  std::unique_ptr<storage::Cursor> cursor_;
-  std::string prefix_;
-  uint32_t bound_column_ = 0;  // the table column the range bounds apply to
-  std::string table_key_, value_;  // reused by index lookups
-  Value lower_, upper_;
+  TableCursor cursor_;
 };
 
 class ValuesOp final : public Operator {
@@ -197,7 +81,7 @@ class ValuesOp final : public Operator {
 
 class FilterOp final : public Operator {
  public:
-  FilterOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx), input_(Build(*plan.children[0], ctx)) {}
+  FilterOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx), input_(BuildOperator(*plan.children[0], ctx)) {}
   bool Next(Chunk* out) override {
     out->clear();
     Chunk in;
@@ -217,7 +101,7 @@ class FilterOp final : public Operator {
 
 class ProjectOp final : public Operator {
  public:
-  ProjectOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx), input_(Build(*plan.children[0], ctx)) {}
+  ProjectOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx), input_(BuildOperator(*plan.children[0], ctx)) {}
   bool Next(Chunk* out) override {
     out->clear();
     Chunk in;
@@ -243,8 +127,8 @@ class ProjectOp final : public Operator {
 class JoinOp final : public Operator {
  public:
   JoinOp(const PlanNode& plan, ExecContext& ctx)
-      : plan_(plan), ctx_(ctx), budget_(ctx), left_(Build(*plan.children[0], ctx)) {
-    OpPtr right = Build(*plan.children[1], ctx);
+      : plan_(plan), ctx_(ctx), budget_(ctx), left_(BuildOperator(*plan.children[0], ctx)) {
+    OpPtr right = BuildOperator(*plan.children[1], ctx);
     right_rows_ = Drain(*right, budget_);
     right_width_ = plan.children[1]->columns.size();
     left_width_ = plan.children[0]->columns.size();
@@ -356,22 +240,10 @@ class JoinOp final : public Operator {
 
 // ---- aggregation ----------------------------------------------------------------
 
-struct AggState {
-  int64_t count = 0;
-  int128 int_sum = 0;
-  Decimal dec_sum;
-  double float_sum = 0;
-  Value best;  // min/max
-  std::string text;
-  bool bool_value = false;
-  bool any = false;
-  std::unordered_set<std::string> seen;  // DISTINCT arguments
-};
-
 class AggregateOp final : public Operator {
  public:
   AggregateOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx), budget_(ctx) {
-    OpPtr input = Build(*plan.children[0], ctx);
+    OpPtr input = BuildOperator(*plan.children[0], ctx);
     Chunk chunk;
     while (input->Next(&chunk)) {
       for (const Row& r : chunk) Accumulate(r);
@@ -385,7 +257,7 @@ class AggregateOp final : public Operator {
       Group& g = groups_[next_++];
       Row row = std::move(g.keys);
       for (size_t a = 0; a < plan_.aggregates.size(); a++) {
-        row.push_back(Finish(plan_.aggregates[a], g.states[a]));
+        row.push_back(FinishAggregate(plan_.aggregates[a], g.states[a]));
       }
       out->push_back(std::move(row));
     }
@@ -438,75 +310,7 @@ class AggregateOp final : public Operator {
       if (!s.seen.insert(k).second) return;
       budget_.Add(k.size() + 32);
     }
-    s.count++;
-    const std::string& name = spec.name;
-    if (name == "count") return;
-    if (name == "sum" || name == "avg") {
-      if (IsIntegerType(v.type)) {
-        s.int_sum += v.i;
-      } else if (v.type == TypeId::kNumeric) {
-        std::optional<Decimal> d = DecimalAdd(s.dec_sum, v.dec);
-        if (!d) {
-          ThrowSqlError(kSqlStateNumericValueOutOfRange, spec.args[0]->position,
-                        "numeric sum out of range");
-        }
-        s.dec_sum = *d;
-      } else {
-        s.float_sum += v.f;
-      }
-      s.best.type = v.type;
-      return;
-    }
-    if (name == "min" || name == "max") {
-      if (!s.any || (name == "min" ? CompareValues(v, s.best) < 0 : CompareValues(v, s.best) > 0)) {
-        s.best = std::move(v);
-      }
-      s.any = true;
-      return;
-    }
-    if (name == "string_agg") {
-      if (s.any && !sep.null) s.text += sep.s;
-      s.text += v.s;
-      s.any = true;
-      return;
-    }
-    if (name == "bool_and") {
-      s.bool_value = s.any ? (s.bool_value && v.i) : v.i != 0;
-    } else {  // bool_or
-      s.bool_value = s.any ? (s.bool_value || v.i) : v.i != 0;
-    }
-    s.any = true;
-  }
-
-  Value Finish(const AggregateSpec& spec, const AggState& s) {
-    const std::string& name = spec.name;
-    const uint32_t pos = spec.args.empty() ? 0 : spec.args[0]->position;
-    if (name == "count") return Value::Int(TypeId::kInt8, s.count);
-    if (s.count == 0 && name != "string_agg") return Value::Null(spec.type.id);
-    if (name == "sum" || name == "avg") {
-      const TypeId in = s.best.type;
-      Value total;
-      if (IsIntegerType(in)) {
-        if (spec.type.id == TypeId::kInt8 && name == "sum") {
-          return Value::Int(TypeId::kInt8, CheckIntRange(TypeId::kInt8, s.int_sum, pos));
-        }
-        total = Value::Numeric(Decimal{s.int_sum, 0});
-      } else if (in == TypeId::kNumeric) {
-        total = Value::Numeric(s.dec_sum);
-      } else {
-        total = Value::Float(spec.type.id, s.float_sum);
-      }
-      if (name == "sum") return total;
-      if (total.type == TypeId::kNumeric) {
-        std::optional<Decimal> avg = DecimalDiv(total.dec, Decimal::FromInt(s.count));
-        if (!avg) ThrowSqlError(kSqlStateNumericValueOutOfRange, pos, "numeric avg out of range");
-        return Value::Numeric(*avg);
-      }
-      return Value::Float(TypeId::kFloat8, total.f / static_cast<double>(s.count));
-    }
-    if (name == "min" || name == "max") return s.best;
-    if (name == "string_agg") return s.any ? Value::Text(s.text, spec.type.id) : Value::Null(spec.type.id);
-    return Value::Bool(s.bool_value);
+    AggregateValue(spec, s, std::move(v), sep);
   }
 
   const PlanNode& plan_;
@@ -539,7 +343,7 @@ class BufferedOp : public Operator {
 class SortOp final : public BufferedOp {
  public:
   SortOp(const PlanNode& plan, ExecContext& ctx) : budget_(ctx) {
-    OpPtr input = Build(*plan.children[0], ctx);
+    OpPtr input = BuildOperator(*plan.children[0], ctx);
     rows_ = Drain(*input, budget_);
     const std::vector<SortKey>& keys = plan.sort;
     std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) {
@@ -563,7 +367,7 @@ class SortOp final : public BufferedOp {
 
 class LimitOp final : public Operator {
  public:
-  LimitOp(const PlanNode& plan, ExecContext& ctx) : input_(Build(*plan.children[0], ctx)) {
+  LimitOp(const PlanNode& plan, ExecContext& ctx) : input_(BuildOperator(*plan.children[0], ctx)) {
     const Row empty;
     if (plan.limit) {
       const Value v = Evaluate(*plan.limit, empty, ctx);
@@ -606,7 +410,7 @@ class LimitOp final : public Operator {
 class DistinctOp final : public Operator {
  public:
   DistinctOp(const PlanNode& plan, ExecContext& ctx)
-      : input_(Build(*plan.children[0], ctx)), budget_(ctx), width_(plan.columns.size()) {}
+      : input_(BuildOperator(*plan.children[0], ctx)), budget_(ctx), width_(plan.columns.size()) {}
   bool Next(Chunk* out) override {
     out->clear();
     Chunk in;
@@ -632,9 +436,9 @@ class SetOpOp final : public BufferedOp {
  public:
   SetOpOp(const PlanNode& plan, ExecContext& ctx) : budget_(ctx) {
     const size_t width = plan.columns.size();
-    OpPtr left = Build(*plan.children[0], ctx);
+    OpPtr left = BuildOperator(*plan.children[0], ctx);
     std::vector<Row> l = Drain(*left, budget_);
-    OpPtr right = Build(*plan.children[1], ctx);
+    OpPtr right = BuildOperator(*plan.children[1], ctx);
     std::vector<Row> r = Drain(*right, budget_);
     if (plan.set_op == SetOpKind::kUnion) {
       std::unordered_set<std::string> seen;
@@ -681,7 +485,7 @@ class SetOpOp final : public BufferedOp {
 class MaterializedOp final : public BufferedOp {
  public:
   MaterializedOp(const PlanNode& plan, ExecContext& ctx) : budget_(ctx) {
-    OpPtr input = Build(*plan.children[0], ctx);
+    OpPtr input = BuildOperator(*plan.children[0], ctx);
     rows_ = Drain(*input, budget_);
   }
 
@@ -706,7 +510,7 @@ class RecursiveOp final : public BufferedOp {
       }
       *fresh = std::move(kept);
     };
-    OpPtr base = Build(*plan.children[0], ctx);
+    OpPtr base = BuildOperator(*plan.children[0], ctx);
     std::vector<Row> working;
     Chunk chunk;
     while (base->Next(&chunk)) {
@@ -718,7 +522,7 @@ class RecursiveOp final : public BufferedOp {
       rows_.insert(rows_.end(), working.begin(), working.end());
       if (work_table != nullptr) ctx.work_tables[work_table] = &working;
       std::vector<Row> next;
-      OpPtr step = Build(*plan.children[1], ctx);
+      OpPtr step = BuildOperator(*plan.children[1], ctx);
       while (step->Next(&chunk)) {
         for (Row& r : chunk) next.push_back(std::move(r));
       }
@@ -759,7 +563,10 @@ class WorkTableOp final : public Operator {
   size_t next_ = 0;
 };
 
-OpPtr Build(const PlanNode& plan, ExecContext& ctx) {
+}  // namespace
+
+OpPtr BuildOperator(const PlanNode& plan, ExecContext& ctx) {
+  if (OpPtr vectorized = BuildVectorized(plan, ctx)) return vectorized;
   switch (plan.kind) {
     case PlanKind::kRecursive: return std::make_unique<RecursiveOp>(plan, ctx);
     case PlanKind::kWorkTable: return std::make_unique<WorkTableOp>(plan, ctx);
@@ -778,10 +585,8 @@ OpPtr Build(const PlanNode& plan, ExecContext& ctx) {
   ThrowSqlError(kSqlStateInternalError, 0, "unknown plan node");
 }
 
-}  // namespace
-
 std::vector<Row> RunPlan(const PlanNode& plan, ExecContext& ctx) {
-  OpPtr op = Build(plan, ctx);
+  OpPtr op = BuildOperator(plan, ctx);
   std::vector<Row> rows;
   Chunk chunk;
   while (op->Next(&chunk)) {

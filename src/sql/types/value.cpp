@@ -70,14 +70,14 @@ int64_t CheckIntRange(TypeId type, int128 v, uint32_t position) {
   return static_cast<int64_t>(v);
 }
 
-namespace {
-
 int CompareDoubles(double a, double b) {
   // PostgreSQL: NaN equals NaN and is larger than any other value.
   const bool na = std::isnan(a), nb = std::isnan(b);
   if (na || nb) return na == nb ? 0 : (na ? 1 : -1);
   return a < b ? -1 : (a > b ? 1 : 0);
 }
+
+namespace {
 
 template <typename T>
 int Cmp(const T& a, const T& b) {
@@ -647,73 +647,81 @@ void AppendRowValue(const Value& v, std::string* out) {
   }
 }
 
+bool StoredRowReader::Next(StoredValue* out) {
+  out->type = TypeId::kNull;
+  out->i = 0;  // a Value made from it has its unused fields zero, as a fresh one
+  out->f = 0;
+  if (reader_.remaining() == 0) return true;  // a row shorter than its table: NULL
+  uint8_t tag = 0;
+  if (!reader_.ReadFixed8(&tag)) return false;
+  if (tag == 0) return true;
+  if (tag > static_cast<uint8_t>(TypeId::kBytea)) return false;
+  out->type = static_cast<TypeId>(tag);
+  switch (out->type) {
+    case TypeId::kBool:
+    case TypeId::kInt2:
+    case TypeId::kInt4:
+    case TypeId::kInt8: {
+      uint64_t z = 0;
+      if (!reader_.ReadVarint(&z)) return false;
+      const int64_t i = static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
+      if ((out->type == TypeId::kBool && i != 0 && i != 1) ||
+          (out->type == TypeId::kInt2 && (i < INT16_MIN || i > INT16_MAX)) ||
+          (out->type == TypeId::kInt4 && (i < INT32_MIN || i > INT32_MAX))) {
+        return false;
+      }
+      out->i = i;
+      return true;
+    }
+    case TypeId::kFloat4:
+    case TypeId::kFloat8: {
+      uint64_t bits = 0;
+      if (!reader_.ReadFixed64(&bits)) return false;
+      std::memcpy(&out->f, &bits, 8);
+      return true;
+    }
+    case TypeId::kNumeric: {
+      uint8_t scale = 0;
+      uint64_t lo = 0, hi = 0;
+      if (!reader_.ReadFixed8(&scale) || !reader_.ReadFixed64(&lo) || !reader_.ReadFixed64(&hi)) {
+        return false;
+      }
+      if (scale > kDecimalScaleMax) return false;
+      out->dec.scale = scale;
+      out->dec.coefficient = static_cast<int128>((static_cast<unsigned __int128>(hi) << 64) | lo);
+      const bool most_negative = hi == (uint64_t{1} << 63) && lo == 0;  // -2^127 has no abs
+      return !most_negative && DecimalDigits(out->dec.coefficient) <= kDecimalDigitsMax;
+    }
+    case TypeId::kText:
+    case TypeId::kBytea:
+      return reader_.ReadLengthPrefixed(&out->bytes, size_);
+    case TypeId::kNull:
+      break;
+  }
+  return true;
+}
+
+Value StoredValue::ToValue() const {
+  Value v;
+  v.type = type;
+  v.null = type == TypeId::kNull;
+  v.i = i;
+  v.f = f;
+  if (type == TypeId::kNumeric) v.dec = dec;
+  if (type == TypeId::kText || type == TypeId::kBytea) v.s.assign(bytes);
+  return v;
+}
+
 bool DecodeRow(std::string_view bytes, size_t column_count, Row* out) {
-  ByteReader r(bytes);
+  StoredRowReader reader(bytes);
   out->clear();
   out->reserve(column_count);
+  StoredValue v;
   for (size_t i = 0; i < column_count; i++) {
-    if (r.remaining() == 0) {
-      // Rows written before ALTER TABLE ADD COLUMN are shorter: NULL.
-      out->push_back(Value::Null());
-      continue;
-    }
-    uint8_t tag = 0;
-    if (!r.ReadFixed8(&tag)) return false;
-    if (tag == 0) {
-      out->push_back(Value::Null());
-      continue;
-    }
-    if (tag > static_cast<uint8_t>(TypeId::kBytea)) return false;
-    Value v;
-    v.type = static_cast<TypeId>(tag);
-    v.null = false;
-    switch (v.type) {
-      case TypeId::kBool:
-      case TypeId::kInt2:
-      case TypeId::kInt4:
-      case TypeId::kInt8: {
-        uint64_t z = 0;
-        if (!r.ReadVarint(&z)) return false;
-        v.i = static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
-        if ((v.type == TypeId::kBool && v.i != 0 && v.i != 1) ||
-            (v.type == TypeId::kInt2 && (v.i < INT16_MIN || v.i > INT16_MAX)) ||
-            (v.type == TypeId::kInt4 && (v.i < INT32_MIN || v.i > INT32_MAX))) {
-          return false;
-        }
-        break;
-      }
-      case TypeId::kFloat4:
-      case TypeId::kFloat8: {
-        uint64_t bits = 0;
-        if (!r.ReadFixed64(&bits)) return false;
-        std::memcpy(&v.f, &bits, 8);
-        break;
-      }
-      case TypeId::kNumeric: {
-        uint8_t scale = 0;
-        uint64_t lo = 0, hi = 0;
-        if (!r.ReadFixed8(&scale) || !r.ReadFixed64(&lo) || !r.ReadFixed64(&hi)) return false;
-        if (scale > kDecimalScaleMax) return false;
-        v.dec.scale = scale;
-        v.dec.coefficient =
-            static_cast<int128>((static_cast<unsigned __int128>(hi) << 64) | lo);
-        const bool most_negative = hi == (uint64_t{1} << 63) && lo == 0;  // -2^127 has no abs
-        if (most_negative || DecimalDigits(v.dec.coefficient) > kDecimalDigitsMax) return false;
-        break;
-      }
-      case TypeId::kText:
-      case TypeId::kBytea: {
-        std::string_view s;
-        if (!r.ReadLengthPrefixed(&s, bytes.size())) return false;
-        v.s.assign(s);
-        break;
-      }
-      case TypeId::kNull:
-        break;
-    }
-    out->push_back(std::move(v));
+    if (!reader.Next(&v)) return false;
+    out->push_back(v.ToValue());
   }
-  return r.remaining() == 0 && !r.failed();
+  return reader.Finished();
 }
 
 }  // namespace zq::sql

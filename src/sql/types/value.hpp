@@ -13,6 +13,7 @@
 
 #include "catalog/schema.hpp"
 #include "sql/types/decimal.hpp"
+#include "util/coding.hpp"
 
 namespace zq::sql {
 
@@ -84,6 +85,8 @@ TypeId PromoteNumeric(TypeId a, TypeId b);
 // non-NULL values of comparable types (numbers compare by value across
 // types; NaN is larger than every other float, as in PostgreSQL).
 int CompareValues(const Value& a, const Value& b);
+// The same order for two doubles (NaN equal to NaN and above everything).
+int CompareDoubles(double a, double b);
 // Equal for grouping: NULLs are equal to each other (IS NOT DISTINCT FROM).
 bool GroupEqual(const Value& a, const Value& b);
 
@@ -111,5 +114,33 @@ bool DecodeOrderedKey(std::string_view* in, const ColumnType& type, bool descend
 // Row storage format: one tagged value per column (not ordered).
 void AppendRowValue(const Value& v, std::string* out);
 bool DecodeRow(std::string_view bytes, size_t column_count, Row* out);
+
+// One value of a stored row as read, without copying text (a view into the
+// row's bytes): what a columnar scan needs to fill vectors in place.
+struct StoredValue {
+  TypeId type = TypeId::kNull;  // kNull: SQL NULL
+  int64_t i = 0;
+  double f = 0;
+  Decimal dec;
+  std::string_view bytes;  // kText, kBytea
+
+  Value ToValue() const;
+};
+
+// Reads a stored row value by value, in column order. Next() past the last
+// stored value gives NULL (rows written before ALTER TABLE ADD COLUMN are
+// shorter); false on malformed bytes.
+class StoredRowReader {
+ public:
+  explicit StoredRowReader(std::string_view bytes)
+      : reader_(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), size_(bytes.size()) {}
+  bool Next(StoredValue* out);
+  // True when every byte was read and none was malformed.
+  bool Finished() const { return reader_.remaining() == 0 && !reader_.failed(); }
+
+ private:
+  ByteReader reader_;
+  size_t size_;
+};
 
 }  // namespace zq::sql

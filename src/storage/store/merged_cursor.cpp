@@ -5,6 +5,7 @@ namespace zq::storage {
 void MergedCursor::Take(std::string_view key, std::string_view value) {
   key_.assign(key);
   value_.assign(value);
+  on_base_ = false;
   valid_ = true;
 }
 
@@ -24,7 +25,7 @@ Status MergedCursor::Forward(std::string_view from, bool inclusive, bool base_po
     if (!have_base && !have_op) return Status::Ok();
     bool use_op = have_op && (!have_base || op->first <= base_->key());
     if (!use_op) {
-      Take(base_->key(), base_->value());
+      TakeBase();
       return Status::Ok();
     }
     if (op->second) {
@@ -54,7 +55,7 @@ Status MergedCursor::Backward(std::string_view from, bool inclusive) {
     if (!have_base && !have_op) return Status::Ok();
     bool use_op = have_op && (!have_base || op->first >= base_->key());
     if (!use_op) {
-      Take(base_->key(), base_->value());
+      TakeBase();
       return Status::Ok();
     }
     if (op->second) {
@@ -82,20 +83,28 @@ Status MergedCursor::SeekLast() {
 
 Status MergedCursor::Next() {
   if (!valid_) return Status::InvalidArgument("cursor is not positioned");
+  // A scan with no buffered writes in the tree (the common read) only
+  // steps the snapshot cursor.
+  if (on_base_ && ops_->empty()) {
+    ZQ_RETURN_IF_ERROR(base_->Next());
+    valid_ = base_->Valid();
+    return Status::Ok();
+  }
   // When the snapshot cursor sits on the current key, its next entry is the
   // first snapshot key after it: step instead of seeking from the root (the
   // snapshot never changes; only the op map may have).
+  std::string current(key());
   bool positioned = false;
-  if (base_ && base_->Valid() && base_->key() == key_) {
+  if (base_ && base_->Valid() && base_->key() == current) {
     ZQ_RETURN_IF_ERROR(base_->Next());
     positioned = true;
   }
-  return Forward(std::string(key_), false, positioned);
+  return Forward(current, false, positioned);
 }
 
 Status MergedCursor::Prev() {
   if (!valid_) return Status::InvalidArgument("cursor is not positioned");
-  return Backward(std::string(key_), false);
+  return Backward(std::string(key()), false);
 }
 
 }  // namespace zq::storage

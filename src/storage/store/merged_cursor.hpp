@@ -27,8 +27,10 @@ class MergedCursor : public Cursor {
   Status Next() override;
   Status Prev() override;
   bool Valid() const override { return valid_; }
-  std::string_view key() const override { return key_; }
-  std::string_view value() const override { return value_; }
+  std::string_view key() const override { return on_base_ ? base_->key() : std::string_view(key_); }
+  std::string_view value() const override {
+    return on_base_ ? base_->value() : std::string_view(value_);
+  }
 
  private:
   // `base_positioned`: base_ already sits on the first snapshot key after
@@ -37,10 +39,16 @@ class MergedCursor : public Cursor {
   Status Backward(std::string_view from, bool inclusive);
   Status BackwardFromEnd();
   void Take(std::string_view key, std::string_view value);
+  // The current entry is the snapshot cursor's own (no copy).
+  void TakeBase() {
+    on_base_ = true;
+    valid_ = true;
+  }
 
   std::unique_ptr<TreeCursor> base_;
   const OpMap* ops_;
   bool valid_ = false;
+  bool on_base_ = false;  // key()/value() read base_; otherwise key_/value_
   std::string key_;
   std::string value_;
 };

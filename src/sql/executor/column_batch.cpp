@@ -1,0 +1,148 @@
+#include "sql/executor/column_batch.hpp"
+
+namespace zq::sql {
+
+void ColumnVector::Reset(TypeId column_type, size_t rows, bool as_values) {
+  type = column_type;
+  kind = as_values ? VectorKind::kValue : KindOf(column_type);
+  absent = false;
+  ints.clear();
+  floats.clear();
+  values.clear();
+  nulls.clear();
+  Resize(rows);
+}
+
+void ColumnVector::Resize(size_t rows) {
+  if (absent) {
+    nulls.assign(rows, 1);
+    return;
+  }
+  nulls.resize(rows);
+  switch (kind) {
+    case VectorKind::kInt: ints.resize(rows); break;
+    case VectorKind::kFloat: floats.resize(rows); break;
+    case VectorKind::kValue: values.resize(rows); break;
+  }
+}
+
+void ColumnVector::ResetAbsent(TypeId column_type, size_t rows) {
+  type = column_type;
+  kind = KindOf(column_type);
+  absent = true;
+  nulls.assign(rows, 1);
+  ints.clear();
+  floats.clear();
+  values.clear();
+}
+
+Value ColumnVector::Get(size_t row) const {
+  if (nulls[row]) return Value::Null(type);
+  switch (kind) {
+    case VectorKind::kInt: return type == TypeId::kBool ? Value::Bool(ints[row] != 0) : Value::Int(type, ints[row]);
+    case VectorKind::kFloat: return Value::Float(type, floats[row]);
+    case VectorKind::kValue: break;
+  }
+  return values[row];
+}
+
+void ColumnVector::Set(size_t row, const Value& v) {
+  nulls[row] = v.null ? 1 : 0;
+  switch (kind) {
+    case VectorKind::kInt: ints[row] = v.null ? 0 : v.i; break;
+    case VectorKind::kFloat: floats[row] = v.null ? 0 : ToDouble(v); break;
+    case VectorKind::kValue: values[row] = v; break;
+  }
+}
+
+void ColumnVector::SetNull(size_t row) {
+  nulls[row] = 1;
+  switch (kind) {
+    case VectorKind::kInt: ints[row] = 0; break;
+    case VectorKind::kFloat: floats[row] = 0; break;
+    case VectorKind::kValue: values[row] = Value::Null(type); break;
+  }
+}
+
+void ColumnVector::Append(const ColumnVector& from, size_t row) {
+  nulls.push_back(from.nulls[row]);
+  if (absent) return;
+  if (from.kind != kind || from.absent) {
+    const Value v = from.Get(row);
+    switch (kind) {
+      case VectorKind::kInt: ints.push_back(v.null ? 0 : v.i); break;
+      case VectorKind::kFloat: floats.push_back(v.null ? 0 : ToDouble(v)); break;
+      case VectorKind::kValue: values.push_back(v); break;
+    }
+    return;
+  }
+  switch (kind) {
+    case VectorKind::kInt: ints.push_back(from.ints[row]); break;
+    case VectorKind::kFloat: floats.push_back(from.floats[row]); break;
+    case VectorKind::kValue: values.push_back(from.values[row]); break;
+  }
+}
+
+Row Batch::RowAt(size_t row) const {
+  Row out;
+  out.reserve(columns.size());
+  for (const ColumnVector& c : columns) out.push_back(c.Get(row));
+  return out;
+}
+
+namespace {
+
+template <typename T>
+void KeepRows(const std::vector<uint8_t>& keep, std::vector<T>* values) {
+  size_t to = 0;
+  for (size_t from = 0; from < keep.size(); from++) {
+    if (!keep[from]) continue;
+    if (to != from) (*values)[to] = std::move((*values)[from]);
+    to++;
+  }
+  values->resize(to);
+}
+
+}  // namespace
+
+size_t Compact(const std::vector<uint8_t>& keep, Batch* batch) {
+  size_t kept = 0;
+  for (uint8_t k : keep) kept += k != 0;
+  if (kept == batch->size) return kept;
+  for (ColumnVector& c : batch->columns) {
+    if (c.absent) {
+      c.nulls.assign(kept, 1);
+      continue;
+    }
+    KeepRows(keep, &c.nulls);
+    switch (c.kind) {
+      case VectorKind::kInt: KeepRows(keep, &c.ints); break;
+      case VectorKind::kFloat: KeepRows(keep, &c.floats); break;
+      case VectorKind::kValue: KeepRows(keep, &c.values); break;
+    }
+  }
+  batch->size = kept;
+  return kept;
+}
+
+uint64_t VectorRowBytes(const std::vector<ColumnVector>& columns, size_t row) {
+  uint64_t bytes = 0;
+  for (const ColumnVector& c : columns) {
+    if (c.absent) {
+      bytes += 1;
+      continue;
+    }
+    switch (c.kind) {
+      case VectorKind::kInt:
+      case VectorKind::kFloat: bytes += 9; break;
+      case VectorKind::kValue: {
+        const std::string& s = c.values[row].s;
+        bytes += 1 + sizeof(Value) + (s.capacity() > 15 ? s.capacity() : 0);
+        break;
+      }
+    }
+  }
+  return bytes;
+}
+
+}  // namespace zq::sql

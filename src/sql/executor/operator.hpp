@@ -1,0 +1,49 @@
+// The interfaces the executor's operators share. Row operators pull chunks of
+// rows; vectorized operators pull batches of column vectors. Either kind can
+// sit under the other: BuildOperator picks the vectorized form of a plan
+// subtree where it has one (BuildVectorized) and wraps it for row consumers.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "sql/executor/column_batch.hpp"
+#include "sql/executor/exec_context.hpp"
+#include "sql/planner/plan.hpp"
+
+namespace zq::sql {
+
+using Chunk = std::vector<Row>;
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  // Fills `out` with the next rows; false (and `out` empty) when done.
+  virtual bool Next(Chunk* out) = 0;
+};
+using OpPtr = std::unique_ptr<Operator>;
+
+OpPtr BuildOperator(const PlanNode& plan, ExecContext& ctx);
+
+// A row operator running `plan` with the vectorized operators, or null when
+// the plan is better run row by row (or has no vectorized form).
+OpPtr BuildVectorized(const PlanNode& plan, ExecContext& ctx);
+
+// Holds memory reserved from the budget until destroyed.
+class Reservation {
+ public:
+  explicit Reservation(ExecContext& ctx) : ctx_(ctx) {}
+  ~Reservation() { ctx_.Release(bytes_); }
+  Reservation(const Reservation&) = delete;
+  Reservation& operator=(const Reservation&) = delete;
+  void Add(uint64_t bytes) {
+    ctx_.Reserve(bytes);
+    bytes_ += bytes;
+  }
+
+ private:
+  ExecContext& ctx_;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace zq::sql

@@ -1,0 +1,112 @@
+#include "sql/executor/table_cursor.hpp"
+
+#include "sql/executor/evaluator.hpp"
+#include "sql/executor/table_access.hpp"
+#include "sql/lexer/sql_error.hpp"
+
+namespace zq::sql {
+
+bool TableCursor::Next(std::string_view* key, std::string_view* value) {
+  if (!started_) Start();
+  if (!cursor_) return false;
+  // The previous row's views point into the cursor: step only now.
+  if (stepped_) {
+    stepped_ = false;
+    ThrowIfError(cursor_->Next());
+  }
+  while (cursor_->Valid()) {
+    const std::string_view entry = cursor_->key();
+    if (!prefix_.empty() && entry.substr(0, prefix_.size()) != prefix_) return false;
+    if (!InRange(entry)) {
+      if (past_end_) return false;
+      ThrowIfError(cursor_->Next());
+      continue;
+    }
+    stepped_ = true;
+    if (plan_.range.index < 0) {
+      *key = entry;
+      *value = cursor_->value();
+      return true;
+    }
+    const catalog::IndexDef& index = plan_.table.indexes[static_cast<size_t>(plan_.range.index)];
+    if (!IndexEntryTableKey(plan_.table, index, entry, cursor_->value(), &table_key_)) {
+      ThrowSqlError("XX001", 0, "index \"" + index.name + "\" has a malformed entry");
+    }
+    Result<bool> found = ctx_.txn->Get(plan_.table.tree, table_key_, &value_);
+    ThrowIfError(found.status());
+    if (!*found) ThrowSqlError("XX001", 0, "index \"" + index.name + "\" points at a missing row");
+    *key = table_key_;
+    *value = value_;
+    return true;
+  }
+  return false;
+}
+
+void TableCursor::Start() {
+  started_ = true;
+  const ScanRange& range = plan_.range;
+  const catalog::IndexDef* index =
+      range.index >= 0 ? &plan_.table.indexes[static_cast<size_t>(range.index)] : nullptr;
+  const std::vector<uint32_t>& columns = index ? index->columns : plan_.table.primary_key;
+  const Row empty;
+  for (size_t i = 0; i < range.equal.size(); i++) {
+    Value v = Evaluate(*range.equal[i], empty, ctx_);
+    if (v.null) return;  // col = NULL matches nothing
+    // A value no stored key can hold (a packed table's key is an unsigned
+    // integer of fixed width) matches nothing either.
+    if (!AppendKeyColumn(plan_.table, columns[i], v, index != nullptr && index->descending[i],
+                         &prefix_)) {
+      return;
+    }
+  }
+  if (range.lower || range.upper) {
+    bound_column_ = columns[range.equal.size()];
+    if (range.lower) {
+      lower_ = Evaluate(*range.lower, empty, ctx_);
+      if (lower_.null) return;
+    }
+    if (range.upper) {
+      upper_ = Evaluate(*range.upper, empty, ctx_);
+      if (upper_.null) return;
+    }
+  }
+  Result<std::unique_ptr<storage::Cursor>> cursor =
+      ctx_.txn->NewCursor(index ? index->tree : plan_.table.tree);
+  ThrowIfError(cursor.status());
+  cursor_ = std::move(cursor).value();
+  std::string seek = prefix_;
+  // A lower bound a packed key cannot hold: start at the prefix, InRange
+  // skips what is below the bound.
+  if (range.lower && !AppendKeyColumn(plan_.table, bound_column_, lower_, false, &seek)) {
+    seek = prefix_;
+  }
+  ThrowIfError(cursor_->Seek(seek));
+}
+
+// Checks the range column after the equality prefix.
+bool TableCursor::InRange(std::string_view key) {
+  if (!plan_.range.lower && !plan_.range.upper) return true;
+  std::string_view rest = key.substr(prefix_.size());
+  Value v;
+  if (!DecodeKeyColumn(plan_.table, bound_column_, false, &rest, &v)) {
+    ThrowSqlError("XX001", 0, "malformed key in table \"" + plan_.table.name + "\"");
+  }
+  if (v.null) {  // NULLs sort last: nothing after them is in range
+    past_end_ = true;
+    return false;
+  }
+  if (plan_.range.upper) {
+    const int c = CompareValues(v, upper_);
+    if (c > 0 || (c == 0 && !plan_.range.upper_inclusive)) {
+      past_end_ = true;
+      return false;
+    }
+  }
+  if (plan_.range.lower) {
+    const int c = CompareValues(v, lower_);
+    if (c < 0 || (c == 0 && !plan_.range.lower_inclusive)) return false;
+  }
+  return true;
+}
+
+}  // namespace zq::sql

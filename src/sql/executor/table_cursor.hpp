@@ -1,0 +1,38 @@
+// TableCursor: the rows a table scan plan node reads, in key order, as stored
+// (key and value): all of the table, or a key range of its primary key or of
+// one index (looked up in the table row by row). Shared by the row scan and
+// the vectorized scan, which decode the rows differently.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sql/executor/exec_context.hpp"
+#include "sql/planner/plan.hpp"
+
+namespace zq::sql {
+
+class TableCursor {
+ public:
+  TableCursor(const PlanNode& scan, ExecContext& ctx) : plan_(scan), ctx_(ctx) {}
+
+  // The next row of the range; false at its end. The views stay valid until
+  // the next call.
+  bool Next(std::string_view* key, std::string_view* value);
+
+ private:
+  void Start();
+  bool InRange(std::string_view key);
+
+  const PlanNode& plan_;
+  ExecContext& ctx_;
+  bool started_ = false, past_end_ = false, stepped_ = false;
+  std::unique_ptr<storage::Cursor> cursor_;
+  std::string prefix_;
+  uint32_t bound_column_ = 0;      // the table column the range bounds apply to
+  std::string table_key_, value_;  // reused by index lookups
+  Value lower_, upper_;
+};
+
+}  // namespace zq::sql
