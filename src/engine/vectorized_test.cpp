@@ -6,6 +6,7 @@
 // sqllogictest corpus checks.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -145,7 +146,8 @@ class VectorizedTest : public ::testing::Test {
     // Parameters, subqueries (correlated ones read the row they run for), a
     // derived table (its rows come from a row operator) and a join of joins.
     Same("SELECT g, count(*) FROM a WHERE x > $1 GROUP BY g", {sql::Value::Int(sql::TypeId::kInt8, 7)});
-    Same("SELECT g, count(*) FROM a WHERE x > (SELECT min(y) FROM b WHERE b.a_id = a.id) GROUP BY g");
+    Same("SELECT g, count(*) FROM a WHERE id < 300 AND x > (SELECT min(y) FROM b WHERE b.a_id = a.id)"
+         " GROUP BY g");
     Same("SELECT a.g, (SELECT count(*) FROM b WHERE b.a_id = a.id) FROM a WHERE a.id < 40");
     Same("SELECT d.g, count(*) FROM (SELECT g, x FROM a ORDER BY x LIMIT 100) d GROUP BY d.g");
     Same("SELECT m.g, b.y FROM (SELECT g, max(id) AS top FROM a GROUP BY g) m JOIN b ON b.a_id = m.top");
@@ -160,7 +162,10 @@ class VectorizedTest : public ::testing::Test {
 };
 
 TEST_F(VectorizedTest, SameResultsAsRowExecutorOnRandomData) {
-  for (uint64_t seed = 1; seed <= 3; seed++) {
+  // Sanitizer runs (ZQ_TEST_SCALE=small) take one data set of the three.
+  const char* scale = std::getenv("ZQ_TEST_SCALE");
+  const uint64_t seeds = scale != nullptr && std::string(scale) == "small" ? 1 : 3;
+  for (uint64_t seed = 1; seed <= seeds; seed++) {
     // More rows than a batch, so batches, chains and groups span batch ends.
     Load(seed, 2500 + static_cast<int>(seed) * 300, 3000);
     RunQueries(seed * 77);
