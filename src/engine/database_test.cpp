@@ -816,6 +816,14 @@ TEST_F(DatabaseTest, IndexScansEqualFullScans) {
     p.push_back("a = " + k + " OR b = " + m);
     p.push_back("a = NULL");
     p.push_back("a > " + k + " AND a < " + k);
+    // Integer columns against wider values (a C or Python caller binding an
+    // int64): the key range still applies, out-of-range bounds included.
+    p.push_back("a = " + k + "::bigint");
+    p.push_back("a >= " + k + "::bigint AND a < 5000000000");
+    p.push_back("a > -5000000000 AND a <= " + k + "::smallint");
+    p.push_back("a = 5000000000");
+    p.push_back("id = " + std::to_string(rng() % 450) + "::bigint");
+    p.push_back("b < " + m + "::bigint");
     return p;
   };
   auto compare = [&](const std::string& phase) {
@@ -837,6 +845,12 @@ TEST_F(DatabaseTest, IndexScansEqualFullScans) {
   EXPECT_NE(Explain("SELECT * FROM r WHERE b = 1").find("index"), std::string::npos);
   EXPECT_NE(Explain("SELECT * FROM r WHERE id = 1").find("using primary key"), std::string::npos);
   EXPECT_EQ(Explain("SELECT * FROM r WHERE a + 0 = 3").find("using"), std::string::npos);
+  EXPECT_NE(Explain("SELECT * FROM r WHERE a >= 3::bigint AND a < 9::bigint").find("using index r_a"),
+            std::string::npos);
+  EXPECT_NE(Explain("SELECT * FROM r WHERE id = 7::bigint").find("using primary key"),
+            std::string::npos);
+  // A numeric bound is not an integer key: no range (a full scan is right).
+  EXPECT_EQ(Explain("SELECT * FROM r WHERE a >= 3.5").find("using"), std::string::npos);
   // Random updates (keys included) and deletes, the same on both tables.
   for (int i = 0; i < 150; i++) {
     std::string change;

@@ -32,13 +32,24 @@ struct HeldSnapshot {
 
 void CheckCursorMatches(storage::Cursor* c, const Model& model, std::mt19937_64& rng) {
   // Forward from a random key, then backward from another, against the model.
+  // Forward steps take entries one by one or as runs (ReadRun, then Next).
   std::string from = RandomKey(rng, 400);
   ASSERT_TRUE(c->Seek(from).ok());
   auto it = model.lower_bound(from);
-  for (int i = 0; i < 20 && it != model.end(); i++, ++it) {
+  std::pair<std::string_view, std::string_view> run[8];
+  for (int i = 0; i < 20 && it != model.end(); i++) {
     ASSERT_TRUE(c->Valid());
-    ASSERT_EQ(c->key(), it->first);
-    ASSERT_EQ(c->value(), it->second);
+    const size_t n = rng() % 2 == 0 ? c->ReadRun(run, 1 + rng() % 8) : 0;
+    if (n == 0) {
+      ASSERT_EQ(c->key(), it->first);
+      ASSERT_EQ(c->value(), it->second);
+      ++it;
+    }
+    for (size_t j = 0; j < n; j++, ++it) {
+      ASSERT_NE(it, model.end());
+      ASSERT_EQ(run[j].first, it->first);
+      ASSERT_EQ(run[j].second, it->second);
+    }
     ASSERT_TRUE(c->Next().ok());
   }
   if (it == model.end()) {

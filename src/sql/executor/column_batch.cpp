@@ -64,22 +64,29 @@ void ColumnVector::SetNull(size_t row) {
   }
 }
 
-void ColumnVector::Append(const ColumnVector& from, size_t row) {
-  nulls.push_back(from.nulls[row]);
-  if (absent) return;
+void ColumnVector::AppendAll(const ColumnVector& from) {
+  const size_t rows = from.size();
+  if (absent) {
+    nulls.resize(nulls.size() + rows, 1);
+    return;
+  }
   if (from.kind != kind || from.absent) {
-    const Value v = from.Get(row);
-    switch (kind) {
-      case VectorKind::kInt: ints.push_back(v.null ? 0 : v.i); break;
-      case VectorKind::kFloat: floats.push_back(v.null ? 0 : ToDouble(v)); break;
-      case VectorKind::kValue: values.push_back(v); break;
+    for (size_t r = 0; r < rows; r++) {
+      const Value v = from.Get(r);
+      nulls.push_back(v.null ? 1 : 0);
+      switch (kind) {
+        case VectorKind::kInt: ints.push_back(v.null ? 0 : v.i); break;
+        case VectorKind::kFloat: floats.push_back(v.null ? 0 : ToDouble(v)); break;
+        case VectorKind::kValue: values.push_back(v); break;
+      }
     }
     return;
   }
+  nulls.insert(nulls.end(), from.nulls.begin(), from.nulls.end());
   switch (kind) {
-    case VectorKind::kInt: ints.push_back(from.ints[row]); break;
-    case VectorKind::kFloat: floats.push_back(from.floats[row]); break;
-    case VectorKind::kValue: values.push_back(from.values[row]); break;
+    case VectorKind::kInt: ints.insert(ints.end(), from.ints.begin(), from.ints.end()); break;
+    case VectorKind::kFloat: floats.insert(floats.end(), from.floats.begin(), from.floats.end()); break;
+    case VectorKind::kValue: values.insert(values.end(), from.values.begin(), from.values.end()); break;
   }
 }
 
@@ -125,21 +132,19 @@ size_t Compact(const std::vector<uint8_t>& keep, Batch* batch) {
   return kept;
 }
 
-uint64_t VectorRowBytes(const std::vector<ColumnVector>& columns, size_t row) {
+uint64_t BatchBytes(const Batch& batch) {
   uint64_t bytes = 0;
-  for (const ColumnVector& c : columns) {
+  for (const ColumnVector& c : batch.columns) {
     if (c.absent) {
-      bytes += 1;
+      bytes += batch.size;
       continue;
     }
-    switch (c.kind) {
-      case VectorKind::kInt:
-      case VectorKind::kFloat: bytes += 9; break;
-      case VectorKind::kValue: {
-        const std::string& s = c.values[row].s;
-        bytes += 1 + sizeof(Value) + (s.capacity() > 15 ? s.capacity() : 0);
-        break;
-      }
+    if (c.kind != VectorKind::kValue) {
+      bytes += batch.size * 9;
+      continue;
+    }
+    for (const Value& v : c.values) {
+      bytes += 1 + sizeof(Value) + (v.s.capacity() > 15 ? v.s.capacity() : 0);
     }
   }
   return bytes;

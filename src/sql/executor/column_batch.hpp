@@ -51,8 +51,8 @@ struct ColumnVector {
   Value Get(size_t row) const;
   void Set(size_t row, const Value& v);
   void SetNull(size_t row);
-  // Appends row `row` of `from` (converted when its kind differs).
-  void Append(const ColumnVector& from, size_t row);
+  // Appends every row of `from` (converted when its kind differs).
+  void AppendAll(const ColumnVector& from);
 };
 
 struct Batch {
@@ -65,7 +65,7 @@ struct Batch {
 // Keeps the rows whose flag is set (in order); returns how many remain.
 size_t Compact(const std::vector<uint8_t>& keep, Batch* batch);
 
-// Approximate heap bytes of one row of `columns`, for the memory budget.
-uint64_t VectorRowBytes(const std::vector<ColumnVector>& columns, size_t row);
+// Approximate heap bytes of `batch`'s rows, for the memory budget.
+uint64_t BatchBytes(const Batch& batch);
 
 }  // namespace zq::sql

@@ -2,52 +2,50 @@
 
 namespace zq::sql {
 
-size_t IntKeyTable::Slot(int64_t key) const {
+size_t IntKeyTable::Home(int64_t key) const {
   // Fibonacci hashing: sequential keys spread over the whole table.
   const uint64_t h = static_cast<uint64_t>(key) * 0x9E3779B97F4A7C15ull;
-  return static_cast<size_t>(h ^ (h >> 32)) & (keys_.size() - 1);
+  return static_cast<size_t>(h ^ (h >> 32)) & (slots_.size() - 1);
 }
 
 uint32_t IntKeyTable::Find(int64_t key) const {
   if (size_ == 0) return kMissing;
-  const size_t mask = keys_.size() - 1;
-  for (size_t i = Slot(key);; i = (i + 1) & mask) {
-    if (ids_[i] == kMissing) return kMissing;
-    if (keys_[i] == key) return ids_[i];
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = Home(key);; i = (i + 1) & mask) {
+    if (slots_[i].id == kMissing) return kMissing;
+    if (slots_[i].key == key) return slots_[i].id;
   }
 }
 
 uint32_t IntKeyTable::FindOrInsert(int64_t key, bool* inserted) {
   // At most half full, so probe runs stay short.
-  if ((size_ + 1) * 2 > keys_.size()) Grow();
-  const size_t mask = keys_.size() - 1;
-  for (size_t i = Slot(key);; i = (i + 1) & mask) {
-    if (ids_[i] == kMissing) {
-      keys_[i] = key;
-      ids_[i] = static_cast<uint32_t>(size_++);
+  if ((size_ + 1) * 2 > slots_.size()) Grow();
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = Home(key);; i = (i + 1) & mask) {
+    if (slots_[i].id == kMissing) {
+      slots_[i] = {key, static_cast<uint32_t>(size_++)};
       *inserted = true;
-      return ids_[i];
+      return slots_[i].id;
     }
-    if (keys_[i] == key) {
+    if (slots_[i].key == key) {
       *inserted = false;
-      return ids_[i];
+      return slots_[i].id;
     }
   }
 }
 
 void IntKeyTable::Grow() {
-  std::vector<int64_t> old_keys = std::move(keys_);
-  std::vector<uint32_t> old_ids = std::move(ids_);
-  const size_t capacity = old_keys.empty() ? 64 : old_keys.size() * 2;
-  keys_.assign(capacity, 0);
-  ids_.assign(capacity, kMissing);
+  std::vector<Slot> old = std::move(slots_);
+  // Grows four times over while small: fewer rehashes on the way to a
+  // large build side.
+  const size_t capacity = old.empty() ? 64 : old.size() * (old.size() < (size_t{1} << 16) ? 4 : 2);
+  slots_.assign(capacity, {0, kMissing});
   const size_t mask = capacity - 1;
-  for (size_t j = 0; j < old_keys.size(); j++) {
-    if (old_ids[j] == kMissing) continue;
-    size_t i = Slot(old_keys[j]);
-    while (ids_[i] != kMissing) i = (i + 1) & mask;
-    keys_[i] = old_keys[j];
-    ids_[i] = old_ids[j];
+  for (const Slot& s : old) {
+    if (s.id == kMissing) continue;
+    size_t i = Home(s.key);
+    while (slots_[i].id != kMissing) i = (i + 1) & mask;
+    slots_[i] = s;
   }
 }
 

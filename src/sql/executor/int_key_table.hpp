@@ -19,14 +19,18 @@ class IntKeyTable {
   uint32_t Find(int64_t key) const;
   size_t size() const { return size_; }
   // Heap bytes held (for the memory budget).
-  uint64_t bytes() const { return keys_.capacity() * (sizeof(int64_t) + sizeof(uint32_t)); }
+  uint64_t bytes() const { return slots_.capacity() * sizeof(Slot); }
 
  private:
-  size_t Slot(int64_t key) const;
+  size_t Home(int64_t key) const;  // the first slot probed for `key`
   void Grow();
 
-  std::vector<int64_t> keys_;
-  std::vector<uint32_t> ids_;  // kMissing: empty slot
+  // Key and id side by side: a probe touches one cache line.
+  struct Slot {
+    int64_t key;
+    uint32_t id;  // kMissing: empty
+  };
+  std::vector<Slot> slots_;
   size_t size_ = 0;
 };
 

@@ -99,18 +99,41 @@ class FilterOp final : public Operator {
   OpPtr input_;
 };
 
+// Counts the reads of each input column; false when a correlated subquery
+// reads the row from inside its own plan (its reads are not counted).
+bool CountColumnReads(const BoundExpr& e, std::vector<int>* reads) {
+  if (e.kind == ExprKind::kColumn && e.depth == 0) (*reads)[static_cast<size_t>(e.index)]++;
+  if (e.correlated) return false;
+  for (const BoundPtr& c : e.children) {
+    if (!CountColumnReads(*c, reads)) return false;
+  }
+  return true;
+}
+
 class ProjectOp final : public Operator {
  public:
-  ProjectOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx), input_(BuildOperator(*plan.children[0], ctx)) {}
+  ProjectOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx), input_(BuildOperator(*plan.children[0], ctx)) {
+    // An output that is an input column read nowhere else takes the value
+    // over instead of copying it (the input chunk is discarded anyway).
+    std::vector<int> reads(plan.children[0]->columns.size(), 0);
+    bool countable = true;
+    for (const BoundPtr& e : plan.exprs) countable = CountColumnReads(*e, &reads) && countable;
+    for (const BoundPtr& e : plan.exprs) {
+      moved_.push_back(countable && e->kind == ExprKind::kColumn && e->depth == 0 &&
+                       reads[static_cast<size_t>(e->index)] == 1);
+    }
+  }
   bool Next(Chunk* out) override {
     out->clear();
-    Chunk in;
-    if (!input_->Next(&in)) return false;
-    out->reserve(in.size());
-    for (const Row& r : in) {
+    if (!input_->Next(&in_)) return false;
+    out->reserve(in_.size());
+    for (Row& r : in_) {
       Row row;
       row.reserve(plan_.exprs.size());
-      for (const BoundPtr& e : plan_.exprs) row.push_back(Evaluate(*e, r, ctx_));
+      for (size_t i = 0; i < plan_.exprs.size(); i++) {
+        const BoundExpr& e = *plan_.exprs[i];
+        row.push_back(moved_[i] ? std::move(r[static_cast<size_t>(e.index)]) : Evaluate(e, r, ctx_));
+      }
       out->push_back(std::move(row));
     }
     return true;
@@ -120,6 +143,8 @@ class ProjectOp final : public Operator {
   const PlanNode& plan_;
   ExecContext& ctx_;
   OpPtr input_;
+  std::vector<bool> moved_;
+  Chunk in_;
 };
 
 // ---- joins --------------------------------------------------------------------

@@ -8,7 +8,7 @@ namespace zq::sql {
 
 bool TableCursor::Next(std::string_view* key, std::string_view* value) {
   if (!started_) Start();
-  if (!cursor_) return false;
+  if (!cursor_ || finished_) return false;
   // The previous row's views point into the cursor: step only now.
   if (stepped_) {
     stepped_ = false;
@@ -16,7 +16,7 @@ bool TableCursor::Next(std::string_view* key, std::string_view* value) {
   }
   while (cursor_->Valid()) {
     const std::string_view entry = cursor_->key();
-    if (!prefix_.empty() && entry.substr(0, prefix_.size()) != prefix_) return false;
+    if (Past(entry)) return false;
     if (!InRange(entry)) {
       if (past_end_) return false;
       ThrowIfError(cursor_->Next());
@@ -40,6 +40,35 @@ bool TableCursor::Next(std::string_view* key, std::string_view* value) {
     return true;
   }
   return false;
+}
+
+size_t TableCursor::NextRun(Entry* out, size_t max) {
+  if (max == 0 || !Next(&out[0].first, &out[0].second)) return 0;
+  // Index scans look every row up in the table: one at a time.
+  if (plan_.range.index >= 0) return 1;
+  const size_t n = cursor_->ReadRun(out, max);
+  // out[0] is the entry Next() checked; keep the others that are in range.
+  size_t kept = 1;
+  for (size_t i = 1; i < n; i++) {
+    if (Past(out[i].first)) {
+      finished_ = true;
+      break;
+    }
+    if (!InRange(out[i].first)) {
+      if (past_end_) {
+        finished_ = true;
+        break;
+      }
+      continue;
+    }
+    out[kept++] = out[i];
+  }
+  return kept;
+}
+
+// True when `key` is beyond the equality prefix (the range has ended).
+bool TableCursor::Past(std::string_view key) {
+  return !prefix_.empty() && key.substr(0, prefix_.size()) != prefix_;
 }
 
 void TableCursor::Start() {

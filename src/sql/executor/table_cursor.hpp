@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "sql/executor/exec_context.hpp"
 #include "sql/planner/plan.hpp"
@@ -17,9 +18,15 @@ class TableCursor {
  public:
   TableCursor(const PlanNode& scan, ExecContext& ctx) : plan_(scan), ctx_(ctx) {}
 
+  using Entry = std::pair<std::string_view, std::string_view>;  // key, value
+
   // The next row of the range; false at its end. The views stay valid until
   // the next call.
   bool Next(std::string_view* key, std::string_view* value);
+  // The next rows of the range, up to `max` (as many as the storage hands
+  // over without another read: a leaf's worth); 0 at its end. The views
+  // stay valid until the next call.
+  size_t NextRun(Entry* out, size_t max);
 
  private:
   void Start();
@@ -27,7 +34,10 @@ class TableCursor {
 
   const PlanNode& plan_;
   ExecContext& ctx_;
+  bool Past(std::string_view key);
+
   bool started_ = false, past_end_ = false, stepped_ = false;
+  bool finished_ = false;  // a run reached the end of the range
   std::unique_ptr<storage::Cursor> cursor_;
   std::string prefix_;
   uint32_t bound_column_ = 0;      // the table column the range bounds apply to

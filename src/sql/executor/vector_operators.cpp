@@ -4,6 +4,8 @@
 // operators have no form for run as row operators under an adapter, so every
 // plan works. Columns no operator above reads are pruned at the scan: never
 // decoded, never copied.
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -65,8 +67,10 @@ bool VectorizableJoin(const PlanNode& plan) {
 class ScanVOp final : public VectorOp {
  public:
   ScanVOp(const PlanNode& plan, const Needed& needed, ExecContext& ctx)
-      : plan_(plan), cursor_(plan, ctx), eval_(ctx), decode_(needed) {
-    if (plan.predicate) MarkColumns(*plan.predicate, &decode_);
+      : plan_(plan), cursor_(plan, ctx), eval_(ctx) {
+    Needed decode = needed;
+    if (plan.predicate) MarkColumns(*plan.predicate, &decode);
+    decode_.assign(decode.begin(), decode.end());
     for (size_t c = 0; c < decode_.size(); c++) {
       if (decode_[c]) columns_read_ = c + 1;
     }
@@ -76,21 +80,26 @@ class ScanVOp final : public VectorOp {
     while (!done_) {
       const std::vector<catalog::ColumnDef>& columns = plan_.table.columns;
       out->columns.resize(columns.size());
+      targets_.resize(columns_read_);
       for (size_t c = 0; c < columns.size(); c++) {
+        ColumnVector& column = out->columns[c];
         if (decode_[c]) {
-          out->columns[c].Reset(columns[c].type.id, kChunkRows);
+          column.Reset(columns[c].type.id, kChunkRows);
+          targets_[c] = {column.kind, column.nulls.data(), column.ints.data(), column.floats.data(),
+                         column.values.data()};
         } else {
-          out->columns[c].ResetAbsent(columns[c].type.id, kChunkRows);
+          column.ResetAbsent(columns[c].type.id, kChunkRows);
         }
       }
       size_t rows = 0;
-      std::string_view key, value;
+      run_.resize(kChunkRows);
       while (rows < kChunkRows) {
-        if (!cursor_.Next(&key, &value)) {
+        const size_t n = cursor_.NextRun(run_.data(), kChunkRows - rows);
+        if (n == 0) {
           done_ = true;
           break;
         }
-        Decode(key, value, rows++, out);
+        for (size_t i = 0; i < n; i++) Decode(run_[i].first, run_[i].second, rows++, out);
       }
       for (ColumnVector& c : out->columns) c.Resize(rows);
       out->size = rows;
@@ -119,26 +128,38 @@ class ScanVOp final : public VectorOp {
     for (size_t c = 0; c < columns_read_; c++) {
       if (!reader.Next(&v)) Malformed(plan_.table);
       if (!decode_[c]) continue;
-      ColumnVector& column = out->columns[c];
+      const Target& t = targets_[c];
       if (v.type == TypeId::kNull) {
-        column.SetNull(row);
+        out->columns[c].SetNull(row);
         continue;
       }
-      if (KindOf(v.type) != column.kind) Malformed(plan_.table);
-      column.nulls[row] = 0;
-      switch (column.kind) {
-        case VectorKind::kInt: column.ints[row] = v.i; break;
-        case VectorKind::kFloat: column.floats[row] = v.f; break;
-        case VectorKind::kValue: column.values[row] = v.ToValue(); break;
+      if (KindOf(v.type) != t.kind) Malformed(plan_.table);
+      t.nulls[row] = 0;
+      switch (t.kind) {
+        case VectorKind::kInt: t.ints[row] = v.i; break;
+        case VectorKind::kFloat: t.floats[row] = v.f; break;
+        case VectorKind::kValue: t.values[row] = v.ToValue(); break;
       }
     }
   }
 
+  // Where Decode writes a column of the batch being filled (its arrays, read
+  // once per batch rather than through the vector for every value).
+  struct Target {
+    VectorKind kind = VectorKind::kValue;
+    uint8_t* nulls = nullptr;
+    int64_t* ints = nullptr;
+    double* floats = nullptr;
+    Value* values = nullptr;
+  };
+
   const PlanNode& plan_;
   TableCursor cursor_;
   VectorEvaluator eval_;
-  Needed decode_;
+  std::vector<uint8_t> decode_;  // per table column: 1 when read
   size_t columns_read_ = 0;  // decoding stops after the last needed column
+  std::vector<Target> targets_;
+  std::vector<TableCursor::Entry> run_;
   std::vector<uint8_t> keep_;
   bool done_ = false;
 };
@@ -335,36 +356,68 @@ class JoinVOp final : public VectorOp {
     const size_t key_column = static_cast<size_t>(plan_.right_keys[0]);
     Batch batch;
     while (input.Next(&batch)) {
-      uint64_t bytes = 0;
       for (size_t c = 0; c < build_.size(); c++) {
         // The first batch decides a column's layout (row adapters keep Values).
         if (build_[c].size() == 0 && !build_[c].absent) {
           build_[c].Reset(batch.columns[c].type, 0, batch.columns[c].kind == VectorKind::kValue);
         }
       }
-      for (size_t r = 0; r < batch.size; r++) {
-        const uint32_t row = static_cast<uint32_t>(next_.size());
-        for (size_t c = 0; c < build_.size(); c++) build_[c].Append(batch.columns[c], r);
-        bytes += VectorRowBytes(batch.columns, r) + sizeof(uint32_t);
-        next_.push_back(kNoRow);
-        const ColumnVector& key = batch.columns[key_column];
-        if (key.nulls[r]) continue;  // NULL keys never match
-        bool inserted = false;
-        const uint32_t id = keys_.FindOrInsert(IntKey(key, r), &inserted);
-        if (inserted) {
-          head_.push_back(row);
-          tail_.push_back(row);
-        } else {
-          next_[tail_[id]] = row;
-          tail_[id] = row;
-        }
-      }
-      budget_.Add(bytes);
-      if (next_.size() >= kNoRow) {
+      for (size_t c = 0; c < build_.size(); c++) build_[c].AppendAll(batch.columns[c]);
+      budget_.Add(BatchBytes(batch) + batch.size * sizeof(uint32_t));
+      if (build_[key_column].size() >= kNoRow) {
         ThrowSqlError(kSqlStateProgramLimitExceeded, 0, "hash join build side has too many rows");
       }
     }
-    budget_.Add(keys_.bytes() + head_.size() * 8);
+    Index(build_[key_column]);
+  }
+
+  // Chains the build rows by key, each chain in arrival order (built back to
+  // front). Keys that fill most of their range (a primary key, a dense
+  // foreign key) index an array directly: no hashing, and rows that arrive
+  // in key order fill it front to back; other keys go through IntKeyTable.
+  void Index(const ColumnVector& key) {
+    const size_t rows = key.size();
+    next_.assign(rows, kNoRow);
+    int64_t min = INT64_MAX, max = INT64_MIN;
+    size_t keyed = 0;
+    for (size_t r = 0; r < rows; r++) {
+      if (key.nulls[r]) continue;  // NULL keys never match
+      const int64_t k = IntKey(key, r);
+      min = std::min(min, k);
+      max = std::max(max, k);
+      keyed++;
+    }
+    const unsigned __int128 span =
+        keyed == 0 ? 0 : static_cast<unsigned __int128>(static_cast<__int128>(max) - min) + 1;
+    dense_ = keyed > 0 && span <= 8 * static_cast<unsigned __int128>(keyed) + 1024;
+    dense_min_ = min;
+    if (dense_) head_.assign(static_cast<size_t>(span), kNoRow);
+    for (size_t r = rows; r-- > 0;) {
+      if (key.nulls[r]) continue;
+      const int64_t k = IntKey(key, r);
+      uint32_t* head = nullptr;
+      if (dense_) {
+        head = &head_[static_cast<size_t>(static_cast<uint64_t>(k) - static_cast<uint64_t>(min))];
+      } else {
+        bool inserted = false;
+        const uint32_t id = keys_.FindOrInsert(k, &inserted);
+        if (inserted) head_.push_back(kNoRow);
+        head = &head_[id];
+      }
+      next_[r] = *head;
+      *head = static_cast<uint32_t>(r);
+    }
+    budget_.Add(keys_.bytes() + head_.size() * sizeof(uint32_t));
+  }
+
+  // The first build row with key `k`, or kNoRow.
+  uint32_t FirstMatch(int64_t k) const {
+    if (dense_) {
+      const uint64_t i = static_cast<uint64_t>(k) - static_cast<uint64_t>(dense_min_);
+      return i < head_.size() ? head_[i] : kNoRow;
+    }
+    const uint32_t id = keys_.Find(k);
+    return id == IntKeyTable::kMissing ? kNoRow : head_[id];
   }
 
   // Fills left_rows_/right_rows_ with up to kChunkRows matching pairs from
@@ -387,10 +440,7 @@ class JoinVOp final : public VectorOp {
         matched_ = false;
         chain_ = kNoRow;
         const ColumnVector& key = probe_.columns[key_column];
-        if (!key.nulls[probe_row_]) {
-          const uint32_t id = keys_.Find(IntKey(key, probe_row_));
-          if (id != IntKeyTable::kMissing) chain_ = head_[id];
-        }
+        if (!key.nulls[probe_row_]) chain_ = FirstMatch(IntKey(key, probe_row_));
       }
       while (chain_ != kNoRow && left_rows_.size() < kChunkRows) {
         left_rows_.push_back(static_cast<uint32_t>(probe_row_));
@@ -415,8 +465,11 @@ class JoinVOp final : public VectorOp {
   Needed left_needed_, right_needed_;
   VectorOpPtr left_;
   std::vector<ColumnVector> build_;
-  IntKeyTable keys_;
-  std::vector<uint32_t> head_, tail_, next_;  // per key id; per build row
+  IntKeyTable keys_;                // unless dense_
+  bool dense_ = false;              // head_ is indexed by key - dense_min_
+  int64_t dense_min_ = 0;
+  std::vector<uint32_t> head_;      // per key: its first build row
+  std::vector<uint32_t> next_;      // per build row: the next with its key
   Batch probe_;
   size_t probe_row_ = 0;
   bool probe_done_ = false, row_started_ = false, matched_ = false;

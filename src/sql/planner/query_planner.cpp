@@ -92,6 +92,22 @@ bool IsBoundValue(const BoundExpr& e) {
   return true;
 }
 
+// The column of this row `e` reads, as an index key holds it: the column
+// itself, or an integer column widened to a larger integer type (the
+// binder's promotion for `int_col = bigint_value`; integer keys of every
+// width are stored alike and compare by value). Null otherwise.
+const BoundExpr* KeyColumn(const BoundExpr& e) {
+  if (e.kind == ExprKind::kColumn && e.depth == 0) return &e;
+  if (e.kind == ExprKind::kCast && IsIntegerType(e.type.id)) {
+    const BoundExpr& inner = *e.children[0];
+    if (inner.kind == ExprKind::kColumn && inner.depth == 0 && IsIntegerType(inner.type.id) &&
+        NumericRank(inner.type.id) <= NumericRank(e.type.id)) {
+      return &inner;
+    }
+  }
+  return nullptr;
+}
+
 // col OP value, either way round; fills the column and the value.
 bool MatchColumnCompare(const BoundExpr& e, int* column, BinaryOp* op, const BoundExpr** value) {
   if (e.kind != ExprKind::kCompare || e.op == BinaryOp::kNe) return false;
@@ -106,14 +122,14 @@ bool MatchColumnCompare(const BoundExpr& e, int* column, BinaryOp* op, const Bou
       default: return o;
     }
   };
-  if (a.kind == ExprKind::kColumn && a.depth == 0 && IsBoundValue(b) && a.type.id == b.type.id) {
-    *column = a.index;
+  if (const BoundExpr* col = KeyColumn(a); col != nullptr && IsBoundValue(b) && a.type.id == b.type.id) {
+    *column = col->index;
     *op = e.op;
     *value = &b;
     return true;
   }
-  if (b.kind == ExprKind::kColumn && b.depth == 0 && IsBoundValue(a) && a.type.id == b.type.id) {
-    *column = b.index;
+  if (const BoundExpr* col = KeyColumn(b); col != nullptr && IsBoundValue(a) && a.type.id == b.type.id) {
+    *column = col->index;
     *op = flip(e.op);
     *value = &a;
     return true;

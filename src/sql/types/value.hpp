@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -142,5 +143,61 @@ class StoredRowReader {
   ByteReader reader_;
   size_t size_;
 };
+
+// Inline: a columnar scan calls it for every stored value it reads.
+inline bool StoredRowReader::Next(StoredValue* out) {
+  out->type = TypeId::kNull;
+  out->i = 0;  // a Value made from it has its unused fields zero, as a fresh one
+  out->f = 0;
+  if (reader_.remaining() == 0) return true;  // a row shorter than its table: NULL
+  uint8_t tag = 0;
+  if (!reader_.ReadFixed8(&tag)) return false;
+  if (tag == 0) return true;
+  if (tag > static_cast<uint8_t>(TypeId::kBytea)) return false;
+  out->type = static_cast<TypeId>(tag);
+  switch (out->type) {
+    case TypeId::kBool:
+    case TypeId::kInt2:
+    case TypeId::kInt4:
+    case TypeId::kInt8: {
+      uint64_t z = 0;
+      if (!reader_.ReadVarint(&z)) return false;
+      const int64_t i = static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
+      if ((out->type == TypeId::kBool && i != 0 && i != 1) ||
+          (out->type == TypeId::kInt2 && (i < INT16_MIN || i > INT16_MAX)) ||
+          (out->type == TypeId::kInt4 && (i < INT32_MIN || i > INT32_MAX))) {
+        return false;
+      }
+      out->i = i;
+      return true;
+    }
+    case TypeId::kFloat4:
+    case TypeId::kFloat8: {
+      uint64_t bits = 0;
+      if (!reader_.ReadFixed64(&bits)) return false;
+      std::memcpy(&out->f, &bits, 8);
+      return true;
+    }
+    case TypeId::kNumeric: {
+      uint8_t scale = 0;
+      uint64_t lo = 0, hi = 0;
+      if (!reader_.ReadFixed8(&scale) || !reader_.ReadFixed64(&lo) || !reader_.ReadFixed64(&hi)) {
+        return false;
+      }
+      if (scale > kDecimalScaleMax) return false;
+      out->dec.scale = scale;
+      out->dec.coefficient = static_cast<int128>((static_cast<unsigned __int128>(hi) << 64) | lo);
+      const bool most_negative = hi == (uint64_t{1} << 63) && lo == 0;  // -2^127 has no abs
+      return !most_negative && DecimalDigits(out->dec.coefficient) <= kDecimalDigitsMax;
+    }
+    case TypeId::kText:
+    case TypeId::kBytea:
+      return reader_.ReadLengthPrefixed(&out->bytes, size_);
+    case TypeId::kNull:
+      break;
+  }
+  return true;
+}
+
 
 }  // namespace zq::sql

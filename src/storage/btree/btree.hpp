@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "storage/pager/pager.hpp"
@@ -106,6 +107,8 @@ class TreeCursor {
   bool Valid() const { return valid_; }
   std::string_view key() const { return key_; }
   std::string_view value() const { return value_; }
+  // Cursor::ReadRun: the current entry and the inline ones after it in its leaf.
+  size_t ReadRun(std::pair<std::string_view, std::string_view>* out, size_t max);
 
  private:
   struct Frame {

@@ -142,6 +142,23 @@ Status TreeCursor::Next() {
   return LoadEntry();
 }
 
+size_t TreeCursor::ReadRun(std::pair<std::string_view, std::string_view>* out, size_t max) {
+  if (!valid_ || max == 0) return 0;
+  out[0] = {key_, value_};
+  size_t n = 1;
+  Frame& leaf = stack_.back();
+  const int count = node::Count(leaf.page);
+  while (n < max && leaf.index + 1 < count) {
+    const node::LeafEntry e = node::LeafAt(leaf.page, leaf.index + 1);
+    if (e.overflow) break;  // its value needs reading: Next() does that
+    leaf.index++;
+    key_ = e.key;
+    value_ = e.inline_value;
+    out[n++] = {key_, value_};
+  }
+  return n;
+}
+
 Status TreeCursor::Prev() {
   if (!valid_) return Status::InvalidArgument("cursor is not positioned");
   Frame& leaf = stack_.back();

@@ -229,6 +229,49 @@ TEST_F(BTreeTest, SeekVariantsAtEdges) {
   EXPECT_EQ(empty.Next().code(), StatusCode::kInvalidArgument);
 }
 
+// ReadRun hands over the rest of a leaf at once, stops before a value kept
+// in overflow pages, and leaves the cursor on its last entry: runs and Next
+// together visit exactly what Next alone visits.
+TEST_F(BTreeTest, ReadRunVisitsWhatNextVisits) {
+  PageNo root = kNullPage;
+  TreeWriter w(pager_.get(), 1);
+  bool inserted = false;
+  std::vector<std::pair<std::string, std::string>> want;
+  for (int i = 0; i < 3000; i++) {
+    char k[8];
+    std::snprintf(k, sizeof(k), "%05d", i);
+    // Every 97th value is too large to stay in its leaf.
+    const std::string v = i % 97 == 0 ? std::string(6000, static_cast<char>('a' + i % 26))
+                                      : "v" + std::to_string(i);
+    ASSERT_TRUE(w.Put(&root, k, v, &inserted).ok());
+    want.emplace_back(k, v);
+  }
+  for (size_t max : {size_t{1}, size_t{7}, size_t{1000}}) {
+    TreeCursor c(pager_.get(), root);
+    ASSERT_TRUE(c.SeekFirst().ok());
+    std::vector<std::pair<std::string_view, std::string_view>> run(max);
+    std::vector<std::pair<std::string, std::string>> got;
+    size_t longest = 0;
+    while (c.Valid()) {
+      const size_t n = c.ReadRun(run.data(), max);
+      ASSERT_GE(n, 1u);
+      longest = std::max(longest, n);
+      for (size_t i = 0; i < n; i++) got.emplace_back(run[i].first, run[i].second);
+      EXPECT_EQ(c.key(), run[n - 1].first);  // the cursor sits on the last one
+      ASSERT_TRUE(c.Next().ok());
+    }
+    EXPECT_EQ(got, want) << "max " << max;
+    if (max == 1000) {
+      EXPECT_GT(longest, 20u);  // whole leaves, not single entries
+    } else {
+      EXPECT_EQ(longest, max);
+    }
+  }
+  TreeCursor unpositioned(pager_.get(), root);
+  std::pair<std::string_view, std::string_view> one;
+  EXPECT_EQ(unpositioned.ReadRun(&one, 1), 0u);
+}
+
 TEST(NodeTest, CheckRejectsDamagedNodes) {
   std::vector<uint8_t> n(4080);
   node::Init(n.data(), 4080, PageKind::kLeaf);

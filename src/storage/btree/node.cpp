@@ -89,17 +89,43 @@ void SetChild(uint8_t* n, int child_index, uint64_t child) {
   PutFixed64(p + a, child);
 }
 
+namespace {
+
+// memcmp order of two keys, eight bytes at a time: keys are short (a
+// 9-byte integer key is one word and a byte), where a call to memcmp costs
+// more than the comparison.
+int CompareKeys(std::string_view a, std::string_view b) {
+  const auto* x = reinterpret_cast<const uint8_t*>(a.data());
+  const auto* y = reinterpret_cast<const uint8_t*>(b.data());
+  size_t n = std::min(a.size(), b.size());
+  for (; n >= 8; n -= 8, x += 8, y += 8) {
+    const uint64_t u = GetBigEndian64(x), v = GetBigEndian64(y);
+    if (u != v) return u < v ? -1 : 1;
+  }
+  for (; n > 0; n--, x++, y++) {
+    if (*x != *y) return *x < *y ? -1 : 1;
+  }
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+}
+
+}  // namespace
+
 int LowerBound(const uint8_t* n, std::string_view key, bool* exact) {
   int lo = 0, hi = Count(n);
+  // Keys in a node are distinct: the one equal to `key`, if any, is where
+  // the search ends.
+  bool equal = false;
   while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    if (CellKey(n, mid) < key) {
+    const int mid = (lo + hi) / 2;
+    const int c = CompareKeys(CellKey(n, mid), key);
+    if (c < 0) {
       lo = mid + 1;
     } else {
       hi = mid;
+      equal = equal || c == 0;
     }
   }
-  *exact = lo < Count(n) && CellKey(n, lo) == key;
+  *exact = equal;
   return lo;
 }
 

@@ -31,6 +31,11 @@ class MergedCursor : public Cursor {
   std::string_view value() const override {
     return on_base_ ? base_->value() : std::string_view(value_);
   }
+  // A run of the snapshot's entries when no buffered write is in the tree.
+  size_t ReadRun(std::pair<std::string_view, std::string_view>* out, size_t max) override {
+    if (on_base_ && valid_ && ops_->empty()) return base_->ReadRun(out, max);
+    return Cursor::ReadRun(out, max);
+  }
 
  private:
   // `base_positioned`: base_ already sits on the first snapshot key after

@@ -22,6 +22,9 @@ class SnapshotCursor : public Cursor {
   bool Valid() const override { return cursor_.Valid(); }
   std::string_view key() const override { return cursor_.key(); }
   std::string_view value() const override { return cursor_.value(); }
+  size_t ReadRun(std::pair<std::string_view, std::string_view>* out, size_t max) override {
+    return cursor_.ReadRun(out, max);
+  }
 
  private:
   TreeCursor cursor_;
