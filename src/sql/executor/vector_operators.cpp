@@ -6,6 +6,9 @@
 // decoded, never copied.
 #include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <system_error>
+#include <thread>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -13,6 +16,7 @@
 #include "sql/executor/aggregate_state.hpp"
 #include "sql/executor/int_key_table.hpp"
 #include "sql/executor/operator.hpp"
+#include "sql/executor/scan_batches.hpp"
 #include "sql/executor/table_access.hpp"
 #include "sql/executor/table_cursor.hpp"
 #include "sql/executor/vector_eval.hpp"
@@ -58,110 +62,96 @@ bool VectorizableJoin(const PlanNode& plan) {
   return KindOf(left) == VectorKind::kInt && KindOf(right) == VectorKind::kInt;
 }
 
-[[noreturn]] void Malformed(const catalog::TableDef& table) {
-  ThrowSqlError("XX001", 0, "a stored row of table \"" + table.name + "\" is malformed");
-}
-
 // ---- scan -----------------------------------------------------------------------
+
+// A full scan of a table at least this many root children wide (about that
+// many leaves, or more when the root's children are internal) reads its
+// second half on a thread of its own.
+constexpr size_t kParallelScanMinRootChildren = 32;
+// At most this much of the second half waits, decoded, for the first half
+// to be consumed (and never more than a quarter of the memory left).
+constexpr uint64_t kParallelScanBufferBytes = uint64_t{64} << 20;
 
 class ScanVOp final : public VectorOp {
  public:
   ScanVOp(const PlanNode& plan, const Needed& needed, ExecContext& ctx)
-      : plan_(plan), cursor_(plan, ctx), eval_(ctx) {
+      : plan_(plan), ctx_(ctx), cursor_(plan, ctx), eval_(ctx), budget_(ctx) {
     Needed decode = needed;
     if (plan.predicate) MarkColumns(*plan.predicate, &decode);
     decode_.assign(decode.begin(), decode.end());
-    for (size_t c = 0; c < decode_.size(); c++) {
-      if (decode_[c]) columns_read_ = c + 1;
-    }
+    decoder_.emplace(plan.table, decode_);
   }
 
   bool Next(Batch* out) override {
-    while (!done_) {
-      const std::vector<catalog::ColumnDef>& columns = plan_.table.columns;
-      out->columns.resize(columns.size());
-      targets_.resize(columns_read_);
-      for (size_t c = 0; c < columns.size(); c++) {
-        ColumnVector& column = out->columns[c];
-        if (decode_[c]) {
-          column.Reset(columns[c].type.id, kChunkRows);
-          targets_[c] = {column.kind, column.nulls.data(), column.ints.data(), column.floats.data(),
-                         column.values.data()};
-        } else {
-          column.ResetAbsent(columns[c].type.id, kChunkRows);
-        }
+    if (!started_) Start();
+    for (;;) {
+      bool filled = false;
+      if (!first_done_) {
+        filled = decoder_->Fill(source_, out);
+        first_done_ = !filled;
       }
-      size_t rows = 0;
-      run_.resize(kChunkRows);
-      while (rows < kChunkRows) {
-        const size_t n = cursor_.NextRun(run_.data(), kChunkRows - rows);
-        if (n == 0) {
-          done_ = true;
-          break;
-        }
-        for (size_t i = 0; i < n; i++) Decode(run_[i].first, run_[i].second, rows++, out);
+      if (!filled && worker_) filled = worker_->Take(out);
+      if (!filled) {
+        out->size = 0;
+        return false;
       }
-      for (ColumnVector& c : out->columns) c.Resize(rows);
-      out->size = rows;
-      if (plan_.predicate && rows > 0) {
+      if (plan_.predicate) {
         eval_.Begin(*out);
         eval_.Predicate(*plan_.predicate, &keep_);
         Compact(keep_, out);
       }
       if (out->size > 0) return true;
     }
-    out->size = 0;
-    return false;
   }
 
  private:
-  void Decode(std::string_view key, std::string_view value, size_t row, Batch* out) {
-    if (plan_.table.read_only()) {
-      const Row decoded = DecodeStoredRow(plan_.table, key, value);
-      for (size_t c = 0; c < decoded.size(); c++) {
-        if (decode_[c]) out->columns[c].Set(row, decoded[c]);
-      }
+  // Picks the serial scan (through TableCursor: ranges, indexes, the
+  // transaction's own writes) or, for a full scan of a large table the
+  // transaction has not written, a split at the root: this thread reads the
+  // first part, a ScanWorker the second, and batches come out in key order.
+  void Start() {
+    started_ = true;
+    source_ = [this](StoredEntry* out, size_t max) { return cursor_.NextRun(out, max); };
+    if (plan_.range.Used() || plan_.table.read_only() || std::thread::hardware_concurrency() < 2) {
       return;
     }
-    StoredRowReader reader(value);
-    StoredValue v;
-    for (size_t c = 0; c < columns_read_; c++) {
-      if (!reader.Next(&v)) Malformed(plan_.table);
-      if (!decode_[c]) continue;
-      const Target& t = targets_[c];
-      if (v.type == TypeId::kNull) {
-        out->columns[c].SetNull(row);
-        continue;
-      }
-      if (KindOf(v.type) != t.kind) Malformed(plan_.table);
-      t.nulls[row] = 0;
-      switch (t.kind) {
-        case VectorKind::kInt: t.ints[row] = v.i; break;
-        case VectorKind::kFloat: t.floats[row] = v.f; break;
-        case VectorKind::kValue: t.values[row] = v.ToValue(); break;
-      }
+    const uint64_t left = ctx_.memory_limit > ctx_.memory_used ? ctx_.memory_limit - ctx_.memory_used : 0;
+    const uint64_t cap = std::min(kParallelScanBufferBytes, left / 4);
+    if (cap < (uint64_t{1} << 20)) return;
+    Result<std::vector<std::string>> split = ctx_.txn->SplitPoints(plan_.table.tree, kParallelScanMinRootChildren);
+    ThrowIfError(split.status());
+    // The root has at least that many children: cut it in the middle.
+    if (split->size() + 1 < kParallelScanMinRootChildren) return;
+    std::string middle = (*split)[split->size() / 2];
+    Result<std::unique_ptr<storage::Cursor>> first = ctx_.txn->NewSnapshotCursor(plan_.table.tree);
+    ThrowIfError(first.status());
+    Result<std::unique_ptr<storage::Cursor>> second = ctx_.txn->NewSnapshotCursor(plan_.table.tree);
+    ThrowIfError(second.status());
+    budget_.Add(cap);
+    // Filtering stays on this thread: filtered batches are small, and
+    // handing over many small batches costs more than the filter.
+    try {
+      worker_ = std::make_unique<ScanWorker>(plan_.table, decode_, std::move(second).value(),
+                                             middle, cap);
+    } catch (const std::system_error&) {
+      return;  // no thread to be had: scan serially
     }
+    first_part_.emplace(std::move(first).value(), "", std::move(middle));
+    source_ = [this](StoredEntry* out, size_t max) { return first_part_->NextRun(out, max); };
   }
 
-  // Where Decode writes a column of the batch being filled (its arrays, read
-  // once per batch rather than through the vector for every value).
-  struct Target {
-    VectorKind kind = VectorKind::kValue;
-    uint8_t* nulls = nullptr;
-    int64_t* ints = nullptr;
-    double* floats = nullptr;
-    Value* values = nullptr;
-  };
-
   const PlanNode& plan_;
+  ExecContext& ctx_;
   TableCursor cursor_;
   VectorEvaluator eval_;
+  Reservation budget_;
   std::vector<uint8_t> decode_;  // per table column: 1 when read
-  size_t columns_read_ = 0;  // decoding stops after the last needed column
-  std::vector<Target> targets_;
-  std::vector<TableCursor::Entry> run_;
+  std::optional<BatchDecoder> decoder_;
+  EntrySource source_;
+  std::optional<KeyRangeReader> first_part_;
+  std::unique_ptr<ScanWorker> worker_;  // destroyed first: stops before the rest goes
   std::vector<uint8_t> keep_;
-  bool done_ = false;
+  bool started_ = false, first_done_ = false;
 };
 
 // ---- filter and projection -----------------------------------------------------

@@ -94,6 +94,12 @@ Status ReadOverflowValue(Pager* pager, uint64_t head, uint64_t value_bytes, std:
 
 // A cursor over one tree of one snapshot. Pages stay valid while the
 // snapshot (or the writer's commit lock) is held.
+// Up to parts - 1 keys, ascending, that cut the tree into `parts` key
+// ranges holding about equal numbers of pages: the first keys of nodes of
+// the highest level that has at least `parts` nodes. Empty when even the
+// leaves are fewer than `parts`.
+Result<std::vector<std::string>> SplitKeys(Pager* pager, PageNo root, size_t parts);
+
 class TreeCursor {
  public:
   TreeCursor(Pager* pager, PageNo root) : pager_(pager), root_(root) {}

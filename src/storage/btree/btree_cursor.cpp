@@ -142,6 +142,43 @@ Status TreeCursor::Next() {
   return LoadEntry();
 }
 
+Result<std::vector<std::string>> SplitKeys(Pager* pager, PageNo root, size_t parts) {
+  std::vector<std::string> keys;
+  if (root == kNullPage || parts < 2) return keys;
+  // Walk down level by level until a level has `parts` nodes or more (or
+  // the next one is the leaves): `starts` holds the first key of each node
+  // of the level but the first.
+  std::vector<PageNo> level{root};
+  std::vector<std::string> starts;
+  for (int depth = 0; level.size() < parts; depth++) {
+    if (depth > limits::kTreeDepthMax) return Status::Corruption("b-tree deeper than the depth limit");
+    std::vector<PageNo> next;
+    std::vector<std::string> next_starts;
+    for (size_t i = 0; i < level.size(); i++) {
+      ZQ_ASSIGN_OR_RETURN(const uint8_t* n, pager->Read(level[i]));
+      ZQ_RETURN_IF_ERROR(node::Check(n, pager->usable_bytes(), level[i]));
+      if (node::IsLeaf(n)) return keys;  // a single leaf, or too few leaves to split
+      if (i > 0) next_starts.push_back(starts[i - 1]);
+      const int count = node::Count(n);
+      next.push_back(node::Child(n, 0));
+      for (int c = 0; c < count; c++) {
+        next.push_back(node::Child(n, c + 1));
+        next_starts.emplace_back(node::CellKey(n, c));
+      }
+    }
+    level = std::move(next);
+    starts = std::move(next_starts);
+  }
+  size_t last = 0;
+  for (size_t part = 1; part < parts; part++) {
+    const size_t node = part * level.size() / parts;
+    if (node <= last) continue;
+    last = node;
+    keys.push_back(starts[node - 1]);
+  }
+  return keys;
+}
+
 size_t TreeCursor::ReadRun(std::pair<std::string_view, std::string_view>* out, size_t max) {
   if (!valid_ || max == 0) return 0;
   out[0] = {key_, value_};

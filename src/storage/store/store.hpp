@@ -143,6 +143,14 @@ class WriteTxn {
   // Sees this transaction's own writes merged over its snapshot. Valid until
   // the transaction finishes.
   virtual Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) = 0;
+  // For reading a tree on several threads at once (a parallel scan): keys
+  // that cut it into up to `parts` ranges of about equal size, and cursors
+  // over the transaction's snapshot alone, which other threads may use
+  // while this one does not write. Both only when the transaction has no
+  // buffered writes in the tree (then the snapshot is what NewCursor sees);
+  // otherwise SplitPoints gives no keys.
+  virtual Result<std::vector<std::string>> SplitPoints(TreeId tree, size_t parts) = 0;
+  virtual Result<std::unique_ptr<Cursor>> NewSnapshotCursor(TreeId tree) = 0;
   // Savepoints (SQL SAVEPOINT): Savepoint() remembers the buffered writes and
   // returns a token; RollbackToSavepoint(token) returns to them (the
   // savepoint stays, later ones are forgotten); ReleaseSavepoint(token)

@@ -227,6 +227,29 @@ Result<std::unique_ptr<Cursor>> WriteTxnImpl::NewCursor(TreeId tree) {
   return std::unique_ptr<Cursor>(new MergedCursor(std::move(base), &ops));
 }
 
+Result<std::vector<std::string>> WriteTxnImpl::SplitPoints(TreeId tree, size_t parts) {
+  if (finished_) return Status::InvalidArgument("transaction already finished");
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
+  if (!exists) return TreeMissing(tree);
+  const TreeChanges* t = changes_.FindTree(tree);
+  if (t != nullptr && (t->created || !t->ops.empty())) return std::vector<std::string>{};
+  PageNo root = kNullPage;
+  ZQ_ASSIGN_OR_RETURN(bool in_snapshot, snapshot_->TreeRoot(tree, &root));
+  if (!in_snapshot) return TreeMissing(tree);
+  return SplitKeys(snapshot_->pager(), root, parts);
+}
+
+Result<std::unique_ptr<Cursor>> WriteTxnImpl::NewSnapshotCursor(TreeId tree) {
+  if (finished_) return Status::InvalidArgument("transaction already finished");
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
+  if (!exists) return TreeMissing(tree);
+  const TreeChanges* t = changes_.FindTree(tree);
+  if (t != nullptr && (t->created || !t->ops.empty())) {
+    return Status::InvalidArgument("the transaction has writes in this tree: use NewCursor");
+  }
+  return snapshot_->NewCursor(tree);
+}
+
 size_t WriteTxnImpl::Savepoint() {
   savepoints_.push_back(changes_);
   return savepoints_.size() - 1;

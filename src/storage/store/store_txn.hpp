@@ -62,6 +62,8 @@ class WriteTxnImpl : public WriteTxn {
   Status Delete(TreeId tree, std::string_view key) override;
   Result<bool> Get(TreeId tree, std::string_view key, std::string* value) override;
   Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) override;
+  Result<std::vector<std::string>> SplitPoints(TreeId tree, size_t parts) override;
+  Result<std::unique_ptr<Cursor>> NewSnapshotCursor(TreeId tree) override;
   size_t Savepoint() override;
   Status RollbackToSavepoint(size_t token) override;
   Status ReleaseSavepoint(size_t token) override;
