@@ -1,9 +1,11 @@
 #include "engine/database.hpp"
 
-#include "engine/ledger_tables.hpp"
+#include <algorithm>
 
+#include "engine/ledger_tables.hpp"
 #include "engine/session.hpp"
 #include "sql/executor/evaluator.hpp"
+#include "sql/executor/operator.hpp"
 #include "sql/lexer/sql_error.hpp"
 #include "sql/parser/parser.hpp"
 
@@ -88,7 +90,11 @@ QueryResult RunExplain(const StatementContext& sc, const sql::ExplainStmt& expla
   result.command = "EXPLAIN";
   result.column_names = {"QUERY PLAN"};
   result.column_types = {sql::ColumnType{sql::TypeId::kText}};
-  const std::string text = sql::ExplainPlan(*plan);
+  std::vector<const sql::PlanNode*> vectorized;
+  if (sc.vectorize) vectorized = sql::VectorizedNodes(*plan);
+  const std::string text = sql::ExplainPlan(*plan, [&](const sql::PlanNode& node) {
+    return std::find(vectorized.begin(), vectorized.end(), &node) != vectorized.end();
+  });
   size_t start = 0;
   while (start < text.size()) {
     const size_t end = text.find('\n', start);

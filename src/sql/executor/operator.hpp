@@ -23,11 +23,17 @@ class Operator {
 };
 using OpPtr = std::unique_ptr<Operator>;
 
-OpPtr BuildOperator(const PlanNode& plan, ExecContext& ctx);
+// `needed`, when given, marks the output columns the caller reads; the
+// others may come out NULL (a vectorized plan then never decodes them).
+OpPtr BuildOperator(const PlanNode& plan, ExecContext& ctx,
+                    const std::vector<bool>* needed = nullptr);
 
 // A row operator running `plan` with the vectorized operators, or null when
 // the plan is better run row by row (or has no vectorized form).
-OpPtr BuildVectorized(const PlanNode& plan, ExecContext& ctx);
+OpPtr BuildVectorized(const PlanNode& plan, ExecContext& ctx, const std::vector<bool>* needed);
+// The nodes of `plan` that BuildOperator runs on vectorized operators (for
+// EXPLAIN), in no particular order.
+std::vector<const PlanNode*> VectorizedNodes(const PlanNode& plan);
 
 // Holds memory reserved from the budget until destroyed.
 class Reservation {

@@ -112,12 +112,16 @@ bool CountColumnReads(const BoundExpr& e, std::vector<int>* reads) {
 
 class ProjectOp final : public Operator {
  public:
-  ProjectOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx), input_(BuildOperator(*plan.children[0], ctx)) {
-    // An output that is an input column read nowhere else takes the value
-    // over instead of copying it (the input chunk is discarded anyway).
+  ProjectOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx) {
     std::vector<int> reads(plan.children[0]->columns.size(), 0);
     bool countable = true;
     for (const BoundPtr& e : plan.exprs) countable = CountColumnReads(*e, &reads) && countable;
+    // A vectorized input leaves out the columns no expression reads.
+    std::vector<bool> read(reads.size(), true);
+    for (size_t c = 0; countable && c < reads.size(); c++) read[c] = reads[c] > 0;
+    input_ = BuildOperator(*plan.children[0], ctx, &read);
+    // An output that is an input column read nowhere else takes the value
+    // over instead of copying it (the input chunk is discarded anyway).
     for (const BoundPtr& e : plan.exprs) {
       moved_.push_back(countable && e->kind == ExprKind::kColumn && e->depth == 0 &&
                        reads[static_cast<size_t>(e->index)] == 1);
@@ -590,8 +594,8 @@ class WorkTableOp final : public Operator {
 
 }  // namespace
 
-OpPtr BuildOperator(const PlanNode& plan, ExecContext& ctx) {
-  if (OpPtr vectorized = BuildVectorized(plan, ctx)) return vectorized;
+OpPtr BuildOperator(const PlanNode& plan, ExecContext& ctx, const std::vector<bool>* needed) {
+  if (OpPtr vectorized = BuildVectorized(plan, ctx, needed)) return vectorized;
   switch (plan.kind) {
     case PlanKind::kRecursive: return std::make_unique<RecursiveOp>(plan, ctx);
     case PlanKind::kWorkTable: return std::make_unique<WorkTableOp>(plan, ctx);

@@ -98,15 +98,25 @@ size_t KeyRangeReader::NextRun(StoredEntry* out, size_t max) {
   return n;
 }
 
-ScanWorker::ScanWorker(const catalog::TableDef& table, std::vector<uint8_t> decode,
-                       std::unique_ptr<storage::Cursor> cursor, std::string start,
-                       uint64_t byte_cap)
-    : decoder_(table, std::move(decode)),
-      reader_(std::move(cursor), std::move(start), ""),
-      byte_cap_(byte_cap),
-      thread_([this] { Run(); }) {}
+ParallelScan::ParallelScan(const catalog::TableDef& table, const std::vector<uint8_t>& decode,
+                           std::vector<std::string> splits,
+                           std::unique_ptr<storage::Cursor> own_cursor,
+                           std::unique_ptr<storage::Cursor> worker_cursor, uint64_t byte_cap)
+    : own_decoder_(table, decode),
+      own_cursor_(std::move(own_cursor)),
+      worker_decoder_(table, decode),
+      worker_cursor_(std::move(worker_cursor)),
+      byte_cap_(byte_cap) {
+  parts_.resize(splits.size() + 1);
+  for (size_t i = 0; i < splits.size(); i++) {
+    parts_[i].end = splits[i];
+    parts_[i + 1].start = std::move(splits[i]);
+  }
+  worker_first_part_ = parts_.size();
+  thread_ = std::thread([this] { Run(); });
+}
 
-ScanWorker::~ScanWorker() {
+ParallelScan::~ParallelScan() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
@@ -115,50 +125,85 @@ ScanWorker::~ScanWorker() {
   thread_.join();
 }
 
-void ScanWorker::Run() {
-  const EntrySource source = [this](StoredEntry* out, size_t max) {
-    return reader_.NextRun(out, max);
-  };
+bool ParallelScan::Next(Batch* out) {
+  while (current_ < parts_.size()) {
+    if (!current_claimed_) {
+      std::lock_guard<std::mutex> lock(mu_);
+      current_claimed_ = true;
+      current_mine_ = current_ < worker_first_part_;
+      if (current_mine_) {
+        front_ = current_ + 1;
+        if (worker_waiting_) cv_.notify_all();  // fewer parts left for the worker
+      }
+    }
+    if (current_mine_) {
+      if (!own_reader_) own_reader_.emplace(own_cursor_.get(), parts_[current_].start, parts_[current_].end);
+      const EntrySource source = [this](StoredEntry* entries, size_t max) {
+        return own_reader_->NextRun(entries, max);
+      };
+      if (own_decoder_.Fill(source, out)) return true;
+      own_reader_.reset();
+    } else {
+      std::unique_lock<std::mutex> lock(mu_);
+      Part& part = parts_[current_];
+      caller_waiting_ = true;
+      cv_.wait(lock, [&] { return !part.batches.empty() || part.finished || error_; });
+      caller_waiting_ = false;
+      if (!part.batches.empty()) {
+        *out = std::move(part.batches.front().first);
+        held_bytes_ -= part.batches.front().second;
+        part.batches.pop_front();
+        if (worker_waiting_) cv_.notify_all();
+        return true;
+      }
+      if (!part.finished) std::rethrow_exception(error_);
+    }
+    current_++;
+    current_claimed_ = false;
+  }
+  out->size = 0;
+  return false;
+}
+
+void ParallelScan::Run() {
   try {
     for (;;) {
-      Batch batch;
-      if (!decoder_.Fill(source, &batch)) break;
-      const uint64_t bytes = BatchBytes(batch);
-      std::unique_lock<std::mutex> lock(mu_);
-      worker_waiting_ = true;
-      cv_.wait(lock, [&] { return stop_ || ready_.empty() || ready_bytes_ + bytes <= byte_cap_; });
-      worker_waiting_ = false;
-      if (stop_) return;
-      ready_bytes_ += bytes;
-      ready_.emplace_back(std::move(batch), bytes);
-      if (taker_waiting_) cv_.notify_all();
+      size_t index;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        worker_waiting_ = true;
+        cv_.wait(lock, [&] { return stop_ || front_ >= worker_first_part_ || held_bytes_ < byte_cap_; });
+        worker_waiting_ = false;
+        // Every part claimed, or the caller gone.
+        if (stop_ || front_ >= worker_first_part_) return;
+        index = --worker_first_part_;
+      }
+      Part& part = parts_[index];
+      KeyRangeReader reader(worker_cursor_.get(), part.start, part.end);
+      const EntrySource source = [&reader](StoredEntry* entries, size_t max) {
+        return reader.NextRun(entries, max);
+      };
+      for (;;) {
+        Batch batch;
+        const bool more = worker_decoder_.Fill(source, &batch);
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stop_) return;
+        if (more) {
+          const uint64_t bytes = BatchBytes(batch);
+          held_bytes_ += bytes;
+          part.batches.emplace_back(std::move(batch), bytes);
+        } else {
+          part.finished = true;
+        }
+        if (caller_waiting_) cv_.notify_all();
+        if (!more) break;
+      }
     }
   } catch (...) {
     std::lock_guard<std::mutex> lock(mu_);
     error_ = std::current_exception();
+    cv_.notify_all();
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  finished_ = true;
-  cv_.notify_all();
-}
-
-bool ScanWorker::Take(Batch* out) {
-  std::unique_lock<std::mutex> lock(mu_);
-  taker_waiting_ = true;
-  cv_.wait(lock, [&] { return !ready_.empty() || finished_; });
-  taker_waiting_ = false;
-  if (!ready_.empty()) {
-    *out = std::move(ready_.front().first);
-    ready_bytes_ -= ready_.front().second;
-    ready_.pop_front();
-    if (worker_waiting_) cv_.notify_all();
-    return true;
-  }
-  // Batches made before a failure are handed over first, as a serial scan
-  // would have returned those rows before reaching the bad one.
-  if (error_) std::rethrow_exception(error_);
-  out->size = 0;
-  return false;
 }
 
 }  // namespace zq::sql

@@ -1,7 +1,6 @@
 // Filling batches from a table's stored rows: the decoding shared by the
-// vectorized scan's serial path and its parallel part, a reader for one key
-// range of a snapshot cursor, and the worker thread that scans the second
-// half of a large table while the statement's thread scans the first.
+// vectorized scan's serial and parallel paths, a reader for one key range of
+// a cursor, and the scan of a large table on two threads.
 #pragma once
 
 #include <condition_variable>
@@ -10,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -57,51 +57,73 @@ class BatchDecoder {
 };
 
 // The entries of a cursor from `start` ("" for the first) up to but not
-// including `end` ("" for no end), a leaf's run at a time.
+// including `end` ("" for no end), a leaf's run at a time. The cursor is
+// borrowed: one cursor serves the parts a thread reads one after another.
 class KeyRangeReader {
  public:
-  KeyRangeReader(std::unique_ptr<storage::Cursor> cursor, std::string start, std::string end)
-      : cursor_(std::move(cursor)), start_(std::move(start)), end_(std::move(end)) {}
+  KeyRangeReader(storage::Cursor* cursor, std::string_view start, std::string_view end)
+      : cursor_(cursor), start_(start), end_(end) {}
   size_t NextRun(StoredEntry* out, size_t max);
 
  private:
-  std::unique_ptr<storage::Cursor> cursor_;
+  storage::Cursor* cursor_;
   std::string start_, end_;
   bool started_ = false, finished_ = false;
 };
 
-// Decodes a key range on a thread of its own into batches, kept in order
-// for the statement's thread to Take. Holds at most `byte_cap` bytes of
-// batches not yet taken (it waits beyond that). Only the storage is read on
-// the worker (through a snapshot cursor, which other threads may read
-// concurrently); no expression is evaluated there, so nothing of the
-// statement's ExecContext is shared.
-class ScanWorker {
+// A full scan cut into key-range parts (at `splits`, ascending) that two
+// threads decode: the caller's thread takes parts from the front as it
+// consumes them, a worker thread takes parts from the back and keeps their
+// batches until the caller gets there. Where they meet depends on how much
+// else the caller does with each batch, so the work balances itself; batches
+// still come out in key order, as a serial scan's. The worker takes a new
+// part only while it holds less than `byte_cap` bytes of batches (it never
+// waits inside a part, so the caller waiting for a part always gets it).
+// Each thread reads through its own snapshot cursor, which other threads may
+// read concurrently; no expression is evaluated on the worker, so nothing of
+// the statement's ExecContext is shared.
+class ParallelScan {
  public:
-  ScanWorker(const catalog::TableDef& table, std::vector<uint8_t> decode,
-             std::unique_ptr<storage::Cursor> cursor, std::string start, uint64_t byte_cap);
+  ParallelScan(const catalog::TableDef& table, const std::vector<uint8_t>& decode,
+               std::vector<std::string> splits, std::unique_ptr<storage::Cursor> own_cursor,
+               std::unique_ptr<storage::Cursor> worker_cursor, uint64_t byte_cap);
   // Stops the worker and waits for it.
-  ~ScanWorker();
-  ScanWorker(const ScanWorker&) = delete;
-  ScanWorker& operator=(const ScanWorker&) = delete;
+  ~ParallelScan();
+  ParallelScan(const ParallelScan&) = delete;
+  ParallelScan& operator=(const ParallelScan&) = delete;
 
-  // The next batch in key order; false at the end. Rethrows the worker's
-  // error (a storage failure or a malformed row) in the caller's thread.
-  bool Take(Batch* out);
+  // The next batch in key order (decoded, not filtered); false at the end.
+  // Rethrows a failure of the worker (storage error, malformed row) once
+  // the batches decoded before it are consumed.
+  bool Next(Batch* out);
 
  private:
+  struct Part {
+    std::string start, end;  // "" : open
+    std::deque<std::pair<Batch, uint64_t>> batches;  // the worker's, with their bytes
+    bool finished = false;                           // the worker decoded all of it
+  };
   void Run();
 
-  BatchDecoder decoder_;
-  KeyRangeReader reader_;
+  std::vector<Part> parts_;
+  // The caller's side.
+  BatchDecoder own_decoder_;
+  std::unique_ptr<storage::Cursor> own_cursor_;
+  std::optional<KeyRangeReader> own_reader_;
+  size_t current_ = 0;  // the part being consumed
+  bool current_claimed_ = false, current_mine_ = false;
+  // The worker's side.
+  BatchDecoder worker_decoder_;
+  std::unique_ptr<storage::Cursor> worker_cursor_;
   uint64_t byte_cap_;
+  // Shared, under mu_.
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::pair<Batch, uint64_t>> ready_;  // batch, its bytes
-  uint64_t ready_bytes_ = 0;
-  bool finished_ = false, stop_ = false;
-  // Who sleeps on cv_: a hand-over wakes the other side only then.
-  bool taker_waiting_ = false, worker_waiting_ = false;
+  size_t front_ = 0;              // parts [0, front_) are the caller's
+  size_t worker_first_part_;      // parts [worker_first_part_, end) are the worker's
+  uint64_t held_bytes_ = 0;       // of the worker's batches not yet consumed
+  bool stop_ = false;
+  bool caller_waiting_ = false, worker_waiting_ = false;
   std::exception_ptr error_;
   std::thread thread_;  // last: starts once everything above exists
 };

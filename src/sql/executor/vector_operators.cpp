@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <system_error>
 #include <thread>
-#include <string>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -64,10 +64,10 @@ bool VectorizableJoin(const PlanNode& plan) {
 
 // ---- scan -----------------------------------------------------------------------
 
-// A full scan of a table at least this many root children wide (about that
-// many leaves, or more when the root's children are internal) reads its
-// second half on a thread of its own.
-constexpr size_t kParallelScanMinRootChildren = 32;
+// A full scan of a table whose B-tree has at least this many nodes on some
+// level (so at least that many leaves) reads its second half on a thread of
+// its own.
+constexpr size_t kParallelScanMinNodes = 32;
 // At most this much of the second half waits, decoded, for the first half
 // to be consumed (and never more than a quarter of the memory left).
 constexpr uint64_t kParallelScanBufferBytes = uint64_t{64} << 20;
@@ -85,12 +85,7 @@ class ScanVOp final : public VectorOp {
   bool Next(Batch* out) override {
     if (!started_) Start();
     for (;;) {
-      bool filled = false;
-      if (!first_done_) {
-        filled = decoder_->Fill(source_, out);
-        first_done_ = !filled;
-      }
-      if (!filled && worker_) filled = worker_->Take(out);
+      const bool filled = parallel_ ? parallel_->Next(out) : decoder_->Fill(source_, out);
       if (!filled) {
         out->size = 0;
         return false;
@@ -107,8 +102,7 @@ class ScanVOp final : public VectorOp {
  private:
   // Picks the serial scan (through TableCursor: ranges, indexes, the
   // transaction's own writes) or, for a full scan of a large table the
-  // transaction has not written, a split at the root: this thread reads the
-  // first part, a ScanWorker the second, and batches come out in key order.
+  // transaction has not written, a ParallelScan over its parts.
   void Start() {
     started_ = true;
     source_ = [this](StoredEntry* out, size_t max) { return cursor_.NextRun(out, max); };
@@ -118,26 +112,23 @@ class ScanVOp final : public VectorOp {
     const uint64_t left = ctx_.memory_limit > ctx_.memory_used ? ctx_.memory_limit - ctx_.memory_used : 0;
     const uint64_t cap = std::min(kParallelScanBufferBytes, left / 4);
     if (cap < (uint64_t{1} << 20)) return;
-    Result<std::vector<std::string>> split = ctx_.txn->SplitPoints(plan_.table.tree, kParallelScanMinRootChildren);
+    Result<std::vector<std::string>> split = ctx_.txn->SplitPoints(plan_.table.tree, kParallelScanMinNodes);
     ThrowIfError(split.status());
-    // The root has at least that many children: cut it in the middle.
-    if (split->size() + 1 < kParallelScanMinRootChildren) return;
-    std::string middle = (*split)[split->size() / 2];
-    Result<std::unique_ptr<storage::Cursor>> first = ctx_.txn->NewSnapshotCursor(plan_.table.tree);
-    ThrowIfError(first.status());
-    Result<std::unique_ptr<storage::Cursor>> second = ctx_.txn->NewSnapshotCursor(plan_.table.tree);
-    ThrowIfError(second.status());
+    // kParallelScanMinNodes parts or none.
+    if (split->size() + 1 < kParallelScanMinNodes) return;
+    Result<std::unique_ptr<storage::Cursor>> own = ctx_.txn->NewSnapshotCursor(plan_.table.tree);
+    ThrowIfError(own.status());
+    Result<std::unique_ptr<storage::Cursor>> worker = ctx_.txn->NewSnapshotCursor(plan_.table.tree);
+    ThrowIfError(worker.status());
     budget_.Add(cap);
-    // Filtering stays on this thread: filtered batches are small, and
-    // handing over many small batches costs more than the filter.
+    // Filtering stays on this thread: filtering on the worker as well
+    // measured slower on the 2-vCPU machine of docs/benchmarks.md.
     try {
-      worker_ = std::make_unique<ScanWorker>(plan_.table, decode_, std::move(second).value(),
-                                             middle, cap);
+      parallel_ = std::make_unique<ParallelScan>(plan_.table, decode_, std::move(split).value(),
+                                                 std::move(own).value(), std::move(worker).value(), cap);
     } catch (const std::system_error&) {
-      return;  // no thread to be had: scan serially
+      // No thread to be had: scan serially.
     }
-    first_part_.emplace(std::move(first).value(), "", std::move(middle));
-    source_ = [this](StoredEntry* out, size_t max) { return first_part_->NextRun(out, max); };
   }
 
   const PlanNode& plan_;
@@ -148,10 +139,9 @@ class ScanVOp final : public VectorOp {
   std::vector<uint8_t> decode_;  // per table column: 1 when read
   std::optional<BatchDecoder> decoder_;
   EntrySource source_;
-  std::optional<KeyRangeReader> first_part_;
-  std::unique_ptr<ScanWorker> worker_;  // destroyed first: stops before the rest goes
+  std::unique_ptr<ParallelScan> parallel_;  // destroyed first: its worker stops before the rest goes
   std::vector<uint8_t> keep_;
-  bool started_ = false, first_done_ = false;
+  bool started_ = false;
 };
 
 // ---- filter and projection -----------------------------------------------------
@@ -221,7 +211,7 @@ class ProjectVOp final : public VectorOp {
 class RowsVOp final : public VectorOp {
  public:
   RowsVOp(const PlanNode& plan, const Needed& needed, ExecContext& ctx)
-      : plan_(plan), needed_(needed), input_(BuildOperator(plan, ctx)) {}
+      : plan_(plan), needed_(needed), input_(BuildOperator(plan, ctx, &needed_)) {}
 
   bool Next(Batch* out) override {
     if (!input_->Next(&chunk_)) {
@@ -682,6 +672,22 @@ VectorOpPtr BuildVector(const PlanNode& plan, const Needed& needed, ExecContext&
   return std::make_unique<RowsVOp>(plan, needed, ctx);
 }
 
+// Vectorized roots: aggregations and joins gain from batches; a lone scan,
+// filter or projection that hands each row to a row operator anyway does not.
+bool VectorizedRoot(const PlanNode& plan) {
+  return plan.kind == PlanKind::kAggregate || (plan.kind == PlanKind::kJoin && VectorizableJoin(plan));
+}
+
+// VectorizedNodes under a node BuildVector builds (mirrors it) or one a row
+// operator runs (whose inputs may root vectorized subtrees again).
+void CollectVectorized(const PlanNode& plan, bool in_vector, std::vector<const PlanNode*>* out) {
+  const bool vector = in_vector ? plan.kind == PlanKind::kTableScan || plan.kind == PlanKind::kFilter ||
+                                      plan.kind == PlanKind::kProject || VectorizedRoot(plan)
+                                : VectorizedRoot(plan);
+  if (vector) out->push_back(&plan);
+  for (const PlanPtr& child : plan.children) CollectVectorized(*child, vector, out);
+}
+
 // The row interface over a vectorized subtree.
 class VectorSourceOp final : public Operator {
  public:
@@ -702,15 +708,16 @@ class VectorSourceOp final : public Operator {
 
 }  // namespace
 
-OpPtr BuildVectorized(const PlanNode& plan, ExecContext& ctx) {
-  if (!ctx.vectorize) return nullptr;
-  // Aggregations and joins gain from batches; a lone scan, filter or
-  // projection that hands each row to a row operator anyway does not.
-  const bool root = plan.kind == PlanKind::kAggregate ||
-                    (plan.kind == PlanKind::kJoin && VectorizableJoin(plan));
-  if (!root) return nullptr;
+OpPtr BuildVectorized(const PlanNode& plan, ExecContext& ctx, const std::vector<bool>* needed) {
+  if (!ctx.vectorize || !VectorizedRoot(plan)) return nullptr;
   return std::make_unique<VectorSourceOp>(
-      BuildVector(plan, Needed(plan.columns.size(), true), ctx));
+      BuildVector(plan, needed != nullptr ? *needed : Needed(plan.columns.size(), true), ctx));
+}
+
+std::vector<const PlanNode*> VectorizedNodes(const PlanNode& plan) {
+  std::vector<const PlanNode*> out;
+  CollectVectorized(plan, false, &out);
+  return out;
 }
 
 }  // namespace zq::sql

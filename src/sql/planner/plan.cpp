@@ -142,7 +142,8 @@ const char* KindName(PlanKind k) {
   return "?";
 }
 
-void Explain(const PlanNode& p, int indent, std::string* out) {
+void Explain(const PlanNode& p, int indent, const std::function<bool(const PlanNode&)>& vectorized,
+             std::string* out) {
   out->append(static_cast<size_t>(indent) * 2, ' ');
   out->append(KindName(p.kind));
   switch (p.kind) {
@@ -177,15 +178,17 @@ void Explain(const PlanNode& p, int indent, std::string* out) {
     default:
       break;
   }
+  if (vectorized && vectorized(p)) out->append(" [vectorized]");
   out->push_back('\n');
-  for (const PlanPtr& c : p.children) Explain(*c, indent + 1, out);
+  for (const PlanPtr& c : p.children) Explain(*c, indent + 1, vectorized, out);
 }
 
 }  // namespace
 
-std::string ExplainPlan(const PlanNode& plan) {
+std::string ExplainPlan(const PlanNode& plan,
+                        const std::function<bool(const PlanNode&)>& vectorized) {
   std::string out;
-  Explain(plan, 0, &out);
+  Explain(plan, 0, vectorized, &out);
   return out;
 }
 

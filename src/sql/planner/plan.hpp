@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -183,7 +184,9 @@ struct PlanNode {
   std::string cte_name;
 };
 
-// Indented, one operator per line; used by EXPLAIN and tests.
-std::string ExplainPlan(const PlanNode& plan);
+// Indented, one operator per line; used by EXPLAIN and tests. Nodes for
+// which `vectorized` is true are marked " [vectorized]".
+std::string ExplainPlan(const PlanNode& plan,
+                        const std::function<bool(const PlanNode&)>& vectorized = nullptr);
 
 }  // namespace zq::sql
