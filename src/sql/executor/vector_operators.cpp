@@ -50,6 +50,16 @@ void MarkColumns(const BoundExpr& e, Needed* used) {
 
 VectorOpPtr BuildVector(const PlanNode& plan, const Needed& needed, ExecContext& ctx);
 
+// Keeps the rows of `batch` where `predicate` (may be null: all) is TRUE;
+// returns how many remain.
+size_t FilterBatch(const BoundExpr* predicate, VectorEvaluator& eval, std::vector<uint8_t>* keep,
+                   Batch* batch) {
+  if (predicate == nullptr) return batch->size;
+  eval.Begin(*batch);
+  eval.Predicate(*predicate, keep);
+  return Compact(*keep, batch);
+}
+
 // Integer equi-joins on one key, inner or LEFT without a residual condition
 // (the others keep the row join).
 bool VectorizableJoin(const PlanNode& plan) {
@@ -90,12 +100,7 @@ class ScanVOp final : public VectorOp {
         out->size = 0;
         return false;
       }
-      if (plan_.predicate) {
-        eval_.Begin(*out);
-        eval_.Predicate(*plan_.predicate, &keep_);
-        Compact(keep_, out);
-      }
-      if (out->size > 0) return true;
+      if (FilterBatch(plan_.predicate.get(), eval_, &keep_, out) > 0) return true;
     }
   }
 
@@ -156,9 +161,7 @@ class FilterVOp final : public VectorOp {
 
   bool Next(Batch* out) override {
     while (input_->Next(out)) {
-      eval_.Begin(*out);
-      eval_.Predicate(*plan_.predicate, &keep_);
-      if (Compact(keep_, out) > 0) return true;
+      if (FilterBatch(plan_.predicate.get(), eval_, &keep_, out) > 0) return true;
     }
     return false;
   }
@@ -312,12 +315,7 @@ class JoinVOp final : public VectorOp {
         Gather(build_[c], right_rows_, right_needed_[c], &out->columns[left_width_ + c]);
       }
       out->size = left_rows_.size();
-      if (plan_.predicate) {
-        eval_.Begin(*out);
-        eval_.Predicate(*plan_.predicate, &keep_);
-        Compact(keep_, out);
-      }
-      if (out->size > 0) return true;
+      if (FilterBatch(plan_.predicate.get(), eval_, &keep_, out) > 0) return true;
     }
   }
 
