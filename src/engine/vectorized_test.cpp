@@ -124,6 +124,8 @@ class VectorizedTest : public ::testing::Test {
         "true",
     };
     for (const std::string& p : predicates) {
+      Same("SELECT id, x, f, s, n, x * 2 + g, f / 4, flag FROM a WHERE " + p);
+      Same("SELECT s, x FROM a WHERE " + p + " ORDER BY x, s LIMIT 7");
       Same("SELECT g, count(*), count(x), sum(x), avg(x), min(x), max(x), sum(f), avg(f), min(f),"
            " max(f) FROM a WHERE " + p + " GROUP BY g");
       Same("SELECT count(*), sum(small), min(s), max(s), sum(n), avg(n), min(n), bool_and(flag),"
@@ -239,7 +241,10 @@ TEST_F(VectorizedTest, ExplainMarksVectorizedOperators) {
   EXPECT_EQ(explain(*vector_, "SELECT a.id FROM a LEFT JOIN b ON a.id = b.a_id AND b.y > a.g")
                 .find("[vectorized]"),
             std::string::npos);
-  EXPECT_EQ(explain(*vector_, "SELECT * FROM a WHERE x > 0").find("[vectorized]"), std::string::npos);
+  EXPECT_EQ(explain(*vector_, "SELECT id, x + 1 FROM a WHERE x > 0 ORDER BY 2").find("[vectorized]"),
+            std::string::npos);
+  EXPECT_EQ(explain(*vector_, "SELECT v.c FROM (VALUES (1), (2)) v(c)").find("[vectorized]"),
+            std::string::npos);
   EXPECT_EQ(explain(*row_, "SELECT g, count(*) FROM a GROUP BY g").find("[vectorized]"),
             std::string::npos);
 }

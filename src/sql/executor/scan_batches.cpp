@@ -1,5 +1,7 @@
 #include "sql/executor/scan_batches.hpp"
 
+#include <algorithm>
+
 #include "sql/executor/exec_context.hpp"
 #include "sql/executor/table_access.hpp"
 #include "sql/lexer/sql_error.hpp"
@@ -21,31 +23,55 @@ BatchDecoder::BatchDecoder(const catalog::TableDef& table, std::vector<uint8_t> 
     if (decode_[c]) columns_read_ = c + 1;
   }
   targets_.resize(columns_read_);
-  run_.resize(kChunkRows);
 }
 
 bool BatchDecoder::Fill(const EntrySource& source, Batch* out) {
+  // A scan's first batch starts small and grows while rows keep coming: a
+  // point lookup or a short range then does not pay for setting up a full
+  // chunk (1,024 Values for a text column).
+  size_t capacity = filled_before_ ? kChunkRows : kFirstBatchRows;
+  if (run_.size() < kChunkRows) run_.resize(kChunkRows);
+  // The batch is set up only once there is a row to put in it: the call
+  // that finds the source empty costs nothing.
+  size_t n = source(run_.data(), capacity);
+  if (n == 0) {
+    out->size = 0;
+    return false;
+  }
+  filled_before_ = true;
   const std::vector<catalog::ColumnDef>& columns = table_.columns;
   out->columns.resize(columns.size());
   for (size_t c = 0; c < columns.size(); c++) {
     ColumnVector& column = out->columns[c];
     if (decode_[c]) {
-      column.Reset(columns[c].type.id, kChunkRows);
-      targets_[c] = {column.kind, column.nulls.data(), column.ints.data(), column.floats.data(),
-                     column.values.data()};
+      column.Reset(columns[c].type.id, capacity);
     } else {
-      column.ResetAbsent(columns[c].type.id, kChunkRows);
+      column.ResetAbsent(columns[c].type.id, capacity);
     }
   }
+  PointTargets(out);
   size_t rows = 0;
-  while (rows < kChunkRows) {
-    const size_t n = source(run_.data(), kChunkRows - rows);
-    if (n == 0) break;
+  while (n > 0) {
     for (size_t i = 0; i < n; i++) Decode(run_[i].first, run_[i].second, rows++, out);
+    if (rows == capacity && capacity < kChunkRows) {
+      capacity = std::min(capacity * 4, kChunkRows);
+      for (ColumnVector& c : out->columns) c.Resize(capacity);
+      PointTargets(out);
+    }
+    n = rows < capacity ? source(run_.data(), capacity - rows) : 0;
   }
   for (ColumnVector& c : out->columns) c.Resize(rows);
   out->size = rows;
-  return rows > 0;
+  return true;
+}
+
+void BatchDecoder::PointTargets(Batch* out) {
+  for (size_t c = 0; c < columns_read_; c++) {
+    if (!decode_[c]) continue;
+    ColumnVector& column = out->columns[c];
+    targets_[c] = {column.kind, column.nulls.data(), column.ints.data(), column.floats.data(),
+                   column.values.data()};
+  }
 }
 
 void BatchDecoder::Decode(std::string_view key, std::string_view value, size_t row, Batch* out) {

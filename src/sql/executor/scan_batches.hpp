@@ -32,12 +32,15 @@ class BatchDecoder {
  public:
   BatchDecoder(const catalog::TableDef& table, std::vector<uint8_t> decode);
 
-  // Fills `out` with up to kChunkRows rows from `source`; false when the
-  // source had none left. Throws XX001 on a malformed row.
+  // Fills `out` with up to kChunkRows rows (the first time, kFirstBatchRows)
+  // from `source`; false when the source had none left. Throws XX001 on a
+  // malformed row.
   bool Fill(const EntrySource& source, Batch* out);
 
  private:
   void Decode(std::string_view key, std::string_view value, size_t row, Batch* out);
+  // Points targets_ at the arrays of `out`'s decoded columns.
+  void PointTargets(Batch* out);
 
   // Where Decode writes a column of the batch being filled (its arrays, read
   // once per batch rather than through the vector for every value).
@@ -49,9 +52,12 @@ class BatchDecoder {
     Value* values = nullptr;
   };
 
+  static constexpr size_t kFirstBatchRows = 256;
+
   const catalog::TableDef& table_;
   std::vector<uint8_t> decode_;
   size_t columns_read_ = 0;
+  bool filled_before_ = false;
   std::vector<Target> targets_;
   std::vector<StoredEntry> run_;
 };
