@@ -6,6 +6,13 @@
 
 namespace zq::sql {
 
+uint64_t RememberDistinct(AggState& s, const Value& v) {
+  std::string key;
+  AppendOrderedKey(v, &key);
+  const uint64_t bytes = key.size() + 32;
+  return s.seen.insert(std::move(key)).second ? bytes : 0;
+}
+
 void AggregateValue(const AggregateSpec& spec, AggState& s, Value v, const Value& separator) {
   s.count++;
   const std::string& name = spec.name;

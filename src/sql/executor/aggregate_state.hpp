@@ -24,6 +24,10 @@ struct AggState {
   std::unordered_set<std::string> seen;  // DISTINCT arguments
 };
 
+// For an aggregate with DISTINCT: remembers `v` in `s` and returns the bytes
+// that now holds (for the memory budget), or 0 when `v` was seen before (it
+// is then left out).
+uint64_t RememberDistinct(AggState& s, const Value& v);
 // Folds one non-NULL argument (already past FILTER and DISTINCT) into `s`;
 // `separator` is string_agg's second argument.
 void AggregateValue(const AggregateSpec& spec, AggState& s, Value v, const Value& separator);

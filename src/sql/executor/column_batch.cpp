@@ -1,5 +1,7 @@
 #include "sql/executor/column_batch.hpp"
 
+#include <algorithm>
+
 namespace zq::sql {
 
 void ColumnVector::Reset(TypeId column_type, size_t rows, bool as_values) {
@@ -55,6 +57,17 @@ void ColumnVector::Set(size_t row, const Value& v) {
   }
 }
 
+void ColumnVector::Fill(const Value& v) {
+  if (size() == 0) return;
+  Set(0, v);  // the one place a Value is converted to this vector's kind
+  std::fill(nulls.begin() + 1, nulls.end(), nulls[0]);
+  switch (kind) {
+    case VectorKind::kInt: std::fill(ints.begin() + 1, ints.end(), ints[0]); break;
+    case VectorKind::kFloat: std::fill(floats.begin() + 1, floats.end(), floats[0]); break;
+    case VectorKind::kValue: std::fill(values.begin() + 1, values.end(), values[0]); break;
+  }
+}
+
 void ColumnVector::SetNull(size_t row) {
   nulls[row] = 1;
   switch (kind) {
@@ -71,15 +84,9 @@ void ColumnVector::AppendAll(const ColumnVector& from) {
     return;
   }
   if (from.kind != kind || from.absent) {
-    for (size_t r = 0; r < rows; r++) {
-      const Value v = from.Get(r);
-      nulls.push_back(v.null ? 1 : 0);
-      switch (kind) {
-        case VectorKind::kInt: ints.push_back(v.null ? 0 : v.i); break;
-        case VectorKind::kFloat: floats.push_back(v.null ? 0 : ToDouble(v)); break;
-        case VectorKind::kValue: values.push_back(v); break;
-      }
-    }
+    const size_t at = size();
+    Resize(at + rows);
+    for (size_t r = 0; r < rows; r++) Set(at + r, from.Get(r));
     return;
   }
   nulls.insert(nulls.end(), from.nulls.begin(), from.nulls.end());

@@ -46,10 +46,11 @@ struct ColumnVector {
   void Resize(size_t rows);
   void ResetAbsent(TypeId column_type, size_t rows);
   size_t size() const { return nulls.size(); }
-  bool IsNull(size_t row) const { return nulls[row] != 0; }
 
   Value Get(size_t row) const;
   void Set(size_t row, const Value& v);
+  // Every row = v.
+  void Fill(const Value& v);
   void SetNull(size_t row);
   // Appends every row of `from` (converted when its kind differs).
   void AppendAll(const ColumnVector& from);

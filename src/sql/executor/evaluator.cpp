@@ -101,6 +101,17 @@ Value FloatResult(TypeId t, double d, uint32_t pos, bool inputs_finite) {
 
 }  // namespace
 
+bool CompareHolds(BinaryOp op, int c) {
+  switch (op) {
+    case BinaryOp::kEq: return c == 0;
+    case BinaryOp::kNe: return c != 0;
+    case BinaryOp::kLt: return c < 0;
+    case BinaryOp::kLe: return c <= 0;
+    case BinaryOp::kGt: return c > 0;
+    default: return c >= 0;
+  }
+}
+
 Value Arithmetic(BinaryOp op, const Value& a, const Value& b, const ColumnType& type,
                  uint32_t pos) {
   const TypeId t = type.id;
@@ -523,15 +534,7 @@ Value Evaluate(const BoundExpr& e, const Row& row, ExecContext& ctx) {
       if (a.null) return Value::Null(TypeId::kBool);
       const Value b = Evaluate(*e.children[1], row, ctx);
       if (b.null) return Value::Null(TypeId::kBool);
-      const int c = CompareValues(a, b);
-      switch (e.op) {
-        case BinaryOp::kEq: return Value::Bool(c == 0);
-        case BinaryOp::kNe: return Value::Bool(c != 0);
-        case BinaryOp::kLt: return Value::Bool(c < 0);
-        case BinaryOp::kLe: return Value::Bool(c <= 0);
-        case BinaryOp::kGt: return Value::Bool(c > 0);
-        default: return Value::Bool(c >= 0);
-      }
+      return Value::Bool(CompareHolds(e.op, CompareValues(a, b)));
     }
     case ExprKind::kConcat: {
       const Value a = Evaluate(*e.children[0], row, ctx);

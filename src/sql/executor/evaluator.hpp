@@ -13,6 +13,9 @@ bool EvaluatePredicate(const BoundExpr& e, const Row& row, ExecContext& ctx);
 // For constant folding at planning: evaluates an expression that reads no row.
 Value EvaluateConstant(const BoundExpr& e);
 
+// Whether `op` (= <> < <= > >=) holds for a three-way comparison result c.
+bool CompareHolds(BinaryOp op, int c);
+
 // Arithmetic on two non-NULL values of the expression's type.
 Value Arithmetic(BinaryOp op, const Value& a, const Value& b, const ColumnType& type,
                  uint32_t position);

@@ -99,17 +99,6 @@ class FilterOp final : public Operator {
   OpPtr input_;
 };
 
-// Counts the reads of each input column; false when a correlated subquery
-// reads the row from inside its own plan (its reads are not counted).
-bool CountColumnReads(const BoundExpr& e, std::vector<int>* reads) {
-  if (e.kind == ExprKind::kColumn && e.depth == 0) (*reads)[static_cast<size_t>(e.index)]++;
-  if (e.correlated) return false;
-  for (const BoundPtr& c : e.children) {
-    if (!CountColumnReads(*c, reads)) return false;
-  }
-  return true;
-}
-
 class ProjectOp final : public Operator {
  public:
   ProjectOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), ctx_(ctx) {
@@ -334,10 +323,9 @@ class AggregateOp final : public Operator {
     Value sep;
     if (spec.name == "string_agg") sep = Evaluate(*spec.args[1], r, ctx_);
     if (spec.distinct) {
-      std::string k;
-      AppendOrderedKey(v, &k);
-      if (!s.seen.insert(k).second) return;
-      budget_.Add(k.size() + 32);
+      const uint64_t bytes = RememberDistinct(s, v);
+      if (bytes == 0) return;
+      budget_.Add(bytes);
     }
     AggregateValue(spec, s, std::move(v), sep);
   }
@@ -593,6 +581,15 @@ class WorkTableOp final : public Operator {
 };
 
 }  // namespace
+
+bool CountColumnReads(const BoundExpr& e, std::vector<int>* reads) {
+  if (e.kind == ExprKind::kColumn && e.depth == 0) (*reads)[static_cast<size_t>(e.index)]++;
+  if (e.correlated) return false;
+  for (const BoundPtr& c : e.children) {
+    if (!CountColumnReads(*c, reads)) return false;
+  }
+  return true;
+}
 
 OpPtr BuildOperator(const PlanNode& plan, ExecContext& ctx, const std::vector<bool>* needed) {
   if (OpPtr vectorized = BuildVectorized(plan, ctx, needed)) return vectorized;

@@ -8,14 +8,6 @@
 
 namespace zq::sql {
 
-namespace {
-
-[[noreturn]] void Malformed(const catalog::TableDef& table) {
-  ThrowSqlError("XX001", 0, "a stored row of table \"" + table.name + "\" is malformed");
-}
-
-}  // namespace
-
 BatchDecoder::BatchDecoder(const catalog::TableDef& table, std::vector<uint8_t> decode)
     : table_(table), decode_(std::move(decode)) {
   decode_.resize(table.columns.size());
@@ -85,14 +77,14 @@ void BatchDecoder::Decode(std::string_view key, std::string_view value, size_t r
   StoredRowReader reader(value);
   StoredValue v;
   for (size_t c = 0; c < columns_read_; c++) {
-    if (!reader.Next(&v)) Malformed(table_);
+    if (!reader.Next(&v)) ThrowMalformedRow(table_);
     if (!decode_[c]) continue;
     const Target& t = targets_[c];
     if (v.type == TypeId::kNull) {
       out->columns[c].SetNull(row);
       continue;
     }
-    if (KindOf(v.type) != t.kind) Malformed(table_);
+    if (KindOf(v.type) != t.kind) ThrowMalformedRow(table_);
     t.nulls[row] = 0;
     switch (t.kind) {
       case VectorKind::kInt: t.ints[row] = v.i; break;

@@ -168,6 +168,10 @@ bool IndexEntryTableKey(const catalog::TableDef& table, const catalog::IndexDef&
   return true;
 }
 
+void ThrowMalformedRow(const catalog::TableDef& table) {
+  ThrowSqlError("XX001", 0, "a stored row of table \"" + table.name + "\" is malformed");
+}
+
 Row DecodeStoredRow(const catalog::TableDef& table, std::string_view key, std::string_view value) {
   Row row;
   if (table.read_only()) {
@@ -185,9 +189,7 @@ Row DecodeStoredRow(const catalog::TableDef& table, std::string_view key, std::s
     }
     return row;
   }
-  if (!DecodeRow(value, table.columns.size(), &row)) {
-    ThrowSqlError("XX001", 0, "a stored row of table \"" + table.name + "\" is malformed");
-  }
+  if (!DecodeRow(value, table.columns.size(), &row)) ThrowMalformedRow(table);
   for (size_t i = 0; i < row.size(); i++) {
     if (row[i].null) row[i].type = table.columns[i].type.id;
   }

@@ -28,6 +28,8 @@ std::string EncodeIndexKey(const catalog::IndexDef& index, const Row& row,
 bool IndexEntryTableKey(const catalog::TableDef& table, const catalog::IndexDef& index,
                         std::string_view entry_key, std::string_view entry_value,
                         std::string* table_key);
+// Throws XX001: a stored row of `table` cannot be decoded.
+[[noreturn]] void ThrowMalformedRow(const catalog::TableDef& table);
 // Decodes a stored row from its key and value; throws XX001 (data corrupted)
 // when malformed, 22003 when a packed value does not fit its column type.
 Row DecodeStoredRow(const catalog::TableDef& table, std::string_view key,

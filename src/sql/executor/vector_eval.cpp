@@ -1,6 +1,5 @@
 #include "sql/executor/vector_eval.hpp"
 
-#include <algorithm>
 #include <cmath>
 
 #include "sql/executor/evaluator.hpp"
@@ -73,12 +72,7 @@ const ColumnVector& VectorEvaluator::EvaluateWhere(const BoundExpr& e, const std
 
 const ColumnVector& VectorEvaluator::Broadcast(const BoundExpr& e, const Value& v) {
   ColumnVector& out = Temp(e.type.id, KindOf(v.type) != KindOf(e.type.id) && !v.null);
-  std::fill(out.nulls.begin(), out.nulls.end(), v.null ? 1 : 0);
-  switch (out.kind) {
-    case VectorKind::kInt: std::fill(out.ints.begin(), out.ints.end(), v.null ? 0 : v.i); break;
-    case VectorKind::kFloat: std::fill(out.floats.begin(), out.floats.end(), v.null ? 0 : ToDouble(v)); break;
-    case VectorKind::kValue: std::fill(out.values.begin(), out.values.end(), v); break;
-  }
+  out.Fill(v);
   return out;
 }
 
@@ -112,18 +106,21 @@ const ColumnVector& VectorEvaluator::Evaluate(const BoundExpr& e) {
   return EvaluateRows(e, nullptr);
 }
 
+namespace {
+
+// A boolean vector's value at row i: -1 NULL, 0 false, 1 true.
+int Truth(const ColumnVector& v, size_t i) {
+  if (v.nulls[i]) return -1;
+  if (v.kind == VectorKind::kInt) return v.ints[i] != 0;
+  return v.values[i].i != 0;
+}
+
+}  // namespace
+
 void VectorEvaluator::Predicate(const BoundExpr& e, std::vector<uint8_t>* keep) {
   const ColumnVector& v = Evaluate(e);
   keep->resize(batch_->size);
-  for (size_t i = 0; i < batch_->size; i++) {
-    if (v.nulls[i]) {
-      (*keep)[i] = 0;
-    } else if (v.kind == VectorKind::kInt) {
-      (*keep)[i] = v.ints[i] != 0;
-    } else {
-      (*keep)[i] = v.Get(i).truthy();
-    }
-  }
+  for (size_t i = 0; i < batch_->size; i++) (*keep)[i] = Truth(v, i) == 1;
 }
 
 namespace {
@@ -134,24 +131,13 @@ std::vector<uint8_t> NotNullMask(const ColumnVector& v) {
   return mask;
 }
 
-bool CompareResult(BinaryOp op, int c) {
-  switch (op) {
-    case BinaryOp::kEq: return c == 0;
-    case BinaryOp::kNe: return c != 0;
-    case BinaryOp::kLt: return c < 0;
-    case BinaryOp::kLe: return c <= 0;
-    case BinaryOp::kGt: return c > 0;
-    default: return c >= 0;
-  }
-}
-
 template <typename T, typename Cmp>
 void CompareLoop(BinaryOp op, const T* a, const T* b, const ColumnVector& x, const ColumnVector& y,
                  ColumnVector* out, Cmp cmp) {
   const size_t n = out->size();
   for (size_t i = 0; i < n; i++) {
     out->nulls[i] = x.nulls[i] | y.nulls[i];
-    out->ints[i] = out->nulls[i] ? 0 : CompareResult(op, cmp(a[i], b[i]));
+    out->ints[i] = out->nulls[i] ? 0 : CompareHolds(op, cmp(a[i], b[i]));
   }
 }
 
@@ -174,27 +160,17 @@ const ColumnVector& VectorEvaluator::Compare(const BoundExpr& e) {
   } else if (a.kind != VectorKind::kValue && b.kind != VectorKind::kValue) {
     for (size_t i = 0; i < n; i++) {
       out.nulls[i] = a.nulls[i] | b.nulls[i];
-      out.ints[i] = !out.nulls[i] && CompareResult(e.op, CompareDoubles(AsDouble(a, i), AsDouble(b, i)));
+      out.ints[i] = !out.nulls[i] && CompareHolds(e.op, CompareDoubles(AsDouble(a, i), AsDouble(b, i)));
     }
   } else {
     for (size_t i = 0; i < n; i++) {
       out.nulls[i] = a.nulls[i] | b.nulls[i];
-      out.ints[i] = !out.nulls[i] && CompareResult(e.op, CompareValues(a.Get(i), b.Get(i)));
+      out.ints[i] = !out.nulls[i] && CompareHolds(e.op, CompareValues(a.Get(i), b.Get(i)));
     }
   }
   return out;
 }
 
-namespace {
-
-// A boolean vector's value at row i: -1 NULL, 0 false, 1 true.
-int Truth(const ColumnVector& v, size_t i) {
-  if (v.nulls[i]) return -1;
-  if (v.kind == VectorKind::kInt) return v.ints[i] != 0;
-  return v.values[i].i != 0;
-}
-
-}  // namespace
 
 const ColumnVector& VectorEvaluator::Logic(const BoundExpr& e) {
   const size_t n = batch_->size;
@@ -261,11 +237,7 @@ const ColumnVector& VectorEvaluator::Arith(const BoundExpr& e) {
     if (ints) {
       const int128 x = a.ints[i], y = b.ints[i];
       const int128 r = e.op == BinaryOp::kAdd ? x + y : (e.op == BinaryOp::kSub ? x - y : x * y);
-      if (r < INT64_MIN || r > INT64_MAX) {
-        // The row evaluator raises the error with its exact message.
-        Arithmetic(e.op, a.Get(i), b.Get(i), e.type, e.position);
-      }
-      out.ints[i] = CheckIntRange(t, r, e.position);
+      out.ints[i] = CheckIntRange(t, r, e.position);  // the row evaluator's check and error
       continue;
     }
     const double x = AsDouble(a, i), y = AsDouble(b, i);
@@ -276,8 +248,9 @@ const ColumnVector& VectorEvaluator::Arith(const BoundExpr& e) {
       case BinaryOp::kMul: r = x * y; break;
       default: r = x / y; break;
     }
-    // Overflow, division by zero and non-finite inputs: as the row evaluator.
-    if (!std::isfinite(r) || (e.op == BinaryOp::kDiv && y == 0)) {
+    // Overflow, division by zero (x / 0 is never finite) and non-finite
+    // inputs: the row evaluator decides, with its errors.
+    if (!std::isfinite(r)) {
       r = Arithmetic(e.op, a.Get(i), b.Get(i), e.type, e.position).f;
     }
     out.floats[i] = r;

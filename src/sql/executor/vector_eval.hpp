@@ -48,7 +48,6 @@ class VectorEvaluator {
   size_t temps_used_ = 0;
   std::vector<Row> rows_;  // the batch as rows, built on first need
   bool rows_built_ = false;
-  std::vector<uint8_t> mask_;
 };
 
 // True when evaluating `e` can never raise an error (so it may be evaluated

@@ -6,7 +6,6 @@
 // decoded, never copied.
 #include <algorithm>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -38,14 +37,14 @@ using VectorOpPtr = std::unique_ptr<VectorOp>;
 using Needed = std::vector<bool>;
 
 void MarkColumns(const BoundExpr& e, Needed* used) {
-  if (e.kind == ExprKind::kColumn && e.depth == 0) {
-    (*used)[static_cast<size_t>(e.index)] = true;
-  } else if (e.correlated) {
-    // The subquery reads this row from inside its own plan: keep it whole.
-    used->assign(used->size(), true);
+  std::vector<int> reads(used->size(), 0);
+  if (!CountColumnReads(e, &reads)) {
+    used->assign(used->size(), true);  // a correlated subquery reads the whole row
     return;
   }
-  for (const BoundPtr& c : e.children) MarkColumns(*c, used);
+  for (size_t c = 0; c < reads.size(); c++) {
+    if (reads[c] > 0) (*used)[c] = true;
+  }
 }
 
 VectorOpPtr BuildVector(const PlanNode& plan, const Needed& needed, ExecContext& ctx);
@@ -85,17 +84,18 @@ constexpr uint64_t kParallelScanBufferBytes = uint64_t{64} << 20;
 class ScanVOp final : public VectorOp {
  public:
   ScanVOp(const PlanNode& plan, const Needed& needed, ExecContext& ctx)
-      : plan_(plan), ctx_(ctx), cursor_(plan, ctx), eval_(ctx), budget_(ctx) {
-    Needed decode = needed;
-    if (plan.predicate) MarkColumns(*plan.predicate, &decode);
-    decode_.assign(decode.begin(), decode.end());
-    decoder_.emplace(plan.table, decode_);
-  }
+      : plan_(plan),
+        ctx_(ctx),
+        cursor_(plan, ctx),
+        eval_(ctx),
+        budget_(ctx),
+        decode_(ColumnsToDecode(plan, needed)),
+        decoder_(plan.table, decode_) {}
 
   bool Next(Batch* out) override {
     if (!started_) Start();
     for (;;) {
-      const bool filled = parallel_ ? parallel_->Next(out) : decoder_->Fill(source_, out);
+      const bool filled = parallel_ ? parallel_->Next(out) : decoder_.Fill(source_, out);
       if (!filled) {
         out->size = 0;
         return false;
@@ -105,6 +105,13 @@ class ScanVOp final : public VectorOp {
   }
 
  private:
+  // The table columns read above the scan or by its own condition.
+  static std::vector<uint8_t> ColumnsToDecode(const PlanNode& plan, const Needed& needed) {
+    Needed decode = needed;
+    if (plan.predicate) MarkColumns(*plan.predicate, &decode);
+    return std::vector<uint8_t>(decode.begin(), decode.end());
+  }
+
   // Picks the serial scan (through TableCursor: ranges, indexes, the
   // transaction's own writes) or, for a full scan of a large table the
   // transaction has not written, a ParallelScan over its parts.
@@ -142,7 +149,7 @@ class ScanVOp final : public VectorOp {
   VectorEvaluator eval_;
   Reservation budget_;
   std::vector<uint8_t> decode_;  // per table column: 1 when read
-  std::optional<BatchDecoder> decoder_;
+  BatchDecoder decoder_;
   EntrySource source_;
   std::unique_ptr<ParallelScan> parallel_;  // destroyed first: its worker stops before the rest goes
   std::vector<uint8_t> keep_;
@@ -578,10 +585,9 @@ class AggregateVOp final : public VectorOp {
         AggState& s = state(i);
         Value x = v.Get(i);
         if (spec.distinct) {
-          std::string k;
-          AppendOrderedKey(x, &k);
-          if (!s.seen.insert(k).second) continue;
-          budget_.Add(k.size() + 32);
+          const uint64_t bytes = RememberDistinct(s, x);
+          if (bytes == 0) continue;
+          budget_.Add(bytes);
         }
         AggregateValue(spec, s, std::move(x), separator ? separator->Get(i) : Value());
       }
@@ -655,19 +661,30 @@ class AggregateVOp final : public VectorOp {
   size_t next_ = 0;
 };
 
+// Whether BuildVector has a vectorized operator for the node.
+bool HasVectorForm(const PlanNode& plan) {
+  switch (plan.kind) {
+    case PlanKind::kTableScan:
+    case PlanKind::kFilter:
+    case PlanKind::kProject:
+    case PlanKind::kAggregate:
+      return true;
+    case PlanKind::kJoin:
+      return VectorizableJoin(plan);
+    default:
+      return false;
+  }
+}
+
 VectorOpPtr BuildVector(const PlanNode& plan, const Needed& needed, ExecContext& ctx) {
+  if (!HasVectorForm(plan)) return std::make_unique<RowsVOp>(plan, needed, ctx);
   switch (plan.kind) {
     case PlanKind::kTableScan: return std::make_unique<ScanVOp>(plan, needed, ctx);
     case PlanKind::kFilter: return std::make_unique<FilterVOp>(plan, needed, ctx);
     case PlanKind::kProject: return std::make_unique<ProjectVOp>(plan, needed, ctx);
     case PlanKind::kAggregate: return std::make_unique<AggregateVOp>(plan, ctx);
-    case PlanKind::kJoin:
-      if (VectorizableJoin(plan)) return std::make_unique<JoinVOp>(plan, needed, ctx);
-      break;
-    default:
-      break;
+    default: return std::make_unique<JoinVOp>(plan, needed, ctx);
   }
-  return std::make_unique<RowsVOp>(plan, needed, ctx);
 }
 
 // Vectorized roots: aggregations and joins gain from batches. A lone scan,
@@ -678,12 +695,10 @@ bool VectorizedRoot(const PlanNode& plan) {
   return plan.kind == PlanKind::kAggregate || (plan.kind == PlanKind::kJoin && VectorizableJoin(plan));
 }
 
-// VectorizedNodes under a node BuildVector builds (mirrors it) or one a row
-// operator runs (whose inputs may root vectorized subtrees again).
+// VectorizedNodes under a node BuildVector builds or one a row operator
+// runs (whose inputs may root vectorized subtrees again).
 void CollectVectorized(const PlanNode& plan, bool in_vector, std::vector<const PlanNode*>* out) {
-  const bool vector = in_vector ? plan.kind == PlanKind::kTableScan || plan.kind == PlanKind::kFilter ||
-                                      plan.kind == PlanKind::kProject || VectorizedRoot(plan)
-                                : VectorizedRoot(plan);
+  const bool vector = in_vector ? HasVectorForm(plan) : VectorizedRoot(plan);
   if (vector) out->push_back(&plan);
   for (const PlanPtr& child : plan.children) CollectVectorized(*child, vector, out);
 }

@@ -227,12 +227,17 @@ Result<std::unique_ptr<Cursor>> WriteTxnImpl::NewCursor(TreeId tree) {
   return std::unique_ptr<Cursor>(new MergedCursor(std::move(base), &ops));
 }
 
-Result<std::vector<std::string>> WriteTxnImpl::SplitPoints(TreeId tree, size_t parts) {
+Result<bool> WriteTxnImpl::SnapshotIsCurrent(TreeId tree) {
   if (finished_) return Status::InvalidArgument("transaction already finished");
   ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
   if (!exists) return TreeMissing(tree);
   const TreeChanges* t = changes_.FindTree(tree);
-  if (t != nullptr && (t->created || !t->ops.empty())) return std::vector<std::string>{};
+  return t == nullptr || (!t->created && t->ops.empty());
+}
+
+Result<std::vector<std::string>> WriteTxnImpl::SplitPoints(TreeId tree, size_t parts) {
+  ZQ_ASSIGN_OR_RETURN(bool current, SnapshotIsCurrent(tree));
+  if (!current) return std::vector<std::string>{};
   PageNo root = kNullPage;
   ZQ_ASSIGN_OR_RETURN(bool in_snapshot, snapshot_->TreeRoot(tree, &root));
   if (!in_snapshot) return TreeMissing(tree);
@@ -240,11 +245,8 @@ Result<std::vector<std::string>> WriteTxnImpl::SplitPoints(TreeId tree, size_t p
 }
 
 Result<std::unique_ptr<Cursor>> WriteTxnImpl::NewSnapshotCursor(TreeId tree) {
-  if (finished_) return Status::InvalidArgument("transaction already finished");
-  ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
-  if (!exists) return TreeMissing(tree);
-  const TreeChanges* t = changes_.FindTree(tree);
-  if (t != nullptr && (t->created || !t->ops.empty())) {
+  ZQ_ASSIGN_OR_RETURN(bool current, SnapshotIsCurrent(tree));
+  if (!current) {
     return Status::InvalidArgument("the transaction has writes in this tree: use NewCursor");
   }
   return snapshot_->NewCursor(tree);

@@ -73,6 +73,9 @@ class WriteTxnImpl : public WriteTxn {
 
  private:
   Status CheckWritable(TreeId tree);
+  // True when the tree as this transaction sees it is the snapshot's (no
+  // buffered writes, not re-created); errors for a missing tree.
+  Result<bool> SnapshotIsCurrent(TreeId tree);
   Result<bool> ExistsInSnapshot(TreeId tree);
 
   StoreImpl* store_;
