@@ -1,7 +1,9 @@
 #include "engine/database.hpp"
 
 #include <algorithm>
+#include <functional>
 
+#include "engine/database_impl.hpp"
 #include "engine/ledger_tables.hpp"
 #include "engine/session.hpp"
 #include "sql/executor/evaluator.hpp"
@@ -53,7 +55,8 @@ std::string PlanKey(const StatementContext& sc) {
 
 }  // namespace
 
-QueryResult RunQuery(const StatementContext& sc, const sql::SelectStmt& select) {
+sql::PlanPtr PlanQuery(const StatementContext& sc, const sql::SelectStmt& select,
+                       QueryResult* header) {
   sql::PlanPtr plan;
   std::string key;
   if (sc.plans != nullptr && sc.sql != nullptr) {
@@ -65,14 +68,19 @@ QueryResult RunQuery(const StatementContext& sc, const sql::SelectStmt& select) 
     plan = planner.PlanSelect(select, nullptr);
     if (!key.empty()) sc.plans->Put(key, plan);
   }
-  sql::ExecContext ctx = sc.MakeExec();
-  QueryResult result;
-  result.returns_rows = true;
-  result.command = "SELECT";
+  header->returns_rows = true;
+  header->command = "SELECT";
   for (const sql::OutputColumn& c : plan->columns) {
-    result.column_names.push_back(c.name);
-    result.column_types.push_back(c.type);
+    header->column_names.push_back(c.name);
+    header->column_types.push_back(c.type);
   }
+  return plan;
+}
+
+QueryResult RunQuery(const StatementContext& sc, const sql::SelectStmt& select) {
+  QueryResult result;
+  sql::PlanPtr plan = PlanQuery(sc, select, &result);
+  sql::ExecContext ctx = sc.MakeExec();
   result.rows = sql::RunPlan(*plan, ctx);
   return result;
 }
@@ -104,57 +112,17 @@ QueryResult RunExplain(const StatementContext& sc, const sql::ExplainStmt& expla
   return result;
 }
 
-struct Database::Impl {
-  std::unique_ptr<storage::Store> store;
-  std::unique_ptr<ledger::Ledger> ledger;  // attached on first use
-  DatabaseOptions options;
-  // An explicit transaction (BEGIN ... COMMIT), or null in autocommit mode.
-  std::unique_ptr<storage::WriteTxn> txn;
-  std::optional<catalog::Catalog> txn_catalog;
-  bool txn_failed = false;
-  struct SavepointEntry {
-    std::string name;
-    size_t token;
-    catalog::Catalog catalog;  // the schema to return to with the writes
-  };
-  std::vector<SavepointEntry> savepoints;
-  // The schema as last committed. This handle is the only writer of the file
-  // (the store holds an exclusive lock), so the copy stays right until one of
-  // its own DDL statements commits.
-  std::optional<catalog::Catalog> committed_catalog;
-  PlanCache plans;
-  // Parsed statements by text (ASTs are read-only once parsed).
-  std::map<std::string, std::shared_ptr<const sql::Statement>, std::less<>> parsed;
-
-  Result<catalog::Catalog> CommittedCatalog(storage::WriteTxn* t) {
-    if (!committed_catalog) {
-      ZQ_ASSIGN_OR_RETURN(catalog::Catalog loaded, catalog::Catalog::Load(t));
-      ZQ_RETURN_IF_ERROR(AddLedgerTables(t, &loaded));
-      committed_catalog = std::move(loaded);
-    }
-    return *committed_catalog;
-  }
-
-  Result<QueryResult> Run(const sql::Statement& stmt, const std::vector<sql::Value>& params,
-                          const std::string* sql = nullptr);
-  QueryResult Dispatch(const StatementContext& sc, const sql::Statement& stmt);
-  Result<QueryResult> RunTransactionControl(const sql::TransactionStmt& t, uint32_t position);
-};
-
-namespace {
 
 Status SqlStatus(std::string_view state, uint32_t position, std::string message) {
   return sql::MakeSqlStatus(sql::SqlError{std::string(state), position, std::move(message)});
 }
 
-// After an error inside BEGIN, until ROLLBACK (as in PostgreSQL).
 Status AbortedTransaction(uint32_t position) {
   return SqlStatus(sql::kSqlStateInFailedTransaction, position,
                    "current transaction is aborted, commands ignored until end of "
                    "transaction block");
 }
 
-// Storage errors at commit become SQL errors with a SQLSTATE too.
 Status CommitStatus(const Status& s) {
   if (s.ok() || sql::DecodeSqlError(s)) return s;
   try {
@@ -165,7 +133,20 @@ Status CommitStatus(const Status& s) {
   return s;
 }
 
-}  // namespace
+
+Status CatchStatementErrors(uint32_t position, const std::function<void()>& body) {
+  try {
+    body();
+  } catch (const SqlException& e) {
+    return sql::MakeSqlStatus(e.error());
+  } catch (const std::bad_alloc&) {
+    return SqlStatus(sql::kSqlStateOutOfMemory, position, "out of memory");
+  } catch (const std::exception& e) {
+    return SqlStatus(sql::kSqlStateInternalError, position,
+                     std::string("internal error: ") + e.what());
+  }
+  return Status::Ok();
+}
 
 QueryResult Database::Impl::Dispatch(const StatementContext& sc, const sql::Statement& stmt) {
   if (auto* s = stmt.As<sql::SelectStmt>()) return RunQuery(sc, *s);
@@ -281,64 +262,67 @@ bool ChangesSchema(const sql::Statement& stmt) {
 
 }  // namespace
 
-Result<QueryResult> Database::Impl::Run(const sql::Statement& stmt,
-                                        const std::vector<sql::Value>& params,
-                                        const std::string* sql) {
-  if (auto* t = stmt.As<sql::TransactionStmt>()) return RunTransactionControl(*t, stmt.position);
-  if (txn && txn_failed) {
-    return AbortedTransaction(stmt.position);
+Result<Database::Impl::Scope> Database::Impl::OpenScope(uint32_t position) {
+  if (txn && txn_failed) return AbortedTransaction(position);
+  Scope scope;
+  if (txn) {
+    scope.active = txn.get();
+    scope.working = *txn_catalog;
+    return scope;
   }
-  const bool autocommit = !txn;
-  std::unique_ptr<storage::WriteTxn> own;
-  std::optional<catalog::Catalog> own_catalog;
-  if (autocommit) {
-    own = store->BeginWrite();
-    Result<catalog::Catalog> loaded = CommittedCatalog(own.get());
-    if (!loaded.ok()) {
-      own->Rollback();
-      return CommitStatus(loaded.status());
-    }
-    own_catalog = std::move(loaded).value();
+  scope.own = store->BeginWrite();
+  Result<catalog::Catalog> loaded = CommittedCatalog(scope.own.get());
+  if (!loaded.ok()) {
+    scope.own->Rollback();
+    return CommitStatus(loaded.status());
   }
-  storage::WriteTxn* active = autocommit ? own.get() : txn.get();
-  // A statement edits a copy of the catalog: on failure the copy is dropped.
-  catalog::Catalog working = autocommit ? *own_catalog : *txn_catalog;
+  scope.active = scope.own.get();
+  scope.working = std::move(loaded).value();
+  return scope;
+}
+
+StatementContext Database::Impl::ContextFor(Scope* scope, const std::vector<sql::Value>& params,
+                                            const std::string* sql) {
   StatementContext sc;
-  sc.txn = active;
-  sc.catalog = &working;
+  sc.txn = scope->active;
+  sc.catalog = &scope->working;
   sc.params = &params;
   sc.memory_limit = options.memory_limit_bytes;
   sc.vectorize = options.vectorized_execution;
   sc.plans = &plans;
   sc.sql = sql;
-  QueryResult result;
-  Status failure;
-  try {
-    result = Dispatch(sc, stmt);
-  } catch (const SqlException& e) {
-    failure = sql::MakeSqlStatus(e.error());
-  } catch (const std::bad_alloc&) {
-    failure = SqlStatus(sql::kSqlStateOutOfMemory, stmt.position, "out of memory");
-  } catch (const std::exception& e) {
-    // A bug, but never a crash: the statement fails and changes nothing.
-    failure = SqlStatus(sql::kSqlStateInternalError, stmt.position,
-                        std::string("internal error: ") + e.what());
-  }
-  if (!failure.ok()) {
-    if (autocommit) {
-      own->Rollback();
-    } else {
-      // The store has no statement-level undo yet: the whole transaction fails,
-      // as in PostgreSQL after an error.
-      txn_failed = true;
-    }
-    return failure;
-  }
-  if (autocommit) {
-    ZQ_RETURN_IF_ERROR(CommitStatus(own->Commit()));
-    if (ChangesSchema(stmt)) committed_catalog = std::move(working);
+  return sc;
+}
+
+void Database::Impl::EndScope(Scope* scope, const Status& failure) {
+  if (failure.ok()) return;
+  if (scope->own) {
+    scope->own->Rollback();
   } else {
-    txn_catalog = std::move(working);
+    // The store has no statement-level undo yet: the whole transaction fails,
+    // as in PostgreSQL after an error.
+    txn_failed = true;
+  }
+}
+
+Result<QueryResult> Database::Impl::Run(const sql::Statement& stmt,
+                                        const std::vector<sql::Value>& params,
+                                        const std::string* sql) {
+  FinishTransactionCursors();
+  if (auto* t = stmt.As<sql::TransactionStmt>()) return RunTransactionControl(*t, stmt.position);
+  // A statement edits a copy of the catalog: on failure the copy is dropped.
+  ZQ_ASSIGN_OR_RETURN(Scope scope, OpenScope(stmt.position));
+  const StatementContext sc = ContextFor(&scope, params, sql);
+  QueryResult result;
+  const Status failure =
+      CatchStatementErrors(stmt.position, [&] { result = Dispatch(sc, stmt); });
+  EndScope(&scope, failure);
+  ZQ_RETURN_IF_ERROR(failure);
+  if (scope.own) {
+    ZQ_RETURN_IF_ERROR(CommitStatus(scope.own->Commit()));
+    if (ChangesSchema(stmt)) committed_catalog = std::move(scope.working);
+  } else {
+    txn_catalog = std::move(scope.working);
   }
   return result;
 }
@@ -346,7 +330,9 @@ Result<QueryResult> Database::Impl::Run(const sql::Statement& stmt,
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Database::~Database() {
-  if (impl_ && impl_->txn) impl_->txn->Rollback();
+  if (!impl_) return;
+  impl_->EndCursors();
+  if (impl_->txn) impl_->txn->Rollback();
 }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
@@ -361,17 +347,29 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
 
+Result<std::shared_ptr<const sql::Statement>> Database::Impl::Parse(std::string_view sql) {
+  auto it = parsed.find(sql);
+  if (it == parsed.end()) {
+    ZQ_ASSIGN_OR_RETURN(sql::Statement stmt, sql::ParseStatement(sql));
+    if (parsed.size() >= 256) parsed.clear();  // crude, bounded
+    it = parsed.emplace(std::string(sql), std::make_shared<const sql::Statement>(std::move(stmt)))
+             .first;
+  }
+  return it->second;  // shared: survives a cache clear
+}
+
 Result<QueryResult> Database::Execute(std::string_view sql,
                                       const std::vector<sql::Value>& params) {
-  std::string text(sql);
-  auto it = impl_->parsed.find(text);
-  if (it == impl_->parsed.end()) {
-    ZQ_ASSIGN_OR_RETURN(sql::Statement stmt, sql::ParseStatement(sql));
-    if (impl_->parsed.size() >= 256) impl_->parsed.clear();  // crude, bounded
-    it = impl_->parsed.emplace(text, std::make_shared<const sql::Statement>(std::move(stmt))).first;
-  }
-  std::shared_ptr<const sql::Statement> stmt = it->second;  // survives a cache clear
+  ZQ_ASSIGN_OR_RETURN(std::shared_ptr<const sql::Statement> stmt, impl_->Parse(sql));
+  const std::string text(sql);
   return impl_->Run(*stmt, params, &text);
+}
+
+Result<std::unique_ptr<QueryCursor>> Database::Start(std::string_view sql,
+                                                     const std::vector<sql::Value>& params) {
+  ZQ_ASSIGN_OR_RETURN(std::shared_ptr<const sql::Statement> stmt, impl_->Parse(sql));
+  const std::string text(sql);
+  return impl_->Start(*stmt, params, &text);
 }
 
 Result<std::vector<QueryResult>> Database::ExecuteScript(std::string_view sql) {
@@ -407,6 +405,7 @@ Result<ledger::Ledger*> Database::Ledger() {
 }
 
 Status Database::Close() {
+  impl_->EndCursors();
   if (impl_->txn) {
     impl_->txn->Rollback();
     impl_->txn.reset();

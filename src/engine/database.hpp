@@ -38,6 +38,39 @@ struct DatabaseOptions {
   bool vectorized_execution = true;
 };
 
+// The result of one statement, read a row at a time (Database::Start). A
+// SELECT runs as its rows are read, so a large result is never held in
+// memory at once; any other statement has run to completion when Start
+// returns, and its RETURNING rows (if any) are read from memory.
+//
+// A SELECT in autocommit mode reads its own snapshot: statements the session
+// runs while the cursor is open do not change what it returns. Inside BEGIN
+// it reads the session's transaction; before the session runs its next
+// statement, the cursor computes its remaining rows (as if it had run to
+// completion first), so later writes of the transaction never reach it.
+// An error while reading fails the statement (and, inside BEGIN, aborts the
+// transaction as in PostgreSQL). Closing or destroying the Database ends
+// open cursors: their next read fails with 08003.
+class QueryCursor {
+ public:
+  ~QueryCursor();
+  QueryCursor(const QueryCursor&) = delete;
+  QueryCursor& operator=(const QueryCursor&) = delete;
+
+  // Columns and command are set; `changes` is final for statements that
+  // write (a SELECT reports 0).
+  const QueryResult& header() const;
+  // The next row into `row`: true, or false at the end.
+  Result<bool> Next(sql::Row* row);
+
+  struct State;  // database.cpp and query_cursor.cpp
+
+ private:
+  friend class Database;
+  explicit QueryCursor(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
 class Database {
  public:
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
@@ -46,6 +79,10 @@ class Database {
 
   // Runs one statement. `params` binds $1.. / ? in order.
   Result<QueryResult> Execute(std::string_view sql, const std::vector<sql::Value>& params = {});
+  // Starts one statement and returns a cursor over its result (see
+  // QueryCursor).
+  Result<std::unique_ptr<QueryCursor>> Start(std::string_view sql,
+                                             const std::vector<sql::Value>& params = {});
   // Runs every statement of a script, in order; stops at the first error.
   Result<std::vector<QueryResult>> ExecuteScript(std::string_view sql);
 
@@ -60,8 +97,9 @@ class Database {
   // Rolls back an open transaction, then closes the store.
   Status Close();
 
+  struct Impl;  // engine/database_impl.hpp
+
  private:
-  struct Impl;
   explicit Database(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -43,6 +43,10 @@ struct StatementContext {
   sql::ExecContext MakeExec() const;
 };
 
+// The plan of a SELECT (from the plan cache when it has one); fills the
+// header's columns and command.
+sql::PlanPtr PlanQuery(const StatementContext& sc, const sql::SelectStmt& select,
+                       QueryResult* header);
 QueryResult RunQuery(const StatementContext& sc, const sql::SelectStmt& select);
 QueryResult RunExplain(const StatementContext& sc, const sql::ExplainStmt& explain);
 

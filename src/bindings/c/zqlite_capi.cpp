@@ -2,8 +2,9 @@
 //
 // Handles are validated against a registry before use, so a NULL, closed or
 // finalized handle gives ZQ_MISUSE rather than undefined behaviour; every
-// entry point catches all exceptions. A statement runs at its first zq_step
-// and keeps its result rows until reset or finalize.
+// entry point catches all exceptions. A statement starts at its first
+// zq_step; a SELECT then computes its rows as zq_step reads them
+// (engine::QueryCursor), any other statement has run to completion.
 #include "zqlite/zqlite.h"
 
 #include <algorithm>
@@ -29,8 +30,8 @@ struct zq_stmt {
   int param_count = 0;
   std::vector<zq::sql::Value> params;
   bool executed = false;
-  zq::engine::QueryResult result;
-  size_t next_row = 0;
+  std::unique_ptr<zq::engine::QueryCursor> cursor;  // set once started
+  zq::sql::Row row;                                 // the current row
   bool on_row = false;
   std::vector<std::string> text;  // zq_column_text buffers of the current row
   std::vector<bool> text_valid;
@@ -46,15 +47,15 @@ using namespace zq::capi;  // NOLINT: the C API's shared helpers
 
 bool LiveStmt(zq_stmt* stmt) { return Live(stmt) && Live(stmt->db); }
 
-// Runs one statement, retrying write conflicts within the busy timeout when
-// no explicit transaction is open.
-zq::Result<zq::engine::QueryResult> Run(zq_db* db, const std::string& sql,
-                                        const std::vector<Value>& params) {
+// Starts one statement, retrying write conflicts within the busy timeout
+// when no explicit transaction is open.
+zq::Result<std::unique_ptr<zq::engine::QueryCursor>> Start(zq_db* db, const std::string& sql,
+                                                           const std::vector<Value>& params) {
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(db->busy_timeout_ms);
   int backoff_us = 100;
   while (true) {
-    zq::Result<zq::engine::QueryResult> r = db->db->Execute(sql, params);
+    zq::Result<std::unique_ptr<zq::engine::QueryCursor>> r = db->db->Start(sql, params);
     if (r.ok() || db->db->in_transaction() || db->busy_timeout_ms <= 0) return r;
     std::optional<zq::sql::SqlError> e = zq::sql::DecodeSqlError(r.status());
     const bool conflict = r.status().code() == StatusCode::kConflict || (e && e->sqlstate == "40001");
@@ -81,10 +82,10 @@ int StorageClass(const Value& v) {
 
 const Value* ColumnValue(zq_stmt* stmt, int column) {
   if (!LiveStmt(stmt) || !stmt->on_row || column < 0 ||
-      column >= static_cast<int>(stmt->result.column_names.size())) {
+      static_cast<size_t>(column) >= stmt->row.size()) {
     return nullptr;
   }
-  return &stmt->result.rows[stmt->next_row - 1][static_cast<size_t>(column)];
+  return &stmt->row[static_cast<size_t>(column)];
 }
 
 int BindValue(zq_stmt* stmt, int index, Value v) {
@@ -103,8 +104,8 @@ int BindValue(zq_stmt* stmt, int index, Value v) {
 void ResetRows(zq_stmt* stmt) {
   stmt->executed = false;
   stmt->on_row = false;
-  stmt->next_row = 0;
-  stmt->result = zq::engine::QueryResult{};
+  stmt->cursor.reset();
+  stmt->row.clear();
   stmt->text.clear();
   stmt->text_valid.clear();
 }
@@ -249,34 +250,34 @@ int zq_step(zq_stmt* stmt) {
   if (!call.ok()) return ZQ_MISUSE;
   return Guarded(db, [&]() -> int {
     if (!stmt->executed) {
-      zq::Result<zq::engine::QueryResult> r = Run(db, stmt->sql, stmt->params);
+      zq::Result<std::unique_ptr<zq::engine::QueryCursor>> r = Start(db, stmt->sql, stmt->params);
       stmt->executed = true;
+      stmt->on_row = false;
       if (!r.ok()) {
-        stmt->result = zq::engine::QueryResult{};
-        stmt->next_row = 0;
-        stmt->on_row = false;
+        stmt->cursor.reset();
         return SetStatus(db, r.status());
       }
-      stmt->result = std::move(r).value();
-      if (!stmt->result.returns_rows || stmt->result.command != "SELECT") {
-        db->changes = stmt->result.changes;
-      }
-      stmt->next_row = 0;
+      stmt->cursor = std::move(r).value();
+      const zq::engine::QueryResult& header = stmt->cursor->header();
+      if (!header.returns_rows || header.command != "SELECT") db->changes = header.changes;
       stmt->decltypes.clear();
-      for (const zq::sql::ColumnType& t : stmt->result.column_types) {
+      for (const zq::sql::ColumnType& t : header.column_types) {
         stmt->decltypes.push_back(zq::catalog::TypeName(t));
       }
     }
-    ClearError(db);
-    if (stmt->next_row < stmt->result.rows.size()) {
-      stmt->next_row++;
-      stmt->on_row = true;
-      stmt->text.assign(stmt->result.column_names.size(), std::string());
-      stmt->text_valid.assign(stmt->result.column_names.size(), false);
-      return ZQ_ROW;
-    }
     stmt->on_row = false;
-    return ZQ_DONE;
+    if (!stmt->cursor) {  // it failed to start: nothing more until zq_reset
+      ClearError(db);
+      return ZQ_DONE;
+    }
+    zq::Result<bool> more = stmt->cursor->Next(&stmt->row);
+    if (!more.ok()) return SetStatus(db, more.status());
+    ClearError(db);
+    if (!*more) return ZQ_DONE;
+    stmt->on_row = true;
+    stmt->text.assign(stmt->row.size(), std::string());
+    stmt->text_valid.assign(stmt->row.size(), false);
+    return ZQ_ROW;
   });
 }
 
@@ -356,13 +357,13 @@ int zq_bind_numeric(zq_stmt* stmt, int index, const char* text) {
 }
 
 int zq_column_count(zq_stmt* stmt) {
-  if (!LiveStmt(stmt) || !stmt->executed || !stmt->result.returns_rows) return 0;
-  return static_cast<int>(stmt->result.column_names.size());
+  if (!LiveStmt(stmt) || !stmt->cursor || !stmt->cursor->header().returns_rows) return 0;
+  return static_cast<int>(stmt->cursor->header().column_names.size());
 }
 
 const char* zq_column_name(zq_stmt* stmt, int column) {
   if (column < 0 || column >= zq_column_count(stmt)) return nullptr;
-  return stmt->result.column_names[static_cast<size_t>(column)].c_str();
+  return stmt->cursor->header().column_names[static_cast<size_t>(column)].c_str();
 }
 
 const char* zq_column_decltype(zq_stmt* stmt, int column) {
@@ -377,7 +378,7 @@ int zq_column_type(zq_stmt* stmt, int column) {
 
 int zq_column_zqtype(zq_stmt* stmt, int column) {
   if (column < 0 || column >= zq_column_count(stmt)) return ZQ_TYPE_UNKNOWN;
-  return static_cast<int>(stmt->result.column_types[static_cast<size_t>(column)].id);
+  return static_cast<int>(stmt->cursor->header().column_types[static_cast<size_t>(column)].id);
 }
 
 int64_t zq_column_int64(zq_stmt* stmt, int column) {

@@ -128,6 +128,48 @@ TEST(CApiTest, ExecCallbackSeesRowsAndCanAbort) {
   EXPECT_EQ(zq_close(db), ZQ_OK);
 }
 
+// A SELECT's rows are computed as zq_step reads them: a statement left open
+// keeps its snapshot while others on the same connection write, an error
+// after some rows reaches zq_step, and zq_reset starts the query over.
+TEST(CApiTest, StepStreamsRowsOfASnapshot) {
+  zq_db* db = OpenMemory();
+  ASSERT_EQ(zq_exec(db, "CREATE TABLE t (k int PRIMARY KEY, v int)", nullptr, nullptr, nullptr),
+            ZQ_OK);
+  zq_stmt* ins = nullptr;
+  ASSERT_EQ(zq_prepare_v2(db, "INSERT INTO t VALUES (?, ?)", -1, &ins, nullptr), ZQ_OK);
+  ASSERT_EQ(zq_exec(db, "BEGIN", nullptr, nullptr, nullptr), ZQ_OK);
+  for (int k = 1; k <= 5000; k++) {
+    zq_bind_int64(ins, 1, k);
+    zq_bind_int64(ins, 2, k == 4000 ? 0 : k);
+    ASSERT_EQ(zq_step(ins), ZQ_DONE);
+    zq_reset(ins);
+  }
+  ASSERT_EQ(zq_exec(db, "COMMIT", nullptr, nullptr, nullptr), ZQ_OK);
+
+  zq_stmt* sel = nullptr;
+  ASSERT_EQ(zq_prepare_v2(db, "SELECT k, 100 / v FROM t", -1, &sel, nullptr), ZQ_OK);
+  ASSERT_EQ(zq_step(sel), ZQ_ROW);
+  EXPECT_EQ(zq_column_int64(sel, 0), 1);
+  EXPECT_EQ(zq_exec(db, "DELETE FROM t WHERE k > 1", nullptr, nullptr, nullptr), ZQ_OK);
+  EXPECT_EQ(zq_changes(db), 4999);
+  int rows = 1;
+  int rc;
+  while ((rc = zq_step(sel)) == ZQ_ROW) {
+    rows++;
+    ASSERT_EQ(zq_column_int64(sel, 0), rows);
+  }
+  EXPECT_EQ(rc, ZQ_ERROR) << "row 4000 divides by zero";
+  EXPECT_EQ(zq_extended_errcode(db), ZQ_ERROR_DIVIDE_BY_ZERO);
+  EXPECT_LT(rows, 4000);
+  EXPECT_EQ(zq_column_count(sel), 2);
+  EXPECT_EQ(zq_reset(sel), ZQ_OK);
+  ASSERT_EQ(zq_step(sel), ZQ_ROW) << "after reset: the table as it is now";
+  EXPECT_EQ(zq_step(sel), ZQ_DONE);
+  zq_finalize(sel);
+  zq_finalize(ins);
+  EXPECT_EQ(zq_close(db), ZQ_OK);
+}
+
 TEST(CApiTest, MisuseNeverCrashes) {
   EXPECT_EQ(zq_open(nullptr, nullptr), ZQ_MISUSE);
   EXPECT_EQ(zq_close(nullptr), ZQ_OK);
