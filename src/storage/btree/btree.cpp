@@ -236,7 +236,7 @@ Status TreeWriter::Put(PageNo* root, std::string_view key, std::string_view valu
     if (!e.overflow && e.value_bytes == value.size()) {
       OverwriteValue(e, value);
       *inserted = false;
-      RememberLeaf(*root, leaf, path, key);
+      RememberLeaf(*root, leaf, path, key, i);
       return Status::Ok();
     }
     if (e.overflow) ZQ_RETURN_IF_ERROR(RetireOverflow(e.overflow_head, e.value_bytes));
@@ -246,7 +246,7 @@ Status TreeWriter::Put(PageNo* root, std::string_view key, std::string_view valu
   ZQ_RETURN_IF_ERROR(BuildLeafCell(key, value, &cell));
   std::string_view cell_view(reinterpret_cast<char*>(cell.data()), cell.size());
   if (node::InsertCell(n, usable, i, cell_view)) {
-    RememberLeaf(*root, leaf, path, key);
+    RememberLeaf(*root, leaf, path, key, i);
     return Status::Ok();
   }
   hint_.leaf = kNullPage;
@@ -270,12 +270,13 @@ Result<bool> TreeWriter::PutInHintedLeaf(PageNo root, std::string_view key,
   }
   const uint32_t usable = pager_->usable_bytes();
   bool exact = false;
-  int i = node::LowerBound(n, key, &exact);
+  const int i = node::LowerBoundFrom(n, hint_.next, key, &exact);
   if (exact) {
     node::LeafEntry e = node::LeafAt(n, i);
     if (e.overflow || e.value_bytes != value.size()) return false;  // the general path
     OverwriteValue(e, value);
     hint_.last_key.assign(key);
+    hint_.next = i + 1;
     *inserted = false;
     return true;
   }
@@ -289,15 +290,17 @@ Result<bool> TreeWriter::PutInHintedLeaf(PageNo root, std::string_view key,
     return false;  // full: the general path splits
   }
   hint_.last_key.assign(key);
+  hint_.next = i + 1;
   *inserted = true;
   return true;
 }
 
 void TreeWriter::RememberLeaf(PageNo root, PageNo leaf, const std::vector<PathStep>& path,
-                              std::string_view key) {
+                              std::string_view key, int index) {
   hint_.root = root;
   hint_.leaf = leaf;
   hint_.last_key.assign(key);
+  hint_.next = index + 1;
   hint_.bounded = false;
   // The tightest upper bound is the separator right of the child taken at the
   // deepest level where that child is not the last one.

@@ -69,6 +69,7 @@ class TreeWriter {
     PageNo root = kNullPage;  // the tree it belongs to, as of the last Put
     PageNo leaf = kNullPage;  // kNullPage: no hint
     std::string last_key;
+    int next = 0;  // the index after last_key's cell: keys before it are <= last_key
     std::string upper;  // keys >= upper belong to later leaves
     bool bounded = false;
   };
@@ -77,7 +78,7 @@ class TreeWriter {
   Result<bool> PutInHintedLeaf(PageNo root, std::string_view key, std::string_view value,
                                bool* inserted);
   void RememberLeaf(PageNo root, PageNo leaf, const std::vector<PathStep>& path,
-                    std::string_view key);
+                    std::string_view key, int index);
 
   Pager* pager_;
   uint64_t seq_;

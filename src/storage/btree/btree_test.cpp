@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <set>
 
 #include "storage/btree/node.hpp"
 #include "storage/vfs/fault_vfs.hpp"
@@ -270,6 +271,35 @@ TEST_F(BTreeTest, ReadRunVisitsWhatNextVisits) {
   TreeCursor unpositioned(pager_.get(), root);
   std::pair<std::string_view, std::string_view> one;
   EXPECT_EQ(unpositioned.ReadRun(&one, 1), 0u);
+}
+
+TEST(NodeTest, LowerBoundFromAgreesWithLowerBound) {
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 50; round++) {
+    std::vector<uint8_t> n(4080);
+    node::Init(n.data(), 4080, PageKind::kLeaf);
+    std::set<std::string> keys;
+    const size_t count = rng() % 60;
+    while (keys.size() < count) keys.insert(std::to_string(1000 + rng() % 2000));
+    int at = 0;
+    for (const std::string& k : keys) {
+      std::vector<uint8_t> cell;
+      node::EncodeLeafCell(k, "v", &cell);
+      ASSERT_TRUE(node::InsertCell(n.data(), 4080, at++,
+                                   {reinterpret_cast<char*>(cell.data()), cell.size()}));
+    }
+    for (int probe = 900; probe < 3100; probe += 7) {
+      const std::string key = std::to_string(probe);
+      bool exact = false;
+      const int want = node::LowerBound(n.data(), key, &exact);
+      // Every `from` whose earlier keys are all below `key`.
+      for (int from = 0; from <= want; from++) {
+        bool exact_from = true;
+        ASSERT_EQ(node::LowerBoundFrom(n.data(), from, key, &exact_from), want) << key << " " << from;
+        ASSERT_EQ(exact_from, exact) << key << " " << from;
+      }
+    }
+  }
 }
 
 TEST(NodeTest, CheckRejectsDamagedNodes) {

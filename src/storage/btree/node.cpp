@@ -129,6 +129,37 @@ int LowerBound(const uint8_t* n, std::string_view key, bool* exact) {
   return lo;
 }
 
+int LowerBoundFrom(const uint8_t* n, int from, std::string_view key, bool* exact) {
+  const int count = Count(n);
+  *exact = false;
+  if (from >= count) return count;
+  int c = CompareKeys(CellKey(n, from), key);
+  if (c >= 0) {
+    *exact = c == 0;
+    return from;
+  }
+  c = CompareKeys(CellKey(n, count - 1), key);
+  if (c <= 0) {
+    *exact = c == 0;
+    return c == 0 ? count - 1 : count;
+  }
+  // Now CellKey(from) < key < CellKey(count - 1).
+  int lo = from + 1, hi = count - 1;
+  bool equal = false;
+  while (lo < hi) {
+    const int mid = (lo + hi) / 2;
+    const int cmp = CompareKeys(CellKey(n, mid), key);
+    if (cmp < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+      equal = equal || cmp == 0;
+    }
+  }
+  *exact = equal;
+  return lo;
+}
+
 int ChildIndexFor(const uint8_t* n, std::string_view key) {
   bool exact = false;
   int i = LowerBound(n, key, &exact);

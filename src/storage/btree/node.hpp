@@ -87,6 +87,10 @@ void SetChild(uint8_t* n, int child_index, uint64_t child);
 
 // First cell index whose key >= key; *exact when equal.
 int LowerBound(const uint8_t* n, std::string_view key, bool* exact);
+// LowerBound for a caller that knows every key before index `from` is less
+// than `key` (sorted puts into one leaf): tries `from` and the end of the
+// node first, so the next key of an ascending run costs one or two compares.
+int LowerBoundFrom(const uint8_t* n, int from, std::string_view key, bool* exact);
 // The child index that covers `key` in an internal node.
 int ChildIndexFor(const uint8_t* n, std::string_view key);
 
