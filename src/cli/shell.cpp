@@ -54,11 +54,15 @@ void Shell::ReportError(const Status& status) {
     std::fflush(out());
     return;
   }
+  // Typed statements need no line number; a script's do.
+  const std::string where =
+      !interactive_ && number_lines_ && statement_line_ > 0 ? " at line " + std::to_string(statement_line_) : "";
   std::optional<sql::SqlError> e = sql::DecodeSqlError(status);
   if (e) {
-    std::fprintf(err_, "ERROR:  %s (SQLSTATE %s)\n", e->message.c_str(), e->sqlstate.c_str());
+    std::fprintf(err_, "ERROR%s:  %s (SQLSTATE %s)\n", where.c_str(), e->message.c_str(),
+                 e->sqlstate.c_str());
   } else {
-    std::fprintf(err_, "Error: %s\n", status.ToString().c_str());
+    std::fprintf(err_, "Error%s: %s\n", where.c_str(), status.ToString().c_str());
   }
   std::fflush(err_);
 }
@@ -93,29 +97,46 @@ bool Shell::RunSql(const std::string& sql) {
 
 bool Shell::ProcessLine(const std::string& line) {
   if (quit_) return false;
-  if (!splitter_.pending()) {
+  line_++;
+  const bool was_pending = splitter_.pending();
+  if (!was_pending) {
     size_t first = line.find_first_not_of(" \t");
-    if (first != std::string::npos && line[first] == '.') return RunDot(line.substr(first));
+    if (first != std::string::npos && line[first] == '.') {
+      statement_line_ = line_;
+      return RunDot(line.substr(first));
+    }
   }
-  for (const std::string& sql : splitter_.AddLine(line)) {
-    if (!RunSql(sql)) return false;
+  const std::vector<std::string> statements = splitter_.AddLine(line);
+  for (size_t i = 0; i < statements.size(); i++) {
+    statement_line_ = i == 0 && was_pending ? pending_line_ : line_;
+    if (!RunSql(statements[i])) return false;
     if (quit_) return false;
   }
+  // A statement left open started here, unless it was already open.
+  if (splitter_.pending() && (!was_pending || !statements.empty())) pending_line_ = line_;
   return true;
 }
 
 bool Shell::Finish() {
   const std::string rest = splitter_.TakePending();
   if (rest.empty()) return true;
+  statement_line_ = pending_line_;
   return RunSql(rest);
 }
 
-bool Shell::ProcessText(const std::string& text) {
+bool Shell::ProcessText(const std::string& text, bool number_lines) {
+  const int saved_line = line_, saved_pending = pending_line_;
+  const bool saved_numbering = number_lines_;
+  line_ = 0;
+  number_lines_ = number_lines;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!ProcessLine(line)) return false;
-  }
-  return Finish();
+  bool ok = true;
+  for (std::string line; ok && std::getline(in, line);) ok = ProcessLine(line);
+  if (ok) ok = Finish();
+  line_ = saved_line;
+  pending_line_ = saved_pending;
+  number_lines_ = saved_numbering;
+  return ok;
 }
 
 void Shell::Progress(const char* what, uint64_t done, uint64_t total) {

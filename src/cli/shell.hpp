@@ -27,8 +27,10 @@ class Shell {
   bool ProcessLine(const std::string& line);
   // Runs what is left unterminated at the end of input.
   bool Finish();
-  // Runs a whole text (from -cmd, the SQL argument or .read).
-  bool ProcessText(const std::string& text);
+  // Runs a whole text (from -cmd, the SQL argument or .read). Errors name
+  // their line within it when `number_lines` (a file's lines, not a
+  // command line's).
+  bool ProcessText(const std::string& text, bool number_lines = false);
 
   FormatOptions& format() { return format_; }
   void set_bail(bool bail) { bail_ = bail; }
@@ -53,6 +55,12 @@ class Shell {
   std::unique_ptr<engine::Database> db_;
   std::string path_;
   StatementSplitter splitter_;
+  // Input lines read so far, and the line the statement being run (or
+  // pending) started on: errors from a script name it. 0: not from lines.
+  int line_ = 0;
+  int pending_line_ = 0;
+  int statement_line_ = 0;
+  bool number_lines_ = true;  // standard input counts; -cmd and SQL arguments do not
   FormatOptions format_;
   bool bail_ = false;
   bool timer_ = false;

@@ -118,6 +118,9 @@ bool Shell::RunDot(const std::string& line) {
     OutputMode mode;
     if (!ParseOutputMode(arg(1), &mode)) return usage(".mode table|box|csv|tsv|json|jsonl|line|list");
     format_.mode = mode;
+    // A table or box without its column names reads badly: they come on
+    // (.headers off after it still turns them off).
+    if (mode == OutputMode::kTable || mode == OutputMode::kBox) format_.headers = true;
     return true;
   }
   if (cmd == ".open") {
@@ -155,7 +158,7 @@ bool Shell::RunDot(const std::string& line) {
     std::stringstream text;
     text << in.rdbuf();
     read_depth_++;
-    const bool ok = ProcessText(text.str());
+    const bool ok = ProcessText(text.str(), /*number_lines=*/true);
     read_depth_--;
     return ok;
   }

@@ -159,6 +159,31 @@ TEST(ShellDotCommandsTest, BailStopsAtTheFirstError) {
   EXPECT_EQ(run.Run("SELECT 3;\nSELECT nope;\nSELECT 4;"), "3\n");
 }
 
+// Piped input: an error names the line its statement started on; a typed
+// or command-line statement needs none.
+TEST(ShellDotCommandsTest, ScriptErrorsNameTheirLine) {
+  ShellRun run;
+  for (const char* line : {"CREATE TABLE t (a int);", "INSERT INTO t VALUES (1),", " (2);",
+                           "SELEC 1;", "SELECT 1; SELECT nope", " FROM t;", ".nope"}) {
+    run.shell().ProcessLine(line);
+  }
+  EXPECT_EQ(run.Errors(),
+            "ERROR at line 4:  syntax error: expected a statement, found \"SELEC\" (SQLSTATE 42601)\n"
+            "ERROR at line 5:  column \"nope\" does not exist (SQLSTATE 42703)\n"
+            "Error at line 7: InvalidArgument: unknown command .nope (see .help)\n");
+  ShellRun one;
+  one.Run("SELECT nope");
+  EXPECT_EQ(one.Errors(), "ERROR:  column \"nope\" does not exist (SQLSTATE 42703)\n");
+}
+
+TEST(ShellModesTest, TableAndBoxModesTurnHeadersOn) {
+  ShellRun run;
+  run.Run(kSetup);
+  EXPECT_EQ(run.Run(".mode box\nSELECT id FROM t WHERE id = 1;"),
+            "┌────┐\n│ id │\n├────┤\n│  1 │\n└────┘\n");
+  EXPECT_EQ(run.Run(".headers off\nSELECT id FROM t WHERE id = 1;"), "┌───┐\n│ 1 │\n└───┘\n");
+}
+
 TEST(ShellDotCommandsTest, ReadOutputAndQuit) {
   char dir[] = "/tmp/zqlite-shell-XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
