@@ -327,14 +327,17 @@ Status KvLedgerStore::RemoveTransfer(const Transfer& transfer) {
 namespace {
 template <typename Entries>
 void AddIndexWrites(const Entries& e, uint64_t timestamp, u128 id,
-                    std::vector<KvLedgerStore::IndexWrite>* out) {
+                    KvLedgerStore::IndexWrites* out) {
   for (size_t i = 0; i < e.entries.size(); i++) {
-    if (e.present[i]) out->push_back({e.entries[i].index, e.entries[i].value, timestamp, id});
+    if (e.present[i]) {
+      (*out)[static_cast<size_t>(e.entries[i].index)].push_back(
+          {e.entries[i].value, timestamp, id});
+    }
   }
 }
 }  // namespace
 
-Status KvLedgerStore::FlushAccounts(std::vector<IndexWrite>* index_writes) {
+Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
   std::vector<const CachedAccount*> dirty;
   for (const auto& [id, cached] : accounts_) {
     if (cached.dirty) dirty.push_back(&cached);
@@ -354,7 +357,7 @@ Status KvLedgerStore::FlushAccounts(std::vector<IndexWrite>* index_writes) {
   return Status::Ok();
 }
 
-Status KvLedgerStore::FlushTransfers(std::vector<IndexWrite>* index_writes) {
+Status KvLedgerStore::FlushTransfers(IndexWrites* index_writes) {
   std::vector<const Transfer*> created;
   for (const Transfer& t : new_transfers_) {
     if (t.id != 0) created.push_back(&t);
@@ -381,19 +384,24 @@ Status KvLedgerStore::FlushTransfers(std::vector<IndexWrite>* index_writes) {
 // B+tree in order.
 Status KvLedgerStore::Flush() {
   if (txn_ == nullptr) return Status::Ok();
-  std::vector<IndexWrite> index_writes;
+  IndexWrites index_writes;
   ZQ_RETURN_IF_ERROR(FlushAccounts(&index_writes));
   ZQ_RETURN_IF_ERROR(FlushTransfers(&index_writes));
-  // (index, value, timestamp) orders like (tree, key): the key is value ‖ ts,
-  // both big-endian, the value of one fixed width per index.
-  std::sort(index_writes.begin(), index_writes.end(),
-            [](const IndexWrite& a, const IndexWrite& b) {
-              if (a.index != b.index) return a.index < b.index;
-              if (a.value != b.value) return a.value < b.value;
-              return a.timestamp < b.timestamp;
-            });
-  for (const IndexWrite& w : index_writes) {
-    ZQ_RETURN_IF_ERROR(WriteIndex(w.index, w.value, w.timestamp, w.id, true));
+  // Within an index, (value, timestamp) orders like the key: value ‖ ts, both
+  // big-endian, the value of one fixed width per index. Indexes whose value
+  // is the same for most records (ledger, code, the timestamps) usually
+  // arrive in order already.
+  const auto key_order = [](const IndexWrite& a, const IndexWrite& b) {
+    return a.value != b.value ? a.value < b.value : a.timestamp < b.timestamp;
+  };
+  for (size_t i = 0; i < kIndexCount; i++) {
+    std::vector<IndexWrite>& writes = index_writes[i];
+    if (!std::is_sorted(writes.begin(), writes.end(), key_order)) {
+      std::sort(writes.begin(), writes.end(), key_order);
+    }
+    for (const IndexWrite& w : writes) {
+      ZQ_RETURN_IF_ERROR(WriteIndex(static_cast<IndexId>(i), w.value, w.timestamp, w.id, true));
+    }
   }
   ZQ_ASSERT(new_transfers_.empty());
   return Status::Ok();

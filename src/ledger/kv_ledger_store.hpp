@@ -32,6 +32,7 @@
 // state hash and recovery by re-execution do not change.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -116,17 +117,17 @@ class KvLedgerStore final : public LedgerStore {
   Status DeleteTransferWritten(const Transfer& transfer);
 
  public:
-  // An index entry due at Flush().
+  // An index entry due at Flush(), kept with the others of its index.
   struct IndexWrite {
-    IndexId index;
     u128 value;
     uint64_t timestamp;
     u128 id;
   };
+  using IndexWrites = std::array<std::vector<IndexWrite>, kIndexCount>;
 
  private:
-  Status FlushAccounts(std::vector<IndexWrite>* index_writes);
-  Status FlushTransfers(std::vector<IndexWrite>* index_writes);
+  Status FlushAccounts(IndexWrites* index_writes);
+  Status FlushTransfers(IndexWrites* index_writes);
   // An upper bound of the transfer ids in the transfers tree, as this store's
   // transaction sees it (read once per store, then kept up to date).
   Result<u128> StoredTransferIdBound();
