@@ -95,6 +95,13 @@ typedef struct zq_open_options {
 #define ZQ_TYPE_NUMERIC 7
 #define ZQ_TYPE_TEXT 8
 #define ZQ_TYPE_BYTEA 9
+/* Dates and timestamps: zq_column_text gives ISO 8601 text ('2024-02-29',
+ * '2024-02-29 13:45:07.5', with '+00' for TIMESTAMPTZ, always in UTC);
+ * zq_column_int64 gives days (DATE) or microseconds (TIMESTAMP[TZ]) since
+ * 1970-01-01. Bind them as text ('2024-02-29 13:45:07+02'). */
+#define ZQ_TYPE_DATE 10
+#define ZQ_TYPE_TIMESTAMP 11
+#define ZQ_TYPE_TIMESTAMPTZ 12
 
 /* Destructor arguments of zq_bind_text/zq_bind_blob (both copy the data). */
 typedef void (*zq_destructor)(void*);

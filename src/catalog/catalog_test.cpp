@@ -83,7 +83,9 @@ void ExpectSameView(const ViewDef& a, const ViewDef& b) {
 // position it holds points at a column, every type is a known one.
 void ExpectConsistent(const TableDef& t) {
   for (uint32_t c : t.primary_key) EXPECT_LT(c, t.columns.size());
-  for (const ColumnDef& c : t.columns) EXPECT_LE(static_cast<int>(c.type.id), static_cast<int>(TypeId::kBytea));
+  for (const ColumnDef& c : t.columns) {
+    EXPECT_LE(static_cast<int>(c.type.id), static_cast<int>(catalog::kLastTypeId));
+  }
   for (const IndexDef& index : t.indexes) {
     EXPECT_EQ(index.columns.size(), index.descending.size());
     for (uint32_t c : index.columns) EXPECT_LT(c, t.columns.size());

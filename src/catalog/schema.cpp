@@ -55,7 +55,7 @@ class Reader {
   ColumnType Type() {
     ColumnType t;
     const uint8_t id = Byte();
-    if (id > static_cast<uint8_t>(TypeId::kBytea)) bad_ = true;
+    if (id > static_cast<uint8_t>(kLastTypeId)) bad_ = true;
     t.id = static_cast<TypeId>(id);
     t.precision = Signed();
     t.scale = Signed();
@@ -102,6 +102,13 @@ std::string TypeName(const ColumnType& type) {
       return "character varying(" + std::to_string(type.length) + ")";
     case TypeId::kBytea:
       return "bytea";
+    case TypeId::kDate:
+      return "date";
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: {
+      const std::string p = type.precision >= 0 ? "(" + std::to_string(type.precision) + ")" : "";
+      return "timestamp" + p + (type.id == TypeId::kTimestamp ? " without" : " with") + " time zone";
+    }
   }
   return "unknown";
 }

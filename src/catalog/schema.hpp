@@ -27,7 +27,11 @@ enum class TypeId : uint8_t {
   kNumeric = 7,
   kText = 8,
   kBytea = 9,
+  kDate = 10,         // days since 1970-01-01 (sql/types/datetime.hpp)
+  kTimestamp = 11,    // microseconds since 1970-01-01 00:00:00
+  kTimestampTz = 12,  // the same, in UTC
 };
+inline constexpr TypeId kLastTypeId = TypeId::kTimestampTz;
 
 struct ColumnType {
   TypeId id = TypeId::kNull;

@@ -153,6 +153,10 @@ std::string JsonValue(const sql::Value& v) {
     case sql::TypeId::kText:
     case sql::TypeId::kNull:
       return Quote(v.s);
+    case sql::TypeId::kDate:
+    case sql::TypeId::kTimestamp:
+    case sql::TypeId::kTimestampTz:
+      return Quote(sql::ValueToText(v));  // ISO 8601 text
   }
   return "null";
 }

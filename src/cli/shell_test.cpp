@@ -235,8 +235,13 @@ TEST(ShellDumpTest, DumpReloadsIntoAnIdenticalDump) {
       "(2, 'inf'::real, 'nan'::float8, NULL, NULL, NULL);\n"
       "CREATE UNIQUE INDEX kinds_v ON kinds (v DESC);\n"
       "CREATE VIEW a AS SELECT k FROM kinds;\n"
-      "CREATE VIEW b AS SELECT k FROM a WHERE k > 1;\n");
+      "CREATE VIEW b AS SELECT k FROM a WHERE k > 1;\n"
+      "CREATE TABLE times (d date PRIMARY KEY, ts timestamp(3), tz timestamptz);\n"
+      "INSERT INTO times VALUES ('2024-02-29', '2024-02-29 13:45:07.125', '0001-01-01 00:00Z'), "
+      "('1969-12-31', NULL, '9999-12-31 23:59:59.999999+00');\n");
   const std::string dump = first.Run(".dump");
+  ASSERT_NE(dump.find("'2024-02-29 13:45:07.125'::timestamp without time zone"),
+            std::string::npos);
   ASSERT_NE(dump.find("CREATE VIEW b"), std::string::npos);
   ShellRun second;
   second.Run(dump);

@@ -90,6 +90,10 @@ std::string SqlLiteral(const sql::Value& v) {
     case sql::TypeId::kText:
     case sql::TypeId::kNull:
       return sql::QuoteString(v.s);
+    case sql::TypeId::kDate:
+    case sql::TypeId::kTimestamp:
+    case sql::TypeId::kTimestampTz:
+      return "'" + sql::ValueToText(v) + "'::" + catalog::TypeName(sql::ColumnType{v.type});
   }
   return "NULL";
 }

@@ -28,6 +28,7 @@ sql::ExecContext StatementContext::MakeExec() const {
   ctx.params = params;
   ctx.memory_limit = memory_limit;
   ctx.vectorize = vectorize;
+  ctx.transaction_micros = transaction_micros;
   return ctx;
 }
 
@@ -171,6 +172,7 @@ Result<QueryResult> Database::Impl::RunTransactionControl(const sql::Transaction
       if (txn) return result;  // PostgreSQL warns and stays in the transaction
       txn = store->BeginWrite();
       txn_failed = false;
+      txn_started_micros = sql::ExecContext::ClockMicros();
       {
         Result<catalog::Catalog> loaded = CommittedCatalog(txn.get());
         if (!loaded.ok()) {
@@ -291,6 +293,7 @@ StatementContext Database::Impl::ContextFor(Scope* scope, const std::vector<sql:
   sc.vectorize = options.vectorized_execution;
   sc.plans = &plans;
   sc.sql = sql;
+  if (!scope->own) sc.transaction_micros = txn_started_micros;
   return sc;
 }
 

@@ -24,6 +24,7 @@ struct Database::Impl {
   std::unique_ptr<storage::WriteTxn> txn;
   std::optional<catalog::Catalog> txn_catalog;
   bool txn_failed = false;
+  int64_t txn_started_micros = 0;  // now() inside the transaction
   struct SavepointEntry {
     std::string name;
     size_t token;

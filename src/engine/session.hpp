@@ -38,6 +38,8 @@ struct StatementContext {
   const std::vector<sql::Value>* params = nullptr;
   uint64_t memory_limit = 0;
   bool vectorize = true;
+  // now() inside BEGIN: the transaction's start (absent in autocommit).
+  std::optional<int64_t> transaction_micros;
 
   sql::Planner MakePlanner() const;
   sql::ExecContext MakeExec() const;

@@ -41,7 +41,11 @@ constexpr const char* kSetup =
     "INSERT INTO t1 VALUES (1, 10, 'one', 1.50, 0.5), (2, NULL, 'two', NULL, 'NaN');"
     "INSERT INTO t2 VALUES (1, 'a', true, '\\x00ff'), (2, 'b', NULL, NULL);"
     "INSERT INTO t3 VALUES (1, NULL), (NULL, 2);"
-    "CREATE VIEW v1 AS SELECT id, a, b FROM t1 WHERE a IS NOT NULL";
+    "CREATE VIEW v1 AS SELECT id, a, b FROM t1 WHERE a IS NOT NULL;"
+    "CREATE TABLE t4 (d DATE PRIMARY KEY, ts TIMESTAMP(3), tz TIMESTAMPTZ);"
+    "CREATE INDEX t4_ts ON t4 (ts DESC, tz);"
+    "INSERT INTO t4 VALUES ('2024-02-29', '2024-02-29 13:45:07.5', '1970-01-01 00:00Z'), "
+    "  ('0001-01-01', NULL, '9999-12-31 23:59:59+00')";
 
 int CountInsensitive(std::string_view text, std::string_view word) {
   int n = 0;
@@ -120,7 +124,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   uint64_t pages = 0;
   if (!db->store()->Verify(&pages).ok()) std::abort();
-  for (const char* table : {"t1", "t2", "t3"}) {
+  for (const char* table : {"t1", "t2", "t3", "t4"}) {
     Result<engine::QueryResult> r = db->Execute(std::string("SELECT * FROM ") + table);
     if (r.ok()) continue;
     std::optional<sql::SqlError> e = sql::DecodeSqlError(r.status());

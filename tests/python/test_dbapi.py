@@ -3,6 +3,7 @@
 Plain functions with asserts: pytest runs them, and so does run_tests.py for
 interpreters without pytest.
 """
+import datetime
 import decimal
 import os
 import tempfile
@@ -156,3 +157,36 @@ def test_executescript_runs_every_statement():
     con.executescript("CREATE TABLE w (x int); INSERT INTO w VALUES (1); INSERT INTO w VALUES (2);")
     assert con.execute("SELECT sum(x) FROM w").fetchone()[0] == 3
     con.close()
+
+
+def test_dates_and_timestamps_round_trip():
+    con = zqlite.connect(":memory:")
+    con.execute("CREATE TABLE e (id integer PRIMARY KEY, d date, ts timestamp, tz timestamptz)")
+    utc = datetime.timezone.utc
+    plus2 = datetime.timezone(datetime.timedelta(hours=2))
+    rows = [
+        (1, datetime.date(2024, 2, 29), datetime.datetime(2024, 2, 29, 13, 45, 7, 123456),
+         datetime.datetime(2024, 2, 29, 13, 45, 7, tzinfo=plus2)),
+        (2, zqlite.Date(1, 1, 1), zqlite.Timestamp(1969, 12, 31, 23, 59, 59, 999999),
+         datetime.datetime(9999, 12, 31, 23, 59, 59, tzinfo=utc)),
+        (3, None, None, None),
+    ]
+    con.executemany("INSERT INTO e VALUES (?, ?, ?, ?)", rows)
+    got = con.execute("SELECT * FROM e ORDER BY id").fetchall()
+    assert got[0] == (1, datetime.date(2024, 2, 29), datetime.datetime(2024, 2, 29, 13, 45, 7, 123456),
+                      datetime.datetime(2024, 2, 29, 11, 45, 7, tzinfo=utc))
+    assert got[0][3].tzinfo == utc  # TIMESTAMPTZ reads back aware, in UTC
+    assert got[1] == rows[1]
+    assert got[2] == rows[2]
+    cur = con.execute("SELECT d, ts, tz FROM e WHERE d = ?", (datetime.date(2024, 2, 29),))
+    assert [c[1] for c in cur.description] == ["date", "timestamp without time zone",
+                                               "timestamp with time zone"]
+    assert all(c[1] == zqlite.DATETIME for c in cur.description)
+    assert cur.fetchone()[0] == datetime.date(2024, 2, 29)
+    assert con.execute("SELECT ?::date + 1", (datetime.date(2024, 2, 28),)).fetchone() == (
+        datetime.date(2024, 2, 29),)
+    assert isinstance(con.execute("SELECT now()").fetchone()[0], datetime.datetime)
+    assert isinstance(zqlite.DateFromTicks(0), datetime.date)
+    assert isinstance(zqlite.TimestampFromTicks(0), datetime.datetime)
+    _raises(zqlite.DataError, con.execute, "SELECT DATE '2023-02-29'")
+    _raises(zqlite.NotSupportedError, con.execute, "SELECT ?", (datetime.time(10, 0),))

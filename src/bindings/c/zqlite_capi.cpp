@@ -47,6 +47,12 @@ using namespace zq::capi;  // NOLINT: the C API's shared helpers
 
 bool LiveStmt(zq_stmt* stmt) { return Live(stmt) && Live(stmt->db); }
 
+// zq_column_zqtype returns the engine's type ids: the header's names for them.
+static_assert(ZQ_TYPE_BYTEA == static_cast<int>(zq::sql::TypeId::kBytea));
+static_assert(ZQ_TYPE_DATE == static_cast<int>(zq::sql::TypeId::kDate));
+static_assert(ZQ_TYPE_TIMESTAMP == static_cast<int>(zq::sql::TypeId::kTimestamp));
+static_assert(ZQ_TYPE_TIMESTAMPTZ == static_cast<int>(zq::sql::TypeId::kTimestampTz));
+
 // Starts one statement, retrying write conflicts within the busy timeout
 // when no explicit transaction is open.
 zq::Result<std::unique_ptr<zq::engine::QueryCursor>> Start(zq_db* db, const std::string& sql,
@@ -384,7 +390,10 @@ int zq_column_zqtype(zq_stmt* stmt, int column) {
 int64_t zq_column_int64(zq_stmt* stmt, int column) {
   const Value* v = ColumnValue(stmt, column);
   if (v == nullptr || v->null) return 0;
-  if (zq::sql::IsIntegerType(v->type) || v->type == zq::sql::TypeId::kBool) return v->i;
+  if (zq::sql::IsIntegerType(v->type) || v->type == zq::sql::TypeId::kBool ||
+      zq::sql::IsDatetimeType(v->type)) {
+    return v->i;  // dates: days, timestamps: microseconds since 1970-01-01
+  }
   if (zq::sql::IsFloatType(v->type)) {
     if (std::isnan(v->f)) return 0;
     if (v->f >= 9.2e18) return INT64_MAX;

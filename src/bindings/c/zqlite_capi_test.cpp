@@ -170,6 +170,30 @@ TEST(CApiTest, StepStreamsRowsOfASnapshot) {
   EXPECT_EQ(zq_close(db), ZQ_OK);
 }
 
+TEST(CApiTest, DatesAndTimestampsReadAsTextOrNumbers) {
+  zq_db* db = OpenMemory();
+  zq_stmt* q = nullptr;
+  ASSERT_EQ(zq_prepare_v2(db, "SELECT DATE '1970-01-02', $1::timestamptz, TIMESTAMP '1969-12-31 23:59:59.5'",
+                          -1, &q, nullptr),
+            ZQ_OK);
+  ASSERT_EQ(zq_bind_text(q, 1, "2024-02-29 13:45:07+02", -1, nullptr), ZQ_OK);
+  ASSERT_EQ(zq_step(q), ZQ_ROW);
+  EXPECT_EQ(zq_column_zqtype(q, 0), ZQ_TYPE_DATE);
+  EXPECT_EQ(zq_column_zqtype(q, 1), ZQ_TYPE_TIMESTAMPTZ);
+  EXPECT_EQ(zq_column_zqtype(q, 2), ZQ_TYPE_TIMESTAMP);
+  EXPECT_STREQ(zq_column_decltype(q, 1), "timestamp with time zone");
+  EXPECT_EQ(zq_column_type(q, 0), ZQ_TEXT);
+  EXPECT_STREQ(reinterpret_cast<const char*>(zq_column_text(q, 0)), "1970-01-02");
+  EXPECT_STREQ(reinterpret_cast<const char*>(zq_column_text(q, 1)), "2024-02-29 11:45:07+00");
+  EXPECT_EQ(zq_column_int64(q, 0), 1);
+  EXPECT_EQ(zq_column_int64(q, 1), 1709207107000000);
+  EXPECT_EQ(zq_column_int64(q, 2), -500000);
+  zq_finalize(q);
+  EXPECT_EQ(zq_exec(db, "SELECT DATE '2024-13-01'", nullptr, nullptr, nullptr), ZQ_ERROR);
+  EXPECT_STREQ(zq_sqlstate(db), "22008");
+  EXPECT_EQ(zq_close(db), ZQ_OK);
+}
+
 TEST(CApiTest, MisuseNeverCrashes) {
   EXPECT_EQ(zq_open(nullptr, nullptr), ZQ_MISUSE);
   EXPECT_EQ(zq_close(nullptr), ZQ_OK);

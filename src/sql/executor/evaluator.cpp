@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sql/executor/datetime_functions.hpp"
 #include "sql/lexer/sql_error.hpp"
 
 namespace zq::sql {
@@ -115,7 +116,12 @@ bool CompareHolds(BinaryOp op, int c) {
 Value Arithmetic(BinaryOp op, const Value& a, const Value& b, const ColumnType& type,
                  uint32_t pos) {
   const TypeId t = type.id;
-  if (IsIntegerType(t)) return IntArith(op, a.i, b.i, t, pos);
+  if (IsIntegerType(t)) return IntArith(op, a.i, b.i, t, pos);  // date - date: days
+  if (t == TypeId::kDate) {  // date ± integer, integer + date
+    const int128 r = op == BinaryOp::kSub ? int128{a.i} - b.i : int128{a.i} + b.i;
+    if (r < kDateMin || r > kDateMax) ThrowSqlError(kSqlStateDatetimeFieldOverflow, pos, "date out of range");
+    return Value::Int(TypeId::kDate, static_cast<int64_t>(r));
+  }
   if (IsFloatType(t)) {
     const double x = ToDouble(a), y = ToDouble(b);
     const bool finite = std::isfinite(x) && std::isfinite(y);
@@ -482,6 +488,7 @@ Value CallFunction(const BoundExpr& e, const Row& row, ExecContext& ctx) {
       return Value::Text(fn == ScalarFn::kLpad ? pad + args[0].s : args[0].s + pad);
     }
     default:
+      if (IsDatetimeFunction(fn)) return CallDatetimeFunction(fn, args, e.type, pos, ctx);
       break;
   }
   ThrowSqlError(kSqlStateInternalError, pos, "unknown function");

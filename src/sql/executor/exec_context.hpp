@@ -4,6 +4,7 @@
 // the memory budget of sorts, hash tables and materialized results.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -43,6 +44,22 @@ struct ExecContext {
   std::mt19937_64& Random() {
     if (!rng) rng.emplace(std::random_device{}());
     return *rng;
+  }
+  // statement_timestamp(): one reading of the clock per statement, so every
+  // row sees the same time (microseconds since 1970, UTC). now() and
+  // CURRENT_*: the transaction's start when the engine sets it (BEGIN),
+  // else the statement's.
+  std::optional<int64_t> statement_micros;
+  std::optional<int64_t> transaction_micros;
+  int64_t StatementMicros() {
+    if (!statement_micros) statement_micros = ClockMicros();
+    return *statement_micros;
+  }
+  int64_t NowMicros() { return transaction_micros ? *transaction_micros : StatementMicros(); }
+  static int64_t ClockMicros() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
   }
 
   // Accounts for `bytes` more held in memory; throws 53200 past the limit.

@@ -5,6 +5,7 @@
 // x::t::u) adds one nesting level, so the AST height stays within
 // kSqlNestingDepthMax.
 #include <array>
+#include <cctype>
 
 #include "sql/parser/parser_internal.hpp"
 
@@ -363,6 +364,22 @@ ExprPtr Parser::ParseFunctionCall(std::vector<std::string> name, uint32_t positi
   FunctionExpr f;
   f.name = std::move(name);
   ExpectOp("(");
+  // EXTRACT(field FROM x): the call extract('field', x).
+  const TokenKind first = Peek().kind;
+  if (f.name.size() == 1 && f.name[0] == "extract" &&
+      (first == TokenKind::kIdent || first == TokenKind::kString ||
+       first == TokenKind::kKeyword) && IsWord("from", 1)) {
+    std::string field = Peek().text;
+    if (first != TokenKind::kString) {
+      for (char& c : field) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    f.args.push_back(MakeExpr(Position(), LiteralExpr{LiteralKind::kString, field}));
+    Advance();
+    ExpectWord("from");
+    f.args.push_back(ParseExpr());
+    ExpectOp(")");
+    return MakeExpr(position, std::move(f));
+  }
   if (AcceptOp("*")) {
     f.star = true;
   } else if (!IsOp(")")) {

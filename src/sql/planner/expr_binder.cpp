@@ -86,6 +86,10 @@ ColumnType CommonType(const std::vector<const BoundExpr*>& items, uint32_t posit
       result = T(PromoteNumeric(result.id, e->type.id));
       continue;
     }
+    if (IsDatetimeType(result.id) && IsDatetimeType(e->type.id)) {
+      result = T(PromoteDatetime(result.id, e->type.id));
+      continue;
+    }
     ThrowSqlError(kSqlStateDatatypeMismatch, position,
                   std::string(context) + " types " + TypeLabel(result) + " and " +
                       TypeLabel(e->type) + " cannot be matched");
@@ -133,8 +137,11 @@ void ExprBinder::Unify(BoundPtr* a, BoundPtr* b, BinaryOp op, uint32_t position)
     return;
   }
   if (x.type.id == y.type.id) return;
-  if (IsNumericCategory(x.type.id) && IsNumericCategory(y.type.id)) {
-    const TypeId t = PromoteNumeric(x.type.id, y.type.id);
+  const bool numbers = IsNumericCategory(x.type.id) && IsNumericCategory(y.type.id);
+  const bool datetimes = IsDatetimeType(x.type.id) && IsDatetimeType(y.type.id);
+  if (numbers || datetimes) {
+    const TypeId t = numbers ? PromoteNumeric(x.type.id, y.type.id)
+                             : PromoteDatetime(x.type.id, y.type.id);
     if (x.type.id != t) *a = Planner::CastTo(std::move(*a), T(t), position);
     if (y.type.id != t) *b = Planner::CastTo(std::move(*b), T(t), position);
     return;
@@ -375,6 +382,9 @@ BoundPtr ExprBinder::BindBinary(const BinaryExpr& bin, uint32_t position) {
   const bool compare = bin.op == BinaryOp::kEq || bin.op == BinaryOp::kNe ||
                        bin.op == BinaryOp::kLt || bin.op == BinaryOp::kLe ||
                        bin.op == BinaryOp::kGt || bin.op == BinaryOp::kGe;
+  if (!compare && (IsDatetimeType(a->type.id) || IsDatetimeType(b->type.id))) {
+    return BindDatetimeArith(bin.op, std::move(a), std::move(b), position);
+  }
   Unify(&a, &b, bin.op, position);
   if (compare) {
     auto e = MakeNode(ExprKind::kCompare, T(TypeId::kBool), position);
@@ -400,6 +410,36 @@ BoundPtr ExprBinder::BindBinary(const BinaryExpr& bin, uint32_t position) {
   }
   auto e = MakeNode(ExprKind::kArith, T(t), position);
   e->op = bin.op;
+  e->children.push_back(std::move(a));
+  e->children.push_back(std::move(b));
+  return e;
+}
+
+// PostgreSQL's date operators: date ± integer is a date, date - date the
+// days between them. Timestamp arithmetic needs INTERVAL (not yet).
+BoundPtr ExprBinder::BindDatetimeArith(BinaryOp op, BoundPtr a, BoundPtr b, uint32_t position) {
+  const bool a_date = a->type.id == TypeId::kDate;
+  const bool b_date = b->type.id == TypeId::kDate;
+  // An unknown literal beside a date: an integer to add, a date to subtract.
+  auto settle = [&](BoundPtr* unknown, TypeId as) {
+    if (IsUnknownLiteral(**unknown) || IsNullType(**unknown)) {
+      if ((*unknown)->kind == ExprKind::kParam) {
+        param_types()[static_cast<size_t>((*unknown)->index - 1)] = T(as);
+      }
+      *unknown = Planner::CastTo(std::move(*unknown), T(as), (*unknown)->position);
+    }
+  };
+  if (a_date && op == BinaryOp::kSub) settle(&b, b->type.id == TypeId::kNull ? TypeId::kInt4 : TypeId::kDate);
+  if (a_date && op == BinaryOp::kAdd) settle(&b, TypeId::kInt4);
+  if (b_date && op == BinaryOp::kAdd) settle(&a, TypeId::kInt4);
+  TypeId result = TypeId::kNull;
+  if (op == BinaryOp::kAdd && a_date && IsIntegerType(b->type.id)) result = TypeId::kDate;
+  if (op == BinaryOp::kAdd && b_date && IsIntegerType(a->type.id)) result = TypeId::kDate;
+  if (op == BinaryOp::kSub && a_date && IsIntegerType(b->type.id)) result = TypeId::kDate;
+  if (op == BinaryOp::kSub && a_date && b->type.id == TypeId::kDate) result = TypeId::kInt4;
+  if (result == TypeId::kNull) NoOperator(op, *a, *b, position);
+  auto e = MakeNode(ExprKind::kArith, T(result), position);
+  e->op = op;
   e->children.push_back(std::move(a));
   e->children.push_back(std::move(b));
   return e;
@@ -491,7 +531,22 @@ BoundPtr ExprBinder::BindNode(const Expr& expr) {
     ThrowSqlError(kSqlStateSyntaxError, pos, "DEFAULT is not allowed in this context");
   }
   if (auto* sv = expr.As<SpecialValueExpr>()) {
-    ThrowSqlError(kSqlStateFeatureNotSupported, pos, sv->name + " is not supported yet");
+    // The date/time ones are functions of the statement's clock.
+    ScalarFn fn = ScalarFn::kNow;
+    TypeId type = TypeId::kTimestampTz;
+    if (sv->name == "current_date") {
+      fn = ScalarFn::kCurrentDate;
+      type = TypeId::kDate;
+    } else if (sv->name == "localtimestamp") {
+      fn = ScalarFn::kLocalTimestamp;
+      type = TypeId::kTimestamp;
+    } else if (sv->name != "current_timestamp") {
+      ThrowSqlError(kSqlStateFeatureNotSupported, pos, sv->name + " is not supported yet");
+    }
+    auto e = MakeNode(ExprKind::kFunction, T(type), pos);
+    e->name = sv->name;
+    e->index = static_cast<int>(fn);
+    return e;
   }
   if (auto* u = expr.As<UnaryExpr>()) {
     if (u->op == UnaryOp::kNot) {

@@ -27,6 +27,7 @@ class ExprBinder {
   BoundPtr Finish(BoundPtr e);
   BoundPtr BindLiteral(const LiteralExpr& lit, uint32_t position);
   BoundPtr BindBinary(const BinaryExpr& bin, uint32_t position);
+  BoundPtr BindDatetimeArith(BinaryOp op, BoundPtr a, BoundPtr b, uint32_t position);
   BoundPtr BindCase(const CaseExpr& c, uint32_t position);
   BoundPtr BindInList(const InListExpr& in, uint32_t position);
   BoundPtr BindSubquery(const SelectStmt& query, ExprKind kind, uint32_t position);

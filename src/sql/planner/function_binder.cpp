@@ -39,6 +39,15 @@ const std::map<std::string, FnInfo, std::less<>>& ScalarFunctions() {
       {"right", {ScalarFn::kRight, 2, 2}},     {"repeat", {ScalarFn::kRepeat, 2, 2}},
       {"reverse", {ScalarFn::kReverse, 1, 1}}, {"lpad", {ScalarFn::kLpad, 2, 3}},
       {"rpad", {ScalarFn::kRpad, 2, 3}},
+      {"now", {ScalarFn::kNow, 0, 0}},
+      {"transaction_timestamp", {ScalarFn::kNow, 0, 0}},
+      {"statement_timestamp", {ScalarFn::kStatementTimestamp, 0, 0}},
+      {"date_part", {ScalarFn::kDatePart, 2, 2}},
+      {"extract", {ScalarFn::kExtract, 2, 2}},
+      {"date_trunc", {ScalarFn::kDateTrunc, 2, 2}},
+      {"make_date", {ScalarFn::kMakeDate, 3, 3}},
+      {"make_timestamp", {ScalarFn::kMakeTimestamp, 6, 6}},
+      {"to_timestamp", {ScalarFn::kToTimestamp, 1, 1}},
   };
   return fns;
 }
@@ -281,6 +290,47 @@ BoundPtr ExprBinder::BindFunction(const FunctionExpr& fn, uint32_t position) {
     }
     case ScalarFn::kRandom:
       e->type = T(TypeId::kFloat8);
+      break;
+    case ScalarFn::kNow:
+    case ScalarFn::kStatementTimestamp:
+      e->type = T(TypeId::kTimestampTz);
+      break;
+    case ScalarFn::kCurrentDate:
+      e->type = T(TypeId::kDate);
+      break;
+    case ScalarFn::kLocalTimestamp:
+      e->type = T(TypeId::kTimestamp);
+      break;
+    case ScalarFn::kDatePart:
+    case ScalarFn::kExtract:
+    case ScalarFn::kDateTrunc: {
+      text_arg(0);
+      if (IsUnknown(*args[1])) as(1, TypeId::kTimestampTz);
+      const TypeId t = args[1]->type.id;
+      if (!IsDatetimeType(t)) NoFunction(name, args, position);
+      if (info.fn == ScalarFn::kDateTrunc) {
+        // date_trunc(field, date) works on the date's midnight, as timestamptz.
+        if (t == TypeId::kDate) as(1, TypeId::kTimestampTz);
+        e->type = T(args[1]->type.id);
+      } else {
+        e->type = T(info.fn == ScalarFn::kExtract ? TypeId::kNumeric : TypeId::kFloat8);
+      }
+      break;
+    }
+    case ScalarFn::kMakeDate:
+    case ScalarFn::kMakeTimestamp:
+      for (size_t i = 0; i < args.size(); i++) {
+        const bool seconds = info.fn == ScalarFn::kMakeTimestamp && i == 5;
+        const TypeId t = numeric_arg(i);
+        if (!seconds && !IsIntegerType(t)) NoFunction(name, args, position);
+        as(i, seconds ? TypeId::kFloat8 : TypeId::kInt4);
+      }
+      e->type = T(info.fn == ScalarFn::kMakeDate ? TypeId::kDate : TypeId::kTimestamp);
+      break;
+    case ScalarFn::kToTimestamp:
+      numeric_arg(0);
+      as(0, TypeId::kFloat8);
+      e->type = T(TypeId::kTimestampTz);
       break;
   }
   for (BoundPtr& a : args) e->children.push_back(std::move(a));

@@ -54,6 +54,7 @@ bool IsConstantExpr(const BoundExpr& e) {
       return false;
     case ExprKind::kFunction:
       if (e.index == static_cast<int>(ScalarFn::kRandom)) return false;
+      if (ReadsClock(static_cast<ScalarFn>(e.index))) return false;
       break;
     default:
       break;

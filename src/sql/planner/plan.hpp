@@ -77,7 +77,24 @@ enum class ScalarFn : int {
   kReverse,
   kLpad,
   kRpad,
+  // Dates and times (sql/types/datetime.hpp). The clock ones read the
+  // statement's start time: never folded at planning.
+  kNow,
+  kStatementTimestamp,
+  kCurrentDate,
+  kLocalTimestamp,
+  kDatePart,  // date_part(field, x): double precision
+  kExtract,   // EXTRACT(field FROM x): numeric
+  kDateTrunc,
+  kMakeDate,
+  kMakeTimestamp,
+  kToTimestamp,
 };
+// now(), CURRENT_DATE, ...: the value depends on when the statement runs.
+inline bool ReadsClock(ScalarFn fn) {
+  return fn == ScalarFn::kNow || fn == ScalarFn::kStatementTimestamp ||
+         fn == ScalarFn::kCurrentDate || fn == ScalarFn::kLocalTimestamp;
+}
 
 struct BoundExpr;
 using BoundPtr = std::unique_ptr<BoundExpr>;

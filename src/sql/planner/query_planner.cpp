@@ -331,6 +331,23 @@ ColumnType Planner::ResolveTypeName(const TypeName& name) {
     t.id = TypeId::kBytea;
   } else if (n == "boolean" || n == "bool") {
     t.id = TypeId::kBool;
+  } else if (n == "date") {
+    t.id = TypeId::kDate;
+  } else if (n == "timestamp" || n == "timestamp without time zone" || n == "timestamptz" ||
+             n == "timestamp with time zone" || n == "datetime") {
+    t.id = (n == "timestamptz" || n == "timestamp with time zone") ? TypeId::kTimestampTz
+                                                                   : TypeId::kTimestamp;
+    // TIMESTAMP(p): p fractional digits of the second, 0 to 6.
+    t.precision = mod(0);
+    if (!name.modifiers.empty() && (t.precision < 0 || t.precision > 6)) {
+      ThrowSqlError(kSqlStateInvalidParameterValue, name.position,
+                    "TIMESTAMP precision must be between 0 and 6");
+    }
+    if (t.precision == 6) t.precision = -1;  // the default: nothing to round
+  } else if (n == "time" || n == "time without time zone" || n == "time with time zone" ||
+             n == "timetz" || n == "interval") {
+    ThrowSqlError(kSqlStateFeatureNotSupported, name.position,
+                  "type " + n + " is not supported yet (date, timestamp and timestamptz are)");
   } else {
     ThrowSqlError(kSqlStateUndefinedObject, name.position, "type \"" + n + "\" does not exist");
   }

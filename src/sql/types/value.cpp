@@ -93,6 +93,14 @@ int CompareValues(const Value& a, const Value& b) {
     return DecimalCompare(ToDecimal(a), ToDecimal(b));
   }
   if (a.type == TypeId::kBool && b.type == TypeId::kBool) return Cmp(a.i, b.i);
+  if (IsDatetimeType(a.type) && IsDatetimeType(b.type)) {
+    // A date is its midnight next to a timestamp (the session zone is UTC).
+    if (a.type == b.type) return Cmp(a.i, b.i);
+    auto micros = [](const Value& v) {
+      return v.type == TypeId::kDate ? static_cast<int128>(v.i) * kMicrosPerDay : int128{v.i};
+    };
+    return Cmp(micros(a), micros(b));
+  }
   // Text and bytea compare bytewise (the C collation).
   const int c = std::memcmp(a.s.data(), b.s.data(), std::min(a.s.size(), b.s.size()));
   if (c != 0) return c < 0 ? -1 : 1;
@@ -174,6 +182,11 @@ std::string ValueToText(const Value& v) {
       return v.s;
     case TypeId::kBytea:
       return "\\x" + ToHex(v.s);
+    case TypeId::kDate:
+      return FormatDate(v.i);
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+      return FormatTimestamp(v.i, v.type == TypeId::kTimestampTz);
     case TypeId::kNull:
       return "NULL";
   }
@@ -232,6 +245,20 @@ Value FitText(std::string s, const ColumnType& to, uint32_t position, bool expli
     }
   }
   return Value::Text(std::move(s));
+}
+
+// TIMESTAMP(p): rounds to p fractional digits (half away from zero).
+Value FitTimestamp(int64_t micros, const ColumnType& to, uint32_t position) {
+  if (to.precision >= 0 && to.precision < 6) {
+    int64_t unit = 1;
+    for (int k = to.precision; k < 6; k++) unit *= 10;
+    const int64_t half = unit / 2;
+    micros = micros >= 0 ? (micros + half) / unit * unit : -((-micros + half) / unit * unit);
+  }
+  if (!DatetimeInRange(to.id, micros)) {
+    ThrowSqlError(kSqlStateDatetimeFieldOverflow, position, "timestamp out of range");
+  }
+  return Value::Int(to.id, micros);
 }
 
 }  // namespace
@@ -333,6 +360,25 @@ Value ParseValue(std::string_view text, const ColumnType& to, uint32_t position)
       if (!d) InvalidText(to, text, position);
       return FitNumeric(*d, to, position);
     }
+    case TypeId::kDate:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: {
+      int64_t v = 0;
+      const DatetimeParse r = to.id == TypeId::kDate
+                                  ? ParseDate(t, &v)
+                                  : ParseTimestamp(t, to.id == TypeId::kTimestampTz, &v);
+      if (r == DatetimeParse::kBadSyntax) {
+        ThrowSqlError(kSqlStateInvalidDatetimeFormat, position,
+                      "invalid input syntax for type " + catalog::TypeName(to) + ": \"" +
+                          std::string(text) + "\"");
+      }
+      if (r == DatetimeParse::kOutOfRange) {
+        ThrowSqlError(kSqlStateDatetimeFieldOverflow, position,
+                      "date/time field value out of range: \"" + std::string(text) +
+                          "\" (years 1 to 9999)");
+      }
+      return to.id == TypeId::kDate ? Value::Int(to.id, v) : FitTimestamp(v, to, position);
+    }
   }
   InvalidText(to, text, position);
 }
@@ -413,6 +459,19 @@ Value CastValue(const Value& v, const ColumnType& to, uint32_t position) {
     case TypeId::kBytea:
       cannot();
       break;
+    case TypeId::kDate:
+      if (from == TypeId::kTimestamp || from == TypeId::kTimestampTz) {
+        return Value::Int(TypeId::kDate, DaysOfTimestamp(v.i));
+      }
+      cannot();
+      break;
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+      // The session time zone is UTC: the microseconds do not move.
+      if (from == TypeId::kDate) return FitTimestamp(v.i * kMicrosPerDay, to, position);
+      if (from == TypeId::kTimestamp || from == TypeId::kTimestampTz) return FitTimestamp(v.i, to, position);
+      cannot();
+      break;
     case TypeId::kNull:
       return v;
   }
@@ -483,6 +542,9 @@ void AppendOrderedKey(const Value& v, std::string* out, bool descending) {
       case TypeId::kInt2:
       case TypeId::kInt4:
       case TypeId::kInt8:
+      case TypeId::kDate:
+      case TypeId::kTimestamp:
+      case TypeId::kTimestampTz:
         PutOrderedInt64(buf, v.i);
         out->append(reinterpret_cast<char*>(buf), 8);
         break;
@@ -527,6 +589,9 @@ bool DecodeOrderedKey(std::string_view* in, const ColumnType& type, bool descend
     case TypeId::kInt2:
     case TypeId::kInt4:
     case TypeId::kInt8:
+    case TypeId::kDate:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
     case TypeId::kFloat4:
     case TypeId::kFloat8: {
       if (in->size() < 9) return false;
@@ -538,6 +603,7 @@ bool DecodeOrderedKey(std::string_view* in, const ColumnType& type, bool descend
         const bool in_range = type.id == TypeId::kBool   ? (i == 0 || i == 1)
                               : type.id == TypeId::kInt2 ? (i >= INT16_MIN && i <= INT16_MAX)
                               : type.id == TypeId::kInt4 ? (i >= INT32_MIN && i <= INT32_MAX)
+                              : IsDatetimeType(type.id)  ? DatetimeInRange(type.id, i)
                                                          : true;
         if (!in_range) return false;
       }
@@ -622,6 +688,9 @@ void AppendRowValue(const Value& v, std::string* out) {
     case TypeId::kInt2:
     case TypeId::kInt4:
     case TypeId::kInt8:
+    case TypeId::kDate:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
       AppendVarint64(out, (static_cast<uint64_t>(v.i) << 1) ^ static_cast<uint64_t>(v.i >> 63));
       break;
     case TypeId::kFloat4:

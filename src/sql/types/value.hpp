@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "catalog/schema.hpp"
+#include "sql/types/datetime.hpp"
 #include "sql/types/decimal.hpp"
 #include "util/coding.hpp"
 
@@ -24,7 +25,8 @@ using catalog::TypeId;
 struct Value {
   TypeId type = TypeId::kNull;
   bool null = true;
-  int64_t i = 0;   // kBool (0 or 1), kInt2, kInt4, kInt8
+  int64_t i = 0;   // kBool (0 or 1), kInt2, kInt4, kInt8; kDate (days),
+                   // kTimestamp and kTimestampTz (microseconds)
   double f = 0;    // kFloat4, kFloat8
   Decimal dec;     // kNumeric
   std::string s;   // kText, kBytea
@@ -78,9 +80,22 @@ using Row = std::vector<Value>;
 bool IsIntegerType(TypeId t);
 bool IsFloatType(TypeId t);
 bool IsNumericCategory(TypeId t);  // integers, numeric, floats
+inline bool IsDatetimeType(TypeId t) {  // date, timestamp, timestamptz
+  return t == TypeId::kDate || t == TypeId::kTimestamp || t == TypeId::kTimestampTz;
+}
+// Whether `v` is a value of datetime type `t` within the supported years.
+inline bool DatetimeInRange(TypeId t, int64_t v) {
+  if (t == TypeId::kDate) return v >= kDateMin && v <= kDateMax;
+  return v >= kDateMin * kMicrosPerDay && v < (kDateMax + 1) * kMicrosPerDay;
+}
 // Rank in the promotion order; the larger rank wins in mixed arithmetic.
 int NumericRank(TypeId t);
 TypeId PromoteNumeric(TypeId a, TypeId b);
+// date < timestamp < timestamptz: the type both of two datetime types
+// convert to implicitly.
+inline TypeId PromoteDatetime(TypeId a, TypeId b) {
+  return static_cast<uint8_t>(a) >= static_cast<uint8_t>(b) ? a : b;
+}
 
 // Total order used by ORDER BY, DISTINCT, GROUP BY and comparisons, for two
 // non-NULL values of comparable types (numbers compare by value across
@@ -153,19 +168,23 @@ inline bool StoredRowReader::Next(StoredValue* out) {
   uint8_t tag = 0;
   if (!reader_.ReadFixed8(&tag)) return false;
   if (tag == 0) return true;
-  if (tag > static_cast<uint8_t>(TypeId::kBytea)) return false;
+  if (tag > static_cast<uint8_t>(catalog::kLastTypeId)) return false;
   out->type = static_cast<TypeId>(tag);
   switch (out->type) {
     case TypeId::kBool:
     case TypeId::kInt2:
     case TypeId::kInt4:
-    case TypeId::kInt8: {
+    case TypeId::kInt8:
+    case TypeId::kDate:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: {
       uint64_t z = 0;
       if (!reader_.ReadVarint(&z)) return false;
       const int64_t i = static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
       if ((out->type == TypeId::kBool && i != 0 && i != 1) ||
           (out->type == TypeId::kInt2 && (i < INT16_MIN || i > INT16_MAX)) ||
-          (out->type == TypeId::kInt4 && (i < INT32_MIN || i > INT32_MAX))) {
+          (out->type == TypeId::kInt4 && (i < INT32_MIN || i > INT32_MAX)) ||
+          (IsDatetimeType(out->type) && !DatetimeInRange(out->type, i))) {
         return false;
       }
       out->i = i;

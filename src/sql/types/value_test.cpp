@@ -277,7 +277,8 @@ TEST(ValueTest, CompareAcrossNumericTypes) {
 
 constexpr TypeId kAllTypes[] = {TypeId::kBool,    TypeId::kInt2,  TypeId::kInt4,
                                 TypeId::kInt8,    TypeId::kFloat4, TypeId::kFloat8,
-                                TypeId::kNumeric, TypeId::kText,  TypeId::kBytea};
+                                TypeId::kNumeric, TypeId::kText,  TypeId::kBytea,
+                                TypeId::kDate,    TypeId::kTimestamp, TypeId::kTimestampTz};
 
 int128 Pow10(int n) {
   int128 p = 1;
@@ -344,6 +345,10 @@ Value RandomValue(std::mt19937_64& rng, TypeId type) {
     case TypeId::kNumeric: return Value::Numeric(RandomDecimal(rng));
     case TypeId::kText:
     case TypeId::kBytea: return Value::Text(RandomBytes(rng), type);
+    case TypeId::kDate: return Value::Int(type, pick(kDateMin, kDateMax));
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+      return Value::Int(type, pick(kDateMin * kMicrosPerDay, (kDateMax + 1) * kMicrosPerDay - 1));
     case TypeId::kNull: break;
   }
   return Value::Null(type);

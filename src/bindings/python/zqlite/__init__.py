@@ -16,14 +16,17 @@ on its own. NUMERIC values are decimal.Decimal, BYTEA bytes, BOOLEAN bool.
 
 import ctypes
 import ctypes.util
+import datetime
 import decimal
 import os
+import time
 
 __all__ = [
     "apilevel", "threadsafety", "paramstyle", "connect", "Connection", "Cursor",
     "Warning", "Error", "InterfaceError", "DatabaseError", "DataError", "OperationalError",
     "IntegrityError", "InternalError", "ProgrammingError", "NotSupportedError",
-    "Binary", "STRING", "BINARY", "NUMBER", "ROWID", "DATETIME", "sqlite_version",
+    "Binary", "Date", "Time", "Timestamp", "DateFromTicks", "TimeFromTicks",
+    "TimestampFromTicks", "STRING", "BINARY", "NUMBER", "ROWID", "DATETIME", "sqlite_version",
 ]
 
 apilevel = "2.0"
@@ -202,11 +205,38 @@ STRING = _TypeSet({"text"})
 BINARY = _TypeSet({"bytea"})
 NUMBER = _TypeSet({"smallint", "integer", "bigint", "real", "double precision", "numeric"})
 ROWID = _TypeSet()
-DATETIME = _TypeSet()
+DATETIME = _TypeSet({"date", "timestamp", "timestamp without time zone",
+                     "timestamp with time zone"})
 
 
 def Binary(data):  # noqa: N802 - PEP 249 name
     return bytes(data)
+
+
+# PEP 249 constructors. DATE and TIMESTAMP columns read back as
+# datetime.date and datetime.datetime (TIMESTAMPTZ: aware, in UTC). There is
+# no TIME type yet: a datetime.time value cannot be bound.
+Date = datetime.date
+Time = datetime.time
+Timestamp = datetime.datetime
+
+
+def DateFromTicks(ticks):  # noqa: N802 - PEP 249 name
+    return Date(*time.localtime(ticks)[:3])
+
+
+def TimeFromTicks(ticks):  # noqa: N802 - PEP 249 name
+    return Time(*time.localtime(ticks)[3:6])
+
+
+def TimestampFromTicks(ticks):  # noqa: N802 - PEP 249 name
+    return Timestamp(*time.localtime(ticks)[:6])
+
+
+_ZQ_TYPE_DATE, _ZQ_TYPE_TIMESTAMP, _ZQ_TYPE_TIMESTAMPTZ = 10, 11, 12
+_EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
+_EPOCH = datetime.datetime(1970, 1, 1)
+_EPOCH_UTC = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 # ---- connections and cursors ----------------------------------------------------
@@ -233,6 +263,12 @@ def _bind(stmt, db, index, value):
     elif isinstance(value, str):
         data = value.encode("utf-8")
         rc = _bind_text(stmt, index, data, len(data), None)
+    elif isinstance(value, (datetime.datetime, datetime.date)):
+        # ISO text, typed by its context as a string literal is ('...' into a
+        # DATE or TIMESTAMP column); an aware datetime carries its offset.
+        data = (value.isoformat(sep=" ") if isinstance(value, datetime.datetime)
+                else value.isoformat()).encode()
+        rc = _bind_text(stmt, index, data, len(data), None)
     elif isinstance(value, (bytes, bytearray, memoryview)):
         data = bytes(value)
         rc = _bind_blob(stmt, index, data, len(data), None)
@@ -246,6 +282,12 @@ def _column(stmt, i):
     kind = _column_type(stmt, i)
     if kind == _NULL:
         return None
+    zqtype = _column_zqtype(stmt, i)
+    if zqtype == _ZQ_TYPE_DATE:  # days since 1970-01-01
+        return datetime.date.fromordinal(_EPOCH_ORDINAL + _column_int64(stmt, i))
+    if zqtype in (_ZQ_TYPE_TIMESTAMP, _ZQ_TYPE_TIMESTAMPTZ):  # microseconds since 1970
+        base = _EPOCH if zqtype == _ZQ_TYPE_TIMESTAMP else _EPOCH_UTC
+        return base + datetime.timedelta(microseconds=_column_int64(stmt, i))
     if kind == _INTEGER:
         return _column_int64(stmt, i)
     if kind == _FLOAT:
