@@ -151,13 +151,6 @@ class JoinOp final : public Operator {
     right_width_ = plan.children[1]->columns.size();
     left_width_ = plan.children[0]->columns.size();
     matched_.assign(right_rows_.size(), false);
-    if (!plan.left_keys.empty()) {
-      for (size_t i = 0; i < right_rows_.size(); i++) {
-        std::string key;
-        if (!KeyOf(right_rows_[i], plan.right_keys, &key)) continue;  // NULL keys never match
-        table_[key].push_back(i);
-      }
-    }
   }
 
   bool Next(Chunk* out) override {
@@ -173,12 +166,31 @@ class JoinOp final : public Operator {
   }
 
  private:
-  static bool KeyOf(const Row& row, const std::vector<int>& cols, std::string* key) {
+  // The hash key of a row of one input; false when a part is NULL (it can
+  // never be equal).
+  bool KeyOf(const Row& row, const std::vector<int>& cols, const std::vector<BoundPtr>& exprs,
+             std::string* key) {
     for (int c : cols) {
       if (row[static_cast<size_t>(c)].null) return false;
       AppendOrderedKey(row[static_cast<size_t>(c)], key);
     }
+    for (const BoundPtr& e : exprs) {
+      const Value v = Evaluate(*e, row, ctx_);
+      if (v.null) return false;
+      AppendOrderedKey(v, key);
+    }
     return true;
+  }
+
+  // Built at the first left row: with no left rows, the right side's key
+  // expressions are never evaluated (nor would a nested loop evaluate them).
+  void BuildTable() {
+    table_built_ = true;
+    for (size_t i = 0; i < right_rows_.size(); i++) {
+      std::string key;
+      if (!KeyOf(right_rows_[i], plan_.right_keys, plan_.right_key_exprs, &key)) continue;
+      table_[key].push_back(i);
+    }
   }
 
   Row Combine(const Row& left, const Row* right) const {
@@ -228,9 +240,10 @@ class JoinOp final : public Operator {
       matched_[i] = true;
       pending_.push_back(std::move(row));
     };
-    if (!plan_.left_keys.empty()) {
+    if (plan_.HashJoin()) {
+      if (!table_built_) BuildTable();
       std::string key;
-      if (KeyOf(left, plan_.left_keys, &key)) {
+      if (!right_rows_.empty() && KeyOf(left, plan_.left_keys, plan_.left_key_exprs, &key)) {
         auto it = table_.find(key);
         if (it != table_.end()) {
           for (size_t i : it->second) consider(i);
@@ -251,6 +264,7 @@ class JoinOp final : public Operator {
   std::vector<Row> right_rows_;
   std::vector<bool> matched_;
   std::unordered_map<std::string, std::vector<size_t>> table_;
+  bool table_built_ = false;
   size_t left_width_ = 0, right_width_ = 0;
   std::vector<Row> pending_;
   bool left_done_ = false, tail_done_ = false;

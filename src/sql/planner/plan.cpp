@@ -82,6 +82,8 @@ int OuterDepth(const PlanNode& p, int level) {
   int d = -1000;
   d = std::max(d, MaybeDepth(p.predicate, level));
   for (const BoundPtr& e : p.exprs) d = std::max(d, MaybeDepth(e, level));
+  for (const BoundPtr& e : p.left_key_exprs) d = std::max(d, MaybeDepth(e, level));
+  for (const BoundPtr& e : p.right_key_exprs) d = std::max(d, MaybeDepth(e, level));
   for (const auto& row : p.rows) {
     for (const BoundPtr& e : row) d = std::max(d, MaybeDepth(e, level));
   }
@@ -165,7 +167,7 @@ void Explain(const PlanNode& p, int indent, const std::function<bool(const PlanN
     case PlanKind::kJoin: {
       static const char* names[] = {"inner", "left", "right", "full", "cross"};
       out->append(std::string(" ") + names[static_cast<int>(p.join)]);
-      out->append(p.left_keys.empty() ? " (nested loop)" : " (hash)");
+      out->append(p.HashJoin() ? " (hash)" : " (nested loop)");
       break;
     }
     case PlanKind::kSetOp: {

@@ -187,6 +187,11 @@ struct PlanNode {
   // kJoin
   JoinType join = JoinType::kInner;
   std::vector<int> left_keys, right_keys;  // equi-join columns (hash join)
+  // Equi-join keys that are expressions: over the left row, and over the
+  // right row alone (its columns numbered from 0). They follow left_keys /
+  // right_keys in the hash key.
+  std::vector<BoundPtr> left_key_exprs, right_key_exprs;
+  bool HashJoin() const { return !left_keys.empty() || !left_key_exprs.empty(); }
   // kAggregate: output = group values then aggregate values
   std::vector<BoundPtr> groups;
   std::vector<AggregateSpec> aggregates;
