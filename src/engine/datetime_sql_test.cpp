@@ -18,11 +18,8 @@ class DatetimeSqlTest : public ::testing::Test {
   void SetUp() override { Open(); }
   void Open() {
     db_.reset();
-    DatabaseOptions options;
-    options.store.vfs = &vfs_;
-    auto db = Database::Open("d.zq", options);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
+    db_ = OpenTestDatabase(&vfs_, "d.zq");
+    ASSERT_NE(db_, nullptr);
   }
   // The rows, or the SQLSTATE of the error.
   std::vector<std::string> Q(const std::string& sql) {

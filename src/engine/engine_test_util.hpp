@@ -1,6 +1,9 @@
 // Helpers shared by the engine's tests: rows and errors as short strings.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +27,19 @@ inline std::vector<std::string> RenderRows(const QueryResult& result) {
   std::vector<std::string> out;
   for (const sql::Row& row : result.rows) out.push_back(RenderRow(row));
   return out;
+}
+
+// A database file `path` on `vfs` (a test's in-memory FaultVfs); null, with
+// a test failure, when it does not open.
+inline std::unique_ptr<Database> OpenTestDatabase(storage::Vfs* vfs, const std::string& path) {
+  DatabaseOptions options;
+  options.store.vfs = vfs;
+  Result<std::unique_ptr<Database>> db = Database::Open(path, options);
+  if (!db.ok()) {
+    ADD_FAILURE() << "cannot open " << path << ": " << db.status().ToString();
+    return nullptr;
+  }
+  return std::move(db).value();
 }
 
 // "OK", the SQLSTATE of a failure, or why there is none.

@@ -17,11 +17,8 @@ namespace {
 class JoinKeysTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    DatabaseOptions options;
-    options.store.vfs = &vfs_;
-    auto db = Database::Open("j.zq", options);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
+    db_ = OpenTestDatabase(&vfs_, "j.zq");
+    ASSERT_NE(db_, nullptr);
     std::mt19937_64 rng(41);
     auto value = [&](int range) {
       return rng() % 8 == 0 ? std::string("NULL") : std::to_string(static_cast<int>(rng() % range));

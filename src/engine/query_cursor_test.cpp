@@ -17,11 +17,8 @@ namespace {
 class QueryCursorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    DatabaseOptions options;
-    options.store.vfs = &vfs_;
-    auto db = Database::Open("c.zq", options);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
+    db_ = OpenTestDatabase(&vfs_, "c.zq");
+    ASSERT_NE(db_, nullptr);
     Exec("CREATE TABLE t (k int PRIMARY KEY, v text)");
   }
 

@@ -143,23 +143,25 @@ std::string_view TrimSpaces(std::string_view s) {
   return s;
 }
 
-// The date, and the time and zone after it when present.
-DatetimeParse ScanDatetime(std::string_view text, CivilDate* date, ClockTime* time,
-                           bool* has_zone, int64_t* offset_seconds) {
+// What a date or timestamp text holds: the date, and the time and zone
+// offset after it when present (zeros otherwise).
+struct ScannedDatetime {
+  CivilDate date;
+  ClockTime time;
+  int64_t offset_seconds = 0;
+};
+
+DatetimeParse ScanDatetime(std::string_view text, ScannedDatetime* out) {
   Scanner s(TrimSpaces(text));
-  *has_zone = false;
-  if (!ScanDate(&s, date)) return DatetimeParse::kBadSyntax;
+  if (!ScanDate(&s, &out->date)) return DatetimeParse::kBadSyntax;
   if (s.Accept('T') || s.Accept('t') || s.Accept(' ')) {
     s.SkipSpaces();
-    if (!ScanTime(&s, time)) return DatetimeParse::kBadSyntax;
+    if (!ScanTime(&s, &out->time)) return DatetimeParse::kBadSyntax;
     s.SkipSpaces();
-    if (!s.done()) {
-      if (!ScanZone(&s, offset_seconds)) return DatetimeParse::kBadSyntax;
-      *has_zone = true;
-    }
+    if (!s.done() && !ScanZone(&s, &out->offset_seconds)) return DatetimeParse::kBadSyntax;
   }
   if (!s.done()) return DatetimeParse::kBadSyntax;
-  if (!IsValidCivil(*date) || !TimeInRange(*time)) return DatetimeParse::kOutOfRange;
+  if (!IsValidCivil(out->date) || !TimeInRange(out->time)) return DatetimeParse::kOutOfRange;
   return DatetimeParse::kOk;
 }
 
@@ -208,27 +210,22 @@ bool IsValidCivil(const CivilDate& date) {
 int64_t DaysOfTimestamp(int64_t micros) { return FloorDiv(micros, kMicrosPerDay); }
 
 DatetimeParse ParseDate(std::string_view text, int64_t* days) {
-  CivilDate date;
-  ClockTime time;
-  bool has_zone = false;
-  int64_t offset = 0;
-  const DatetimeParse r = ScanDatetime(text, &date, &time, &has_zone, &offset);
+  ScannedDatetime d;
+  const DatetimeParse r = ScanDatetime(text, &d);
   if (r != DatetimeParse::kOk) return r;
-  *days = DaysFromCivil(date);  // a time of day is read and dropped
+  *days = DaysFromCivil(d.date);  // a time of day is read and dropped
   return DatetimeParse::kOk;
 }
 
 DatetimeParse ParseTimestamp(std::string_view text, bool with_zone, int64_t* micros) {
-  CivilDate date;
-  ClockTime time;
-  bool has_zone = false;
-  int64_t offset = 0;
-  const DatetimeParse r = ScanDatetime(text, &date, &time, &has_zone, &offset);
+  ScannedDatetime d;
+  const DatetimeParse r = ScanDatetime(text, &d);
   if (r != DatetimeParse::kOk) return r;
   // A zone on a timestamp without time zone is ignored, as in PostgreSQL.
-  if (!with_zone) offset = 0;
-  const int64_t seconds = (time.hour * 60 + time.minute) * 60 + time.second - offset;
-  const int64_t v = DaysFromCivil(date) * kMicrosPerDay + seconds * kMicrosPerSecond + time.micros;
+  const int64_t offset = with_zone ? d.offset_seconds : 0;
+  const ClockTime& t = d.time;
+  const int64_t seconds = (t.hour * 60 + t.minute) * 60 + t.second - offset;
+  const int64_t v = DaysFromCivil(d.date) * kMicrosPerDay + seconds * kMicrosPerSecond + t.micros;
   if (v < kDateMin * kMicrosPerDay || v >= (kDateMax + 1) * kMicrosPerDay) {
     return DatetimeParse::kOutOfRange;
   }

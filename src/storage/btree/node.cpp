@@ -110,8 +110,10 @@ int CompareKeys(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-int LowerBound(const uint8_t* n, std::string_view key, bool* exact) {
-  int lo = 0, hi = Count(n);
+namespace {
+// The first index in [lo, hi) whose key is >= key, given that the key at hi
+// (if any) is >= key; *exact when equal.
+int SearchRange(const uint8_t* n, int lo, int hi, std::string_view key, bool* exact) {
   // Keys in a node are distinct: the one equal to `key`, if any, is where
   // the search ends.
   bool equal = false;
@@ -128,6 +130,11 @@ int LowerBound(const uint8_t* n, std::string_view key, bool* exact) {
   *exact = equal;
   return lo;
 }
+}  // namespace
+
+int LowerBound(const uint8_t* n, std::string_view key, bool* exact) {
+  return SearchRange(n, 0, Count(n), key, exact);
+}
 
 int LowerBoundFrom(const uint8_t* n, int from, std::string_view key, bool* exact) {
   const int count = Count(n);
@@ -143,21 +150,8 @@ int LowerBoundFrom(const uint8_t* n, int from, std::string_view key, bool* exact
     *exact = c == 0;
     return c == 0 ? count - 1 : count;
   }
-  // Now CellKey(from) < key < CellKey(count - 1).
-  int lo = from + 1, hi = count - 1;
-  bool equal = false;
-  while (lo < hi) {
-    const int mid = (lo + hi) / 2;
-    const int cmp = CompareKeys(CellKey(n, mid), key);
-    if (cmp < 0) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-      equal = equal || cmp == 0;
-    }
-  }
-  *exact = equal;
-  return lo;
+  // CellKey(from) < key < CellKey(count - 1).
+  return SearchRange(n, from + 1, count - 1, key, exact);
 }
 
 int ChildIndexFor(const uint8_t* n, std::string_view key) {
