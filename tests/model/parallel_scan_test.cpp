@@ -64,6 +64,7 @@ class ParallelScanTest : public ::testing::Test {
   }
 
   void CheckAll();
+  void CheckCursorWhileWriting(bool in_transaction);
 
   void Same(const std::string& sql) {
     std::vector<std::string> got[2];
@@ -116,6 +117,53 @@ void ParallelScanTest::CheckAll() {
 }
 
 TEST_F(ParallelScanTest, ConcurrentWorkerMatchesSerialScan) { CheckAll(); }
+
+// A streaming cursor (engine::QueryCursor) paused mid-scan, its worker
+// thread still reading, while the same session writes: in autocommit mode it
+// keeps its snapshot; inside BEGIN it finishes before the next statement.
+void ParallelScanTest::CheckCursorWhileWriting(bool in_transaction) {
+  const std::string query = "SELECT big.id, small.id FROM big JOIN small ON small.big_id = big.id";
+  auto expected = db_[1]->Execute(query);
+  ASSERT_TRUE(expected.ok());
+  const std::vector<std::string> want = Render(*expected);
+  ASSERT_GT(want.size(), 1000u);
+  if (in_transaction) {
+    ASSERT_TRUE(db_[0]->Execute("BEGIN").ok());
+  }
+  auto cursor = db_[0]->Start(query);
+  ASSERT_TRUE(cursor.ok()) << cursor.status().ToString();
+  std::vector<std::string> got;
+  auto read = [&](size_t n) {
+    engine::QueryResult one;
+    one.rows.resize(1);
+    while (got.size() < n) {
+      Result<bool> more = (*cursor)->Next(&one.rows[0]);
+      ASSERT_TRUE(more.ok()) << more.status().ToString();
+      if (!*more) return;
+      got.push_back(Render(one)[0]);
+    }
+  };
+  read(2);
+  for (const char* write : {"UPDATE big SET v = v + 1 WHERE id % 3 = 0",
+                            "DELETE FROM small WHERE id % 2 = 0",
+                            "INSERT INTO small SELECT id + 100000, big_id, 0 FROM small"}) {
+    auto r = db_[0]->Execute(write);
+    ASSERT_TRUE(r.ok()) << write << ": " << r.status().ToString();
+  }
+  read(SIZE_MAX);
+  EXPECT_EQ(got, want);
+  if (in_transaction) {
+    ASSERT_TRUE(db_[0]->Execute("COMMIT").ok());
+  }
+}
+
+TEST_F(ParallelScanTest, ConcurrentCursorKeepsItsSnapshotWhileTheSessionWrites) {
+  CheckCursorWhileWriting(false);
+}
+
+TEST_F(ParallelScanTest, ConcurrentCursorInsideATransactionFinishesBeforeTheNextStatement) {
+  CheckCursorWhileWriting(true);
+}
 
 // With a small memory budget the worker may hold little (a quarter of it):
 // it stops taking parts and the statement's thread decodes the rest.
