@@ -23,26 +23,34 @@ Shell::~Shell() {
 }
 
 Status Shell::Open(const std::string& path) {
-  if (db_) {
+  auto close_current = [&] {
+    if (!db_) return;
     Status s = db_->Close();
     db_.reset();
     if (!s.ok()) ReportError(s);
-  }
+  };
   engine::DatabaseOptions options;
   options.store.read_only = read_only_;
   options.store.encryption_key = key_;
   std::string file = path;
+  std::unique_ptr<storage::FaultVfs> memory_vfs;
   if (path.empty() || path == ":memory:") {
     // An in-memory database: the fault-injecting VFS doubles as a RAM disk
     // (no faults are armed); it vanishes with the shell.
-    memory_vfs_ = std::make_unique<storage::FaultVfs>(0);
-    options.store.vfs = memory_vfs_.get();
+    memory_vfs = std::make_unique<storage::FaultVfs>(0);
+    options.store.vfs = memory_vfs.get();
     options.store.read_only = false;
     file = "memory.zq";
+  } else if (db_ && path == path_) {
+    close_current();  // the file is locked while open: reopening needs it closed
   }
+  // The new database opens before the current one closes: when it fails,
+  // the shell stays on the database it had.
   Result<std::unique_ptr<engine::Database>> db = engine::Database::Open(file, options);
   if (!db.ok()) return db.status();
+  close_current();
   db_ = std::move(db).value();
+  memory_vfs_ = std::move(memory_vfs);
   path_ = path;
   return Status::Ok();
 }

@@ -184,6 +184,26 @@ TEST(ShellModesTest, TableAndBoxModesTurnHeadersOn) {
   EXPECT_EQ(run.Run(".headers off\nSELECT id FROM t WHERE id = 1;"), "┌───┐\n│ 1 │\n└───┘\n");
 }
 
+TEST(ShellDotCommandsTest, OpenSwitchesDatabases) {
+  char dir[] = "/tmp/zqlite-shell-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string first = std::string(dir) + "/first.zq";
+  const std::string second = std::string(dir) + "/second.zq";
+  ShellRun run;
+  run.Run(".open " + first + "\nCREATE TABLE kept (x int);\nINSERT INTO kept VALUES (7);");
+  EXPECT_EQ(run.Run(".open " + second + "\n.tables"), "");
+  EXPECT_EQ(run.Run(".open " + first + "\n.tables\nSELECT x FROM kept;"), "kept\n7\n");
+  EXPECT_EQ(run.Errors(), "");
+  run.Run(".open");
+  EXPECT_NE(run.Errors().find(".open FILE"), std::string::npos);
+  run.Run(".open " + std::string(dir) + "/missing-dir/x.zq");
+  EXPECT_NE(run.Errors().find("Error"), std::string::npos);
+  EXPECT_EQ(run.Run("SELECT x FROM kept;"), "7\n") << "a failed .open keeps the database open";
+  run.shell().ProcessLine(".quit");
+  for (const std::string& f : {first, first + "-wal", second, second + "-wal"}) std::remove(f.c_str());
+  rmdir(dir);
+}
+
 TEST(ShellDotCommandsTest, ReadOutputAndQuit) {
   char dir[] = "/tmp/zqlite-shell-XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
