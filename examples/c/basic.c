@@ -1,7 +1,7 @@
 /* A first ZQLite program in C: create a table, insert with parameters, query.
  * Build and run from the repository's root (after scripts/run or scripts/build):
  *   cc -std=c99 examples/c/basic.c -Iinclude -Lbuild/release -lzqlite \
- *      -Wl,-rpath,"$PWD/build/release" -o basic && ./basic */
+ *      -Wl,-rpath,"$PWD/build/release" -o /tmp/basic && /tmp/basic */
 #include <stdio.h>
 #include <zqlite/zqlite.h>
 

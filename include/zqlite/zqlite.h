@@ -57,7 +57,7 @@ typedef struct zq_stmt zq_stmt;
 #define ZQ_BUSY_CONFLICT (ZQ_BUSY | (2 << 8))      /* serialization failure: retry */
 #define ZQ_CONSTRAINT_CHECK (ZQ_CONSTRAINT | (1 << 8))
 #define ZQ_CONSTRAINT_NOTNULL (ZQ_CONSTRAINT | (5 << 8))
-#define ZQ_CONSTRAINT_PRIMARYKEY (ZQ_CONSTRAINT | (6 << 8))
+#define ZQ_CONSTRAINT_PRIMARYKEY (ZQ_CONSTRAINT | (6 << 8)) /* constraint "<table>_pkey" */
 #define ZQ_CONSTRAINT_UNIQUE (ZQ_CONSTRAINT | (8 << 8))
 #define ZQ_ERROR_DIVIDE_BY_ZERO (ZQ_ERROR | (10 << 8))
 #define ZQ_ERROR_OUT_OF_RANGE (ZQ_ERROR | (11 << 8))

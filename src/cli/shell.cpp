@@ -85,7 +85,16 @@ bool Shell::RunSql(const std::string& sql) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!result.ok()) {
-    ReportError(result.status());
+    Status status = result.status();
+    // "SELECT 1; .tables" on one line: the dot-command reached the SQL parser.
+    const size_t first = sql.find_first_not_of(" \t\r\n");
+    std::optional<sql::SqlError> e = sql::DecodeSqlError(status);
+    if (e && e->sqlstate == sql::kSqlStateSyntaxError && first != std::string::npos &&
+        sql[first] == '.') {
+      e->message += " (a dot-command must start its own line)";
+      status = sql::MakeSqlStatus(*e);
+    }
+    ReportError(status);
     return !bail_;
   }
   WriteResult(out(), *result, format_);

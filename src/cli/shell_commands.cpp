@@ -14,6 +14,7 @@ namespace {
 
 constexpr const char* kHelp =
     ".bail on|off            stop at the first error\n"
+    ".checkpoint             write committed changes into the database file now\n"
     ".dump [TABLE]           SQL text that recreates the database (or one table)\n"
     ".headers on|off         column names in results\n"
     ".help                   this list\n"
@@ -121,6 +122,20 @@ bool Shell::RunDot(const std::string& line) {
     // A table or box without its column names reads badly: they come on
     // (.headers off after it still turns them off).
     if (mode == OutputMode::kTable || mode == OutputMode::kBox) format_.headers = true;
+    return true;
+  }
+  if (cmd == ".checkpoint") {
+    if (w.size() != 1) return usage(".checkpoint");
+    if (!db_) {
+      ReportError(Status::InvalidArgument("no database is open (use .open FILE)"));
+      return !bail_;
+    }
+    Status s = db_->store()->CheckpointWithProgress(
+        [this](uint64_t done, uint64_t total) { Progress(".checkpoint", done, total); });
+    if (!s.ok()) {
+      ReportError(s);
+      return !bail_;
+    }
     return true;
   }
   if (cmd == ".open") {

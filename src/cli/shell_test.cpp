@@ -174,6 +174,10 @@ TEST(ShellDotCommandsTest, ScriptErrorsNameTheirLine) {
   ShellRun one;
   one.Run("SELECT nope");
   EXPECT_EQ(one.Errors(), "ERROR:  column \"nope\" does not exist (SQLSTATE 42703)\n");
+  ShellRun dot;
+  EXPECT_EQ(dot.Run("SELECT 1; .tables"), "1\n");
+  EXPECT_EQ(dot.Errors(), "ERROR:  syntax error: expected a statement, found \".\" (a dot-command "
+                          "must start its own line) (SQLSTATE 42601)\n");
 }
 
 TEST(ShellModesTest, TableAndBoxModesTurnHeadersOn) {
@@ -199,6 +203,7 @@ TEST(ShellDotCommandsTest, OpenSwitchesDatabases) {
   run.Run(".open " + std::string(dir) + "/missing-dir/x.zq");
   EXPECT_NE(run.Errors().find("Error"), std::string::npos);
   EXPECT_EQ(run.Run("SELECT x FROM kept;"), "7\n") << "a failed .open keeps the database open";
+  EXPECT_EQ(run.Run(".checkpoint\nSELECT x FROM kept;"), "7\n");
   run.shell().ProcessLine(".quit");
   for (const std::string& f : {first, first + "-wal", second, second + "-wal"}) std::remove(f.c_str());
   rmdir(dir);

@@ -62,7 +62,12 @@ int SetStatus(zq_db* db, const Status& s) {
   if (e) {
     const std::string& st = e->sqlstate;
     int code = ZQ_ERROR;
-    if (st == "23505") code = ZQ_CONSTRAINT_UNIQUE;
+    if (st == "23505") {
+      // A primary key's constraint is named <table>_pkey, as in PostgreSQL.
+      const bool primary_key = e->message.size() >= 6 &&
+                               e->message.compare(e->message.size() - 6, 6, "_pkey\"") == 0;
+      code = primary_key ? ZQ_CONSTRAINT_PRIMARYKEY : ZQ_CONSTRAINT_UNIQUE;
+    }
     else if (st == "23502") code = ZQ_CONSTRAINT_NOTNULL;
     else if (st == "23514") code = ZQ_CONSTRAINT_CHECK;
     else if (st.rfind("23", 0) == 0) code = ZQ_CONSTRAINT;

@@ -93,6 +93,10 @@ TEST(CApiTest, ErrorsCarryCodesAndSqlstate) {
             ZQ_OK);
   EXPECT_EQ(zq_exec(db, "INSERT INTO t VALUES (1, 1)", nullptr, nullptr, nullptr), ZQ_OK);
   EXPECT_EQ(zq_exec(db, "INSERT INTO t VALUES (1, 2)", nullptr, nullptr, nullptr), ZQ_CONSTRAINT);
+  EXPECT_EQ(zq_extended_errcode(db), ZQ_CONSTRAINT_PRIMARYKEY);
+  EXPECT_STREQ(zq_sqlstate(db), "23505");
+  EXPECT_EQ(zq_exec(db, "CREATE UNIQUE INDEX t_v ON t (v)", nullptr, nullptr, nullptr), ZQ_OK);
+  EXPECT_EQ(zq_exec(db, "INSERT INTO t VALUES (5, 1)", nullptr, nullptr, nullptr), ZQ_CONSTRAINT);
   EXPECT_EQ(zq_extended_errcode(db), ZQ_CONSTRAINT_UNIQUE);
   EXPECT_STREQ(zq_sqlstate(db), "23505");
   EXPECT_EQ(zq_exec(db, "INSERT INTO t VALUES (2, NULL)", nullptr, nullptr, nullptr), ZQ_CONSTRAINT);

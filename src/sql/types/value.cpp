@@ -374,8 +374,7 @@ Value ParseValue(std::string_view text, const ColumnType& to, uint32_t position)
       }
       if (r == DatetimeParse::kOutOfRange) {
         ThrowSqlError(kSqlStateDatetimeFieldOverflow, position,
-                      "date/time field value out of range: \"" + std::string(text) +
-                          "\" (years 1 to 9999)");
+                      "date/time field value out of range: \"" + std::string(text) + "\"");
       }
       return to.id == TypeId::kDate ? Value::Int(to.id, v) : FitTimestamp(v, to, position);
     }

@@ -20,6 +20,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -106,7 +107,9 @@ class Pager {
   void Reclaim(uint64_t bound);
   // Writes every dirty page, the freelist and the next superblock; durable on OK.
   // Callers ensure every commit up to state.commit_seq is claimed.
-  Status WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bound);
+  // `progress` (may be null) hears (pages written, pages to write).
+  Status WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bound,
+                         const std::function<void(uint64_t, uint64_t)>* progress = nullptr);
   PagerStats Stats() const;
   // Checks that the pages in use are exactly `reachable` (from the working
   // trees) plus retired and freelist pages: no leak, no page both free and used.
@@ -145,7 +148,8 @@ class Pager {
   }
   void FreePage(PageNo pgno);
   Result<PageNo> TakeFreePage();
-  Status WriteDirtyPages(const std::vector<PageNo>& pages);
+  Status WriteDirtyPages(const std::vector<PageNo>& pages,
+                         const std::function<void(uint64_t, uint64_t)>* progress);
   Status WriteFreelist(std::vector<PageNo>* chain, PageNo* head);
   Status WriteSuperblock(const CheckpointState& state, PageNo freelist_head);
   void FinishCheckpoint(const std::vector<PageNo>& written, const std::vector<PageNo>& chain,

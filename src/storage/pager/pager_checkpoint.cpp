@@ -26,7 +26,8 @@ struct FreeBuffer {
 };
 }  // namespace
 
-Status Pager::WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bound) {
+Status Pager::WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bound,
+                              const std::function<void(uint64_t, uint64_t)>* progress) {
   Reclaim(reclaim_bound);
   std::vector<PageNo> pages;
   pages.reserve(dirty_list_.size());
@@ -35,7 +36,7 @@ Status Pager::WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bou
   }
   std::sort(pages.begin(), pages.end());
   pages.erase(std::unique(pages.begin(), pages.end()), pages.end());
-  ZQ_RETURN_IF_ERROR(WriteDirtyPages(pages));
+  ZQ_RETURN_IF_ERROR(WriteDirtyPages(pages, progress));
   std::vector<PageNo> chain;
   PageNo head = kNullPage;
   ZQ_RETURN_IF_ERROR(WriteFreelist(&chain, &head));
@@ -52,7 +53,8 @@ Status Pager::WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bou
   return Status::Ok();
 }
 
-Status Pager::WriteDirtyPages(const std::vector<PageNo>& pages) {
+Status Pager::WriteDirtyPages(const std::vector<PageNo>& pages,
+                              const std::function<void(uint64_t, uint64_t)>* progress) {
   const uint32_t ps = page_size();
   const size_t run_pages_max = std::max<size_t>(1, kCheckpointWriteBytesMax / ps);
   std::unique_ptr<uint8_t, FreeBuffer> scratch(
@@ -72,7 +74,9 @@ Status Pager::WriteDirtyPages(const std::vector<PageNo>& pages) {
     }
     ZQ_RETURN_IF_ERROR(file_->Write(pages[i] * ps, scratch.get(), run * ps));
     i += run;
+    if (progress != nullptr) (*progress)(i, pages.size());
   }
+  if (progress != nullptr && pages.empty()) (*progress)(0, 0);
   return Status::Ok();
 }
 

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -178,6 +179,10 @@ class Store {
   virtual Status CommitBatch(std::string_view input, uint64_t timestamp_count,
                              std::string* output) = 0;
   virtual Status Checkpoint() = 0;
+  // The same, calling `progress(pages_written, pages_total)` as it writes
+  // the dirty pages (for a progress bar; on the calling thread).
+  using CheckpointProgress = std::function<void(uint64_t, uint64_t)>;
+  virtual Status CheckpointWithProgress(const CheckpointProgress& progress) = 0;
   // Checkpoints and releases the file lock. Also done by the destructor
   // (which ignores errors: call Close() to see them).
   virtual Status Close() = 0;

@@ -160,7 +160,7 @@ Status StoreImpl::ResetWal(uint64_t first_lsn, uint64_t salt) {
 }
 
 // Caller holds flush rights (or is recovering) and commit_mu_.
-Status StoreImpl::CheckpointLocked() {
+Status StoreImpl::CheckpointLocked(const CheckpointProgress* progress) {
   Result<uint64_t> flushed = FlushPending(true);
   if (!flushed.ok()) {
     Poison(flushed.status());
@@ -173,7 +173,7 @@ Status StoreImpl::CheckpointLocked() {
   state.next_tree_id = next_tree_id_.load();
   state.commit_timestamp = last_timestamp_;
   state.wal_salt = crypto::RandomU64();
-  Status s = pager_->WriteCheckpoint(state, ReclaimBound());
+  Status s = pager_->WriteCheckpoint(state, ReclaimBound(), progress);
   if (s.ok()) s = ResetWal(working_seq_ + 1, state.wal_salt);
   if (!s.ok()) {
     Poison(s);
@@ -186,14 +186,17 @@ Status StoreImpl::CheckpointLocked() {
   return Status::Ok();
 }
 
-Status StoreImpl::Checkpoint() {
+Status StoreImpl::Checkpoint() { return CheckpointWithProgress(nullptr); }
+
+Status StoreImpl::CheckpointWithProgress(const CheckpointProgress& progress) {
   if (options_.read_only) return Status::InvalidArgument("database is open read-only");
   AcquireFlushRights();
   Status s;
   uint64_t durable = 0;
   {
     std::lock_guard<std::mutex> lock(commit_mu_);
-    s = poisoned_flag_ ? Status::Poisoned("database is poisoned") : CheckpointLocked();
+    s = poisoned_flag_ ? Status::Poisoned("database is poisoned")
+                       : CheckpointLocked(progress ? &progress : nullptr);
     if (s.ok()) durable = working_seq_;  // read under the lock: later commits are not flushed
   }
   ReleaseFlushRights(durable);

@@ -49,6 +49,7 @@ class StoreImpl : public Store {
   Status CommitBatch(std::string_view input, uint64_t timestamp_count,
                      std::string* output) override;
   Status Checkpoint() override;
+  Status CheckpointWithProgress(const CheckpointProgress& progress) override;
   Status Close() override;
   StoreStats Stats() override;
   Status Verify(uint64_t* pages) override;
@@ -109,7 +110,7 @@ class StoreImpl : public Store {
   void ReleaseFlushRights(uint64_t durable_seq);
   uint64_t ReclaimBound();
   void Poison(const Status& cause);
-  Status CheckpointLocked();
+  Status CheckpointLocked(const CheckpointProgress* progress = nullptr);
   void MaybeCheckpoint();
 
   std::string path_;
