@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -56,6 +57,21 @@ class ShellRun {
   FILE* err_;
   std::unique_ptr<Shell> shell_;
   size_t seen_ = 0;
+};
+
+// A fresh directory under /tmp, removed with everything in it.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    char dir[] = "/tmp/zqlite-shell-XXXXXX";
+    EXPECT_NE(mkdtemp(dir), nullptr);
+    path_ = dir;
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path_); }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
 };
 
 constexpr const char* kSetup =
@@ -189,10 +205,9 @@ TEST(ShellModesTest, TableAndBoxModesTurnHeadersOn) {
 }
 
 TEST(ShellDotCommandsTest, OpenSwitchesDatabases) {
-  char dir[] = "/tmp/zqlite-shell-XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  const std::string first = std::string(dir) + "/first.zq";
-  const std::string second = std::string(dir) + "/second.zq";
+  const ScratchDir dir;
+  const std::string first = dir.File("first.zq");
+  const std::string second = dir.File("second.zq");
   ShellRun run;
   run.Run(".open " + first + "\nCREATE TABLE kept (x int);\nINSERT INTO kept VALUES (7);");
   EXPECT_EQ(run.Run(".open " + second + "\n.tables"), "");
@@ -200,20 +215,17 @@ TEST(ShellDotCommandsTest, OpenSwitchesDatabases) {
   EXPECT_EQ(run.Errors(), "");
   run.Run(".open");
   EXPECT_NE(run.Errors().find(".open FILE"), std::string::npos);
-  run.Run(".open " + std::string(dir) + "/missing-dir/x.zq");
+  run.Run(".open " + dir.File("missing-dir/x.zq"));
   EXPECT_NE(run.Errors().find("Error"), std::string::npos);
   EXPECT_EQ(run.Run("SELECT x FROM kept;"), "7\n") << "a failed .open keeps the database open";
   EXPECT_EQ(run.Run(".checkpoint\nSELECT x FROM kept;"), "7\n");
   run.shell().ProcessLine(".quit");
-  for (const std::string& f : {first, first + "-wal", second, second + "-wal"}) std::remove(f.c_str());
-  rmdir(dir);
 }
 
 TEST(ShellDotCommandsTest, ReadOutputAndQuit) {
-  char dir[] = "/tmp/zqlite-shell-XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  const std::string script = std::string(dir) + "/s.sql";
-  const std::string output = std::string(dir) + "/o.txt";
+  const ScratchDir dir;
+  const std::string script = dir.File("s.sql");
+  const std::string output = dir.File("o.txt");
   std::ofstream(script) << "SELECT 'from file';\n.print printed\n";
   ShellRun run;
   EXPECT_EQ(run.Run(".read " + script), "from file\nprinted\n");
@@ -223,15 +235,11 @@ TEST(ShellDotCommandsTest, ReadOutputAndQuit) {
   EXPECT_EQ(text, "42\n");
   EXPECT_FALSE(run.shell().ProcessLine(".quit"));
   EXPECT_EQ(run.Run("SELECT 44;"), "");
-  std::remove(script.c_str());
-  std::remove(output.c_str());
-  rmdir(dir);
 }
 
 TEST(ShellDotCommandsTest, ImportCreatesOrFillsTables) {
-  char dir[] = "/tmp/zqlite-shell-XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  const std::string csv = std::string(dir) + "/in.csv";
+  const ScratchDir dir;
+  const std::string csv = dir.File("in.csv");
   std::ofstream(csv) << "id,name,price\r\n3,\"quoted, \"\"name\"\"\",2.25\r\n4,,\r\n";
   ShellRun run;
   run.Run(kSetup);
@@ -246,8 +254,6 @@ TEST(ShellDotCommandsTest, ImportCreatesOrFillsTables) {
   run.Run(".import " + csv + " t");
   EXPECT_NE(run.Errors().find("record 2 has 2 fields"), std::string::npos);
   EXPECT_EQ(run.Run("SELECT count(*) FROM t;"), "4\n");
-  std::remove(csv.c_str());
-  rmdir(dir);
 }
 
 TEST(ShellDumpTest, DumpReloadsIntoAnIdenticalDump) {

@@ -113,7 +113,6 @@ QueryResult RunExplain(const StatementContext& sc, const sql::ExplainStmt& expla
   return result;
 }
 
-
 Status SqlStatus(std::string_view state, uint32_t position, std::string message) {
   return sql::MakeSqlStatus(sql::SqlError{std::string(state), position, std::move(message)});
 }
@@ -133,7 +132,6 @@ Status CommitStatus(const Status& s) {
   }
   return s;
 }
-
 
 Status CatchStatementErrors(uint32_t position, const std::function<void()>& body) {
   try {

@@ -63,7 +63,7 @@ class QueryCursor {
   // The next row into `row`: true, or false at the end.
   Result<bool> Next(sql::Row* row);
 
-  struct State;  // database.cpp and query_cursor.cpp
+  struct State;  // query_cursor.cpp
 
  private:
   friend class Database;

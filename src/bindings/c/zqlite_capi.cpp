@@ -258,7 +258,6 @@ int zq_step(zq_stmt* stmt) {
     if (!stmt->executed) {
       zq::Result<std::unique_ptr<zq::engine::QueryCursor>> r = Start(db, stmt->sql, stmt->params);
       stmt->executed = true;
-      stmt->on_row = false;
       if (!r.ok()) {
         stmt->cursor.reset();
         return SetStatus(db, r.status());

@@ -533,17 +533,14 @@ BoundPtr ExprBinder::BindNode(const Expr& expr) {
   if (auto* sv = expr.As<SpecialValueExpr>()) {
     // The date/time ones are functions of the statement's clock.
     ScalarFn fn = ScalarFn::kNow;
-    TypeId type = TypeId::kTimestampTz;
     if (sv->name == "current_date") {
       fn = ScalarFn::kCurrentDate;
-      type = TypeId::kDate;
     } else if (sv->name == "localtimestamp") {
       fn = ScalarFn::kLocalTimestamp;
-      type = TypeId::kTimestamp;
     } else if (sv->name != "current_timestamp") {
       ThrowSqlError(kSqlStateFeatureNotSupported, pos, sv->name + " is not supported yet");
     }
-    auto e = MakeNode(ExprKind::kFunction, T(type), pos);
+    auto e = MakeNode(ExprKind::kFunction, T(ClockType(fn)), pos);
     e->name = sv->name;
     e->index = static_cast<int>(fn);
     return e;

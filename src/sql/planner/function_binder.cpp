@@ -293,13 +293,9 @@ BoundPtr ExprBinder::BindFunction(const FunctionExpr& fn, uint32_t position) {
       break;
     case ScalarFn::kNow:
     case ScalarFn::kStatementTimestamp:
-      e->type = T(TypeId::kTimestampTz);
-      break;
     case ScalarFn::kCurrentDate:
-      e->type = T(TypeId::kDate);
-      break;
     case ScalarFn::kLocalTimestamp:
-      e->type = T(TypeId::kTimestamp);
+      e->type = T(ClockType(info.fn));
       break;
     case ScalarFn::kDatePart:
     case ScalarFn::kExtract:

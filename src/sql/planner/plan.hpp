@@ -95,6 +95,11 @@ inline bool ReadsClock(ScalarFn fn) {
   return fn == ScalarFn::kNow || fn == ScalarFn::kStatementTimestamp ||
          fn == ScalarFn::kCurrentDate || fn == ScalarFn::kLocalTimestamp;
 }
+// The type a clock function returns (ReadsClock(fn) holds).
+inline TypeId ClockType(ScalarFn fn) {
+  if (fn == ScalarFn::kCurrentDate) return TypeId::kDate;
+  return fn == ScalarFn::kLocalTimestamp ? TypeId::kTimestamp : TypeId::kTimestampTz;
+}
 
 struct BoundExpr;
 using BoundPtr = std::unique_ptr<BoundExpr>;

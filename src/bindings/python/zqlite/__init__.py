@@ -278,11 +278,11 @@ def _bind(stmt, db, index, value):
         _raise(db, rc)
 
 
-def _column(stmt, i):
+def _column(stmt, i, zqtype):
+    """Column i of the current row; `zqtype` is the column's ZQ_TYPE_*."""
     kind = _column_type(stmt, i)
     if kind == _NULL:
         return None
-    zqtype = _column_zqtype(stmt, i)
     if zqtype == _ZQ_TYPE_DATE:  # days since 1970-01-01
         return datetime.date.fromordinal(_EPOCH_ORDINAL + _column_int64(stmt, i))
     if zqtype in (_ZQ_TYPE_TIMESTAMP, _ZQ_TYPE_TIMESTAMPTZ):  # microseconds since 1970
@@ -366,8 +366,9 @@ class Cursor:
             rc = _step(stmt)
             n = _column_count(stmt)
             self.description = tuple(_description_entry(stmt, i) for i in range(n)) if n else None
+            zqtypes = [_column_zqtype(stmt, i) for i in range(n)]  # the same for every row
             while rc == _ROW:
-                rows.append(tuple(_column(stmt, i) for i in range(n)))
+                rows.append(tuple(_column(stmt, i, zqtypes[i]) for i in range(n)))
                 rc = _step(stmt)
             if rc != _DONE:
                 _raise(db, rc)
