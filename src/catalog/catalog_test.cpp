@@ -39,10 +39,19 @@ TableDef SampleTable() {
   };
   t.primary_key = {0};
   t.checks = {"(balance >= 0)", "((flags & 1) = 0)"};
-  IndexDef by_owner{"accounts_owner_key", 99, true, false, {1}, {false}};
-  IndexDef composite{"accounts_owner_balance_idx", 100, false, false, {1, 2}, {false, true}};
-  IndexDef hashed{"accounts_flags_idx", 101, false, true, {3}, {false}};
-  t.indexes = {by_owner, composite, hashed};
+  IndexDef by_owner{"accounts_owner_key", 99, true, false, {1}, {false}, {""}, {{}}};
+  IndexDef composite{
+      "accounts_owner_balance_idx", 100, false, false, {1, 2}, {false, true}, {"", ""}, {{}, {}}};
+  IndexDef hashed{"accounts_flags_idx", 101, false, true, {3}, {false}, {""}, {{}}};
+  IndexDef lowered{"accounts_lower_idx",
+                   102,
+                   true,
+                   false,
+                   {catalog::kExpressionPart, 0},
+                   {false, true},
+                   {"lower(owner)", ""},
+                   {Type(TypeId::kText), {}}};
+  t.indexes = {by_owner, composite, hashed, lowered};
   return t;
 }
 
@@ -70,6 +79,11 @@ void ExpectSameTable(const TableDef& a, const TableDef& b) {
     EXPECT_EQ(a.indexes[i].hash, b.indexes[i].hash);
     EXPECT_EQ(a.indexes[i].columns, b.indexes[i].columns);
     EXPECT_EQ(a.indexes[i].descending, b.indexes[i].descending);
+    for (size_t k = 0; k < a.indexes[i].columns.size(); k++) {
+      if (!a.indexes[i].IsExpression(k)) continue;
+      EXPECT_EQ(a.indexes[i].expressions[k], b.indexes[i].expressions[k]);
+      EXPECT_EQ(a.indexes[i].expression_types[k], b.indexes[i].expression_types[k]);
+    }
   }
 }
 
@@ -88,7 +102,17 @@ void ExpectConsistent(const TableDef& t) {
   }
   for (const IndexDef& index : t.indexes) {
     EXPECT_EQ(index.columns.size(), index.descending.size());
-    for (uint32_t c : index.columns) EXPECT_LT(c, t.columns.size());
+    EXPECT_EQ(index.columns.size(), index.expressions.size());
+    EXPECT_EQ(index.columns.size(), index.expression_types.size());
+    for (size_t k = 0; k < index.columns.size(); k++) {
+      if (index.IsExpression(k)) {
+        EXPECT_FALSE(index.expressions[k].empty());
+        EXPECT_LE(static_cast<int>(index.expression_types[k].id),
+                  static_cast<int>(catalog::kLastTypeId));
+      } else {
+        EXPECT_LT(index.columns[k], t.columns.size());
+      }
+    }
   }
 }
 
@@ -152,10 +176,32 @@ TEST(SchemaTest, HeaderDamageIsCorruption) {
     if (kind == static_cast<int>(RecordKind::kTable)) continue;
     EXPECT_EQ(DecodeTable(bad).status().code(), StatusCode::kCorruption) << kind;
   }
-  std::string bad_version = table;
-  bad_version[1] = 2;
-  EXPECT_EQ(PeekRecordKind(bad_version).status().code(), StatusCode::kCorruption);
-  EXPECT_EQ(DecodeTable(bad_version).status().code(), StatusCode::kCorruption);
+  for (char version : {'\0', '\3', '\xff'}) {
+    std::string bad_version = table;
+    bad_version[1] = version;
+    EXPECT_EQ(PeekRecordKind(bad_version).status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(DecodeTable(bad_version).status().code(), StatusCode::kCorruption);
+  }
+}
+
+// Version 1 records (before index expressions) still load; their USING HASH
+// indexes kept plain ordered keys, so they load as B-tree indexes.
+TEST(SchemaTest, VersionOneRecordLoads) {
+  const std::string v1 = {
+      '\x01', '\x01', '\x01', 't',            // table, version 1, name "t"
+      '\x05', '\x01',                         // tree 5, one column
+      '\x01', 'a', '\x03', '\x01', '\x01', '\x01',  // "a" integer (no modifiers)
+      '\x00', '\x00',                         // nullable, no default
+      '\x01', '\x00', '\x00',                 // primary key (a), no CHECK
+      '\x01', '\x01', 'h', '\x06', '\x02',       // one index "h", tree 6, USING HASH
+      '\x01', '\x00', '\x00'};                // on (a) ascending
+  Result<TableDef> t = DecodeTable(v1);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->indexes.size(), 1u);
+  EXPECT_FALSE(t->indexes[0].hash);
+  EXPECT_EQ(t->indexes[0].columns, std::vector<uint32_t>{0});
+  EXPECT_FALSE(t->indexes[0].HasExpressions());
+  ExpectConsistent(*t);
 }
 
 // Changing bytes (a record has no checksum of its own: pages do) yields

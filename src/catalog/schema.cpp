@@ -6,7 +6,10 @@ namespace zq::catalog {
 
 namespace {
 
-constexpr uint8_t kRecordVersion = 1;
+// Version 2 added index expressions; a version 1 record still decodes (its
+// USING HASH indexes stored plain keys, so they read as B-tree indexes).
+constexpr uint8_t kRecordVersion = 2;
+constexpr uint8_t kRecordVersionPlainIndexes = 1;
 constexpr size_t kNameBytesMax = 1 << 16;
 constexpr size_t kSqlBytesMax = 1 << 24;
 
@@ -120,6 +123,18 @@ std::optional<uint32_t> TableDef::FindColumn(std::string_view column) const {
   return std::nullopt;
 }
 
+bool IndexDef::HasExpressions() const {
+  for (size_t i = 0; i < columns.size(); i++) {
+    if (IsExpression(i)) return true;
+  }
+  return false;
+}
+
+const ColumnType& TableDef::KeyPartType(const IndexDef& index, size_t part) const {
+  return index.IsExpression(part) ? index.expression_types[part]
+                                  : columns[index.columns[part]].type;
+}
+
 const IndexDef* TableDef::FindIndex(std::string_view index) const {
   for (const IndexDef& def : indexes) {
     if (def.name == index) return &def;
@@ -151,8 +166,12 @@ std::string EncodeTable(const TableDef& t) {
     out.push_back(static_cast<char>((index.unique ? 1 : 0) | (index.hash ? 2 : 0)));
     AppendVarint64(&out, index.columns.size());
     for (size_t i = 0; i < index.columns.size(); i++) {
-      AppendVarint64(&out, index.columns[i]);
+      const bool expression = index.IsExpression(i);
+      // An expression part: column 0 and the expression (non-empty) follow.
+      AppendVarint64(&out, expression ? 0 : index.columns[i]);
       out.push_back(index.descending[i] ? 1 : 0);
+      AppendLengthPrefixed(&out, expression ? index.expressions[i] : std::string());
+      if (expression) AppendColumnType(&out, index.expression_types[i]);
     }
   }
   return out;
@@ -170,7 +189,8 @@ std::string EncodeView(const ViewDef& v) {
 }
 
 Result<RecordKind> PeekRecordKind(std::string_view record) {
-  if (record.size() < 2 || static_cast<uint8_t>(record[1]) != kRecordVersion) {
+  if (record.size() < 2 || (static_cast<uint8_t>(record[1]) != kRecordVersion &&
+                            static_cast<uint8_t>(record[1]) != kRecordVersionPlainIndexes)) {
     return Status::Corruption("catalog: record of an unknown version");
   }
   const uint8_t kind = static_cast<uint8_t>(record[0]);
@@ -184,6 +204,7 @@ Result<RecordKind> PeekRecordKind(std::string_view record) {
 Result<TableDef> DecodeTable(std::string_view record) {
   ZQ_ASSIGN_OR_RETURN(RecordKind kind, PeekRecordKind(record));
   if (kind != RecordKind::kTable) return Status::Corruption("catalog: not a table record");
+  const bool plain_indexes = static_cast<uint8_t>(record[1]) == kRecordVersionPlainIndexes;
   Reader r(record.substr(2));
   TableDef t;
   t.name = r.String(kNameBytesMax);
@@ -208,12 +229,19 @@ Result<TableDef> DecodeTable(std::string_view record) {
     index.tree = r.Varint();
     const uint8_t flags = r.Byte();
     index.unique = (flags & 1) != 0;
-    index.hash = (flags & 2) != 0;
+    index.hash = (flags & 2) != 0 && !plain_indexes;
     const size_t n = r.Count();
+    r.Expect(n > 0);
     for (size_t i = 0; i < n; i++) {
       index.columns.push_back(static_cast<uint32_t>(r.Varint()));
       r.Expect(index.columns.back() < t.columns.size());
       index.descending.push_back(r.Byte() != 0);
+      index.expressions.emplace_back(plain_indexes ? std::string() : r.String(kSqlBytesMax));
+      index.expression_types.emplace_back();
+      if (!index.expressions.back().empty()) {
+        index.columns.back() = kExpressionPart;
+        index.expression_types.back() = r.Type();
+      }
     }
   }
   ZQ_RETURN_IF_ERROR(r.Finish("table"));

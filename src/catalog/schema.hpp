@@ -53,13 +53,26 @@ struct ColumnDef {
   std::string default_sql;  // empty: DEFAULT NULL
 };
 
+// The `columns` entry of an index key part that is an expression.
+inline constexpr uint32_t kExpressionPart = UINT32_MAX;
+
 struct IndexDef {
   std::string name;
   uint64_t tree = 0;
   bool unique = false;
-  bool hash = false;               // USING HASH: equality lookups only
-  std::vector<uint32_t> columns;   // positions in the table's columns
-  std::vector<bool> descending;    // one per column
+  // USING HASH: an entry's key is a 64-bit hash of the key values (then the
+  // table key), so lookups are by equality on every key part only.
+  bool hash = false;
+  // One per key part: a position in the table's columns, or kExpressionPart
+  // for an expression over the row, kept as SQL text (bound again when used,
+  // like CHECK conditions) with the type it evaluates to.
+  std::vector<uint32_t> columns;
+  std::vector<bool> descending;
+  std::vector<std::string> expressions;     // "" for a column part
+  std::vector<ColumnType> expression_types;  // {} for a column part
+
+  bool IsExpression(size_t part) const { return columns[part] == kExpressionPart; }
+  bool HasExpressions() const;
 };
 
 // Where a column of a packed table lives: an unsigned integer of `bytes`
@@ -89,6 +102,8 @@ struct TableDef {
 
   std::optional<uint32_t> FindColumn(std::string_view name) const;
   const IndexDef* FindIndex(std::string_view name) const;
+  // The type of an index key part's values.
+  const ColumnType& KeyPartType(const IndexDef& index, size_t part) const;
 };
 
 struct ViewDef {

@@ -153,12 +153,14 @@ TEST(ShellDotCommandsTest, SettingsAndSchemaCommands) {
   EXPECT_EQ(run.Run(".headers on\n.mode csv\nSELECT id FROM t WHERE id = 1;"), "id\n1\n");
   run.Run(".mode list\n.headers off");
   run.Run("CREATE INDEX t_name ON t (name); CREATE VIEW cheap AS SELECT id FROM t WHERE price < 2;");
+  run.Run("CREATE INDEX t_lower ON t USING HASH (lower(name), (price * 2) DESC);");
   EXPECT_EQ(run.Run(".tables"), "t\ncheap\n");
   EXPECT_EQ(run.Run(".tables ch%"), "cheap\n");
-  EXPECT_EQ(run.Run(".indexes"), "t_name\n");
+  EXPECT_EQ(run.Run(".indexes"), "t_name\nt_lower\n");
   EXPECT_EQ(run.Run(".schema t"),
             "CREATE TABLE t (id integer, name text, price numeric(10,2), PRIMARY KEY (id));\n"
-            "CREATE INDEX t_name ON t (name);\n");
+            "CREATE INDEX t_name ON t (name);\n"
+            "CREATE INDEX t_lower ON t USING HASH ((lower(name)), ((price * 2)) DESC);\n");
   EXPECT_EQ(run.Run(".help").substr(0, 5), ".bail");
   EXPECT_EQ(run.Run(".mode nonsense"), "");
   EXPECT_NE(run.Errors().find("usage: .mode"), std::string::npos);
@@ -265,6 +267,8 @@ TEST(ShellDumpTest, DumpReloadsIntoAnIdenticalDump) {
       "INSERT INTO kinds VALUES (1, 0.1, 1e-300, true, '\\x00ff', 'it''s'), "
       "(2, 'inf'::real, 'nan'::float8, NULL, NULL, NULL);\n"
       "CREATE UNIQUE INDEX kinds_v ON kinds (v DESC);\n"
+      "CREATE UNIQUE INDEX kinds_lower ON kinds (lower(v), (k + 1) DESC);\n"
+      "CREATE INDEX kinds_hash ON kinds USING HASH (b, (f * 2));\n"
       "CREATE VIEW a AS SELECT k FROM kinds;\n"
       "CREATE VIEW b AS SELECT k FROM a WHERE k > 1;\n"
       "CREATE TABLE times (d date PRIMARY KEY, ts timestamp(3), tz timestamptz);\n"
@@ -274,6 +278,7 @@ TEST(ShellDumpTest, DumpReloadsIntoAnIdenticalDump) {
   ASSERT_NE(dump.find("'2024-02-29 13:45:07.125'::timestamp without time zone"),
             std::string::npos);
   ASSERT_NE(dump.find("CREATE VIEW b"), std::string::npos);
+  ASSERT_NE(dump.find("USING HASH"), std::string::npos);
   ShellRun second;
   second.Run(dump);
   EXPECT_EQ(second.Errors(), "");

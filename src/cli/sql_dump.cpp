@@ -12,14 +12,9 @@ namespace {
 
 std::string Name(const std::string& n) { return sql::QuoteIdentifier(n); }
 
-std::string ColumnList(const catalog::TableDef& t, const std::vector<uint32_t>& cols,
-                       const std::vector<bool>* descending) {
+std::string ColumnList(const catalog::TableDef& t, const std::vector<uint32_t>& cols) {
   std::string s = "(";
-  for (size_t i = 0; i < cols.size(); i++) {
-    if (i) s += ", ";
-    s += Name(t.columns[cols[i]].name);
-    if (descending != nullptr && (*descending)[i]) s += " DESC";
-  }
+  for (size_t i = 0; i < cols.size(); i++) s += (i ? ", " : "") + Name(t.columns[cols[i]].name);
   return s + ")";
 }
 
@@ -46,7 +41,7 @@ std::string TableDdl(const catalog::TableDef& t) {
     if (c.not_null && !in_pk) s += " NOT NULL";
     if (!c.default_sql.empty()) s += " DEFAULT " + c.default_sql;
   }
-  if (!t.primary_key.empty()) s += ", PRIMARY KEY " + ColumnList(t, t.primary_key, nullptr);
+  if (!t.primary_key.empty()) s += ", PRIMARY KEY " + ColumnList(t, t.primary_key);
   for (const std::string& check : t.checks) s += ", CHECK (" + check + ")";
   return s + ");";
 }
@@ -55,7 +50,15 @@ std::string IndexDdl(const catalog::TableDef& t, const catalog::IndexDef& index)
   std::string s = index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
   s += Name(index.name) + " ON " + Name(t.name);
   if (index.hash) s += " USING HASH";
-  return s + " " + ColumnList(t, index.columns, &index.descending) + ";";
+  s += " (";
+  for (size_t i = 0; i < index.columns.size(); i++) {
+    if (i) s += ", ";
+    // An expression part in parentheses: valid for any expression.
+    s += index.IsExpression(i) ? "(" + index.expressions[i] + ")"
+                               : Name(t.columns[index.columns[i]].name);
+    if (index.descending[i]) s += " DESC";
+  }
+  return s + ");";
 }
 
 std::string ViewDdl(const catalog::ViewDef& v) {

@@ -2,6 +2,7 @@
 // transaction (so DDL commits or rolls back with it).
 #include <set>
 
+#include "engine/index_keys.hpp"
 #include "engine/session.hpp"
 #include "sql/executor/evaluator.hpp"
 #include "sql/executor/table_access.hpp"
@@ -73,26 +74,84 @@ void ForEachRow(const StatementContext& sc, const TableDef& table, Fn fn) {
   for (auto& [key, row] : rows) fn(key, row);
 }
 
-void BuildIndex(const StatementContext& sc, const TableDef& table, const IndexDef& index) {
-  ForEachRow(sc, table, [&](const std::string& key, const sql::Row& row) {
-    if (index.unique) CheckUnique(sc, table, index, row, key);
-    Check(sc.txn->Put(index.tree, sql::EncodeIndexKey(index, row, key), ""));
-  });
-}
-
-void AddIndex(const StatementContext& sc, TableDef* table, std::string name, std::vector<uint32_t> columns,
-              std::vector<bool> descending, bool unique, bool hash) {
-  IndexDef index;
-  index.name = std::move(name);
+// Adds `index` (all but its tree) to the table and fills it from the rows.
+void AddIndex(const StatementContext& sc, TableDef* table, IndexDef index) {
   Result<storage::TreeId> tree = sc.txn->CreateTree();
   Check(tree.status());
   index.tree = *tree;
-  index.unique = unique;
-  index.hash = hash;
-  index.columns = std::move(columns);
-  index.descending = std::move(descending);
-  BuildIndex(sc, *table, index);
   table->indexes.push_back(std::move(index));
+  const size_t added = table->indexes.size() - 1;
+  sql::Planner planner = sc.MakePlanner();
+  IndexKeys keys(sc, planner, *table);
+  ForEachRow(sc, *table, [&](const std::string& key, const sql::Row& row) {
+    if (table->indexes[added].unique) keys.CheckUnique(added, row, key);
+    keys.Write(added, row, key, false);
+  });
+}
+
+IndexDef ColumnIndex(std::string name, std::vector<uint32_t> columns, bool unique) {
+  IndexDef index;
+  index.name = std::move(name);
+  index.unique = unique;
+  index.descending.assign(columns.size(), false);
+  index.expressions.assign(columns.size(), "");
+  index.expression_types.assign(columns.size(), {});
+  index.columns = std::move(columns);
+  return index;
+}
+
+// Refuses what an index expression cannot hold: its value must depend on
+// the row alone (PostgreSQL's IMMUTABLE rule).
+void CheckIndexExpression(const sql::BoundExpr& e, uint32_t position) {
+  if (e.subquery) {
+    ThrowSqlError(sql::kSqlStateFeatureNotSupported, position,
+                  "cannot use subquery in index expression");
+  }
+  if (e.kind == sql::ExprKind::kAggregate) {
+    ThrowSqlError(sql::kSqlStateGroupingError, position,
+                  "aggregate functions are not allowed in index expressions");
+  }
+  if (e.kind == sql::ExprKind::kParam) {
+    ThrowSqlError("42P02", position, "there is no parameter $" + std::to_string(e.index));
+  }
+  if (e.kind == sql::ExprKind::kFunction) {
+    const auto fn = static_cast<sql::ScalarFn>(e.index);
+    if (fn == sql::ScalarFn::kRandom || sql::ReadsClock(fn)) {
+      ThrowSqlError("42P17", position, "functions in index expression must be marked IMMUTABLE");
+    }
+  }
+  for (const sql::BoundPtr& c : e.children) CheckIndexExpression(*c, position);
+}
+
+// CHECK conditions and index expressions are SQL text naming columns (and
+// maybe the table): throws 2BP01 when one no longer binds over `table` as
+// `change` leaves it.
+void RequireExpressionsBind(const StatementContext& sc, const TableDef& table,
+                            const std::string& change) {
+  sql::Planner planner = sc.MakePlanner();
+  const sql::Scope scope = sql::TableScope(table, "");
+  auto refuse = [&](const std::string& what, const sql::SqlException& e) {
+    ThrowSqlError("2BP01", 0,
+                  change + " is refused: " + what + " depends on it (" + e.what() +
+                      "); drop that first");
+  };
+  for (const std::string& check : table.checks) {
+    try {
+      Result<sql::ExprPtr> parsed = sql::ParseExpression(check);
+      Check(parsed.status());
+      (void)planner.BindExpr(**parsed, scope);
+    } catch (const sql::SqlException& e) {
+      refuse("CHECK (" + check + ")", e);
+    }
+  }
+  for (const IndexDef& index : table.indexes) {
+    if (!index.HasExpressions()) continue;
+    try {
+      (void)planner.BindIndexParts(table, index);
+    } catch (const sql::SqlException& e) {
+      refuse("index \"" + index.name + "\"", e);
+    }
+  }
 }
 
 }  // namespace
@@ -164,7 +223,7 @@ QueryResult CreateTable(const StatementContext& sc, const sql::CreateTableStmt& 
     for (uint32_t col : table.primary_key) table.columns[col].not_null = true;
   }
   // CHECK conditions must bind over the table's columns.
-  sql::Scope scope = TableScope(table, "");
+  sql::Scope scope = sql::TableScope(table, "");
   for (const std::string& check : table.checks) {
     Result<sql::ExprPtr> parsed = sql::ParseExpression(check);
     Check(parsed.status());
@@ -187,7 +246,7 @@ QueryResult CreateTable(const StatementContext& sc, const sql::CreateTableStmt& 
     index_name = UniqueName(*sc.catalog, index_name);
     while (names_taken.count(index_name)) index_name += "_";
     names_taken.insert(index_name);
-    AddIndex(sc, &table, index_name, cols, std::vector<bool>(cols.size(), false), true, false);
+    AddIndex(sc, &table, ColumnIndex(index_name, cols, true));
   }
   Check(sc.catalog->PutTable(sc.txn, std::move(table)));
   return Done("CREATE TABLE");
@@ -202,39 +261,53 @@ QueryResult CreateIndex(const StatementContext& sc, const sql::CreateIndexStmt& 
   }
   RefuseReadOnly(*found, "create an index on");
   TableDef table = *found;
-  std::vector<uint32_t> columns;
-  std::vector<bool> descending;
+  IndexDef index;
+  index.unique = stmt.unique;
+  index.hash = stmt.method == sql::IndexMethod::kHash;
   std::string default_name = table.name;
+  sql::Planner planner = sc.MakePlanner();
+  const sql::Scope scope = sql::TableScope(table, "");
   for (const sql::IndexElem& e : stmt.elems) {
+    index.descending.push_back(e.descending);
     const sql::ColumnRefExpr* ref = e.expr->As<sql::ColumnRefExpr>();
-    if (ref == nullptr || ref->names.size() != 1) {
-      ThrowSqlError(sql::kSqlStateFeatureNotSupported, e.expr->position,
-                    "indexes on expressions are not supported yet");
+    if (ref != nullptr && ref->names.size() == 1) {
+      std::optional<uint32_t> col = table.FindColumn(ref->names[0]);
+      if (!col) {
+        ThrowSqlError(sql::kSqlStateUndefinedColumn, e.expr->position,
+                      "column \"" + ref->names[0] + "\" does not exist");
+      }
+      index.columns.push_back(*col);
+      index.expressions.emplace_back();
+      index.expression_types.emplace_back();
+      default_name += "_" + ref->names[0];
+      continue;
     }
-    std::optional<uint32_t> col = table.FindColumn(ref->names[0]);
-    if (!col) {
-      ThrowSqlError(sql::kSqlStateUndefinedColumn, e.expr->position,
-                    "column \"" + ref->names[0] + "\" does not exist");
+    sql::BoundPtr bound = planner.BindExpr(*e.expr, scope);
+    CheckIndexExpression(*bound, e.expr->position);
+    if (bound->type.id == sql::TypeId::kNull) {
+      ThrowSqlError(sql::kSqlStateDatatypeMismatch, e.expr->position,
+                    "an index expression must have a type (add a cast)");
     }
-    columns.push_back(*col);
-    descending.push_back(e.descending);
-    default_name += "_" + ref->names[0];
+    index.columns.push_back(catalog::kExpressionPart);
+    index.expressions.push_back(sql::ToSql(*e.expr));
+    index.expression_types.push_back(bound->type);
+    const sql::FunctionExpr* call = e.expr->As<sql::FunctionExpr>();
+    default_name += "_" + (call != nullptr ? call->name.back() : std::string("expr"));
   }
   if (stmt.where) {
     ThrowSqlError(sql::kSqlStateFeatureNotSupported, stmt.where->position,
                   "partial indexes are not supported yet");
   }
-  const bool hash = stmt.method == sql::IndexMethod::kHash;
-  if (hash && (stmt.unique || columns.size() != 1)) {
+  if (index.hash && index.unique) {
     ThrowSqlError(sql::kSqlStateFeatureNotSupported, 0,
-                  "hash indexes support one column and no UNIQUE, as in PostgreSQL");
+                  "access method \"hash\" does not support unique indexes");
   }
-  std::string name = stmt.name.empty() ? UniqueName(*sc.catalog, default_name + "_idx") : stmt.name;
-  if (sc.catalog->NameInUse(name)) {
+  index.name = stmt.name.empty() ? UniqueName(*sc.catalog, default_name + "_idx") : stmt.name;
+  if (sc.catalog->NameInUse(index.name)) {
     if (stmt.if_not_exists) return Done("CREATE INDEX");
-    ThrowSqlError(sql::kSqlStateDuplicateTable, 0, "relation \"" + name + "\" already exists");
+    ThrowSqlError(sql::kSqlStateDuplicateTable, 0, "relation \"" + index.name + "\" already exists");
   }
-  AddIndex(sc, &table, name, columns, descending, stmt.unique, hash);
+  AddIndex(sc, &table, std::move(index));
   Check(sc.catalog->PutTable(sc.txn, std::move(table)));
   return Done("CREATE INDEX");
 }
@@ -343,6 +416,7 @@ QueryResult AlterTable(const StatementContext& sc, const sql::AlterTableStmt& st
       }
       Check(sc.catalog->DropRelation(sc.txn, table.name));
       table.name = stmt.new_name;
+      RequireExpressionsBind(sc, table, "renaming table " + found->name);
       break;
     }
     case sql::AlterAction::kRenameColumn: {
@@ -356,11 +430,8 @@ QueryResult AlterTable(const StatementContext& sc, const sql::AlterTableStmt& st
                       "column \"" + stmt.new_name + "\" of relation \"" + table.name +
                           "\" already exists");
       }
-      if (!table.checks.empty()) {
-        ThrowSqlError(sql::kSqlStateFeatureNotSupported, 0,
-                      "renaming a column of a table with CHECK constraints is not supported yet");
-      }
       table.columns[*col].name = stmt.new_name;
+      RequireExpressionsBind(sc, table, "renaming column " + stmt.column_name);
       break;
     }
     case sql::AlterAction::kAddColumn: {
@@ -416,17 +487,20 @@ QueryResult AlterTable(const StatementContext& sc, const sql::AlterTableStmt& st
       for (const IndexDef& index : table.indexes) {
         used = used || std::find(index.columns.begin(), index.columns.end(), *col) != index.columns.end();
       }
-      if (used || !table.checks.empty()) {
+      if (used) {
         ThrowSqlError("2BP01", 0,
                       "cannot drop column " + stmt.column_name + " of table " + table.name +
-                          ": a key, index or CHECK constraint uses it (drop that first)");
+                          ": a key or index uses it (drop that first)");
       }
       const TableDef before = table;
       table.columns.erase(table.columns.begin() + *col);
       for (uint32_t& c : table.primary_key) c -= c > *col ? 1 : 0;
       for (IndexDef& index : table.indexes) {
-        for (uint32_t& c : index.columns) c -= c > *col ? 1 : 0;
+        for (uint32_t& c : index.columns) {
+          if (c != catalog::kExpressionPart && c > *col) c--;
+        }
       }
+      RequireExpressionsBind(sc, table, "dropping column " + stmt.column_name);
       ForEachRow(sc, before, [&](const std::string& key, const sql::Row& row) {
         sql::Row updated = row;
         updated.erase(updated.begin() + *col);

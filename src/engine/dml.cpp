@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "engine/index_keys.hpp"
 #include "engine/session.hpp"
 #include "sql/executor/evaluator.hpp"
 #include "sql/executor/table_access.hpp"
@@ -56,7 +57,7 @@ struct TableRules {
       Check(parsed.status());
       defaults.push_back(planner.BindAssignment(**parsed, empty, c.type));
     }
-    sql::Scope scope = TableScope(table, "");
+    sql::Scope scope = sql::TableScope(table, "");
     for (const std::string& text : table.checks) {
       Result<sql::ExprPtr> parsed = sql::ParseExpression(text);
       Check(parsed.status());
@@ -98,7 +99,7 @@ struct Returning {
             const std::vector<sql::SelectItem>& items, QueryResult* r)
       : result(r) {
     if (items.empty()) return;
-    sql::Scope scope = TableScope(table, alias);
+    sql::Scope scope = sql::TableScope(table, alias);
     result->returns_rows = true;
     for (const sql::SelectItem& item : items) {
       if (item.expr->As<sql::StarExpr>() != nullptr) {
@@ -182,43 +183,6 @@ void RefuseReadOnly(const TableDef& table, const std::string& verb) {
                     "\": the ledger's tables are read-only in SQL (write through the ledger API)");
 }
 
-sql::Scope TableScope(const TableDef& table, const std::string& alias) {
-  sql::Scope scope;
-  sql::RangeEntry range;
-  range.name = alias.empty() ? table.name : alias;
-  for (const catalog::ColumnDef& c : table.columns) range.columns.push_back({c.name, c.type, range.name});
-  scope.width = static_cast<int>(range.columns.size());
-  scope.ranges.push_back(std::move(range));
-  return scope;
-}
-
-void CheckUnique(const StatementContext& sc, const TableDef& table, const IndexDef& index,
-                 const Row& row, std::string_view own_key) {
-  for (uint32_t col : index.columns) {
-    if (row[col].null) return;  // NULLs are distinct from each other
-  }
-  const std::string prefix = sql::EncodeIndexPrefix(index, row);
-  Result<std::unique_ptr<storage::Cursor>> cursor = sc.txn->NewCursor(index.tree);
-  Check(cursor.status());
-  Check((*cursor)->Seek(prefix));
-  while ((*cursor)->Valid() && (*cursor)->key().substr(0, prefix.size()) == prefix) {
-    if ((*cursor)->key().substr(prefix.size()) != own_key) {
-      ThrowSqlError(sql::kSqlStateUniqueViolation, 0,
-                    "duplicate key value violates unique constraint \"" + index.name + "\"");
-    }
-    Check((*cursor)->Next());
-  }
-  (void)table;
-}
-
-void WriteIndexEntries(const StatementContext& sc, const TableDef& table, const Row& row,
-                       std::string_view table_key, bool remove) {
-  for (const IndexDef& index : table.indexes) {
-    const std::string key = sql::EncodeIndexKey(index, row, table_key);
-    Check(remove ? sc.txn->Delete(index.tree, key) : sc.txn->Put(index.tree, key, ""));
-  }
-}
-
 QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
   const TableDef& table = TargetTable(sc, stmt.table, "insert into");
   sql::Planner planner = sc.MakePlanner();
@@ -243,6 +207,7 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
     }
   }
   TableRules rules(planner, table);
+  IndexKeys keys(sc, planner, table);
   Returning returning(planner, table, stmt.alias, stmt.returning, &result);
   sql::ExecContext ctx = sc.MakeExec();
   // Source rows as full table rows.
@@ -355,7 +320,7 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
       ThrowSqlError(sql::kSqlStateInvalidColumnReference, 0,
                     "there is no unique or exclusion constraint matching the ON CONFLICT specification");
     }
-    sql::Scope scope = TableScope(table, stmt.alias);
+    sql::Scope scope = sql::TableScope(table, stmt.alias);
     sql::RangeEntry excluded = scope.ranges[0];
     excluded.name = "excluded";
     excluded.offset = scope.width;
@@ -396,20 +361,7 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
     Check(exists.status());
     std::string conflict_key;
     // The conflicting row's key through unique index i, or "" (for DO UPDATE).
-    auto index_conflict = [&](size_t i) -> std::string {
-      const IndexDef& index = table.indexes[i];
-      try {
-        // No own key: a row already stored under this key is another row.
-        CheckUnique(sc, table, index, row, std::string_view());
-      } catch (const sql::SqlException&) {
-        const std::string prefix = sql::EncodeIndexPrefix(index, row);
-        Result<std::unique_ptr<storage::Cursor>> c = sc.txn->NewCursor(index.tree);
-        Check(c.status());
-        Check((*c)->Seek(prefix));
-        return std::string((*c)->key().substr(prefix.size()));
-      }
-      return std::string();
-    };
+    auto index_conflict = [&](size_t i) { return keys.FindConflict(i, row); };
     // The arbiter is checked first, as PostgreSQL's speculative insertion does:
     // a conflict there is handled even when another constraint would also fail.
     if (arbiter >= 0) conflict_key = index_conflict(static_cast<size_t>(arbiter));
@@ -422,7 +374,7 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
       if (arbiter == kAnyArbiter) {
         conflict_key = index_conflict(i);
       } else {
-        CheckUnique(sc, table, table.indexes[i], row, key);  // not the arbiter: an error
+        keys.CheckUnique(i, row, key);  // not the arbiter: an error
       }
     }
     if (!conflict_key.empty()) {
@@ -442,16 +394,14 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
       for (const auto& [col, e] : conflict_sets) updated[col] = sql::Evaluate(*e, both, ctx);
       rules.Validate(table, updated, ctx);
       std::string new_key = table.primary_key.empty() ? conflict_key : sql::EncodeTableKey(table, updated);
-      WriteIndexEntries(sc, table, old, conflict_key, true);
+      keys.WriteAll(old, conflict_key, true);
       if (new_key != conflict_key) {
         CheckNewKey(sc, table, new_key);
         Check(sc.txn->Delete(table.tree, conflict_key));
       }
-      for (const IndexDef& index : table.indexes) {
-        if (index.unique) CheckUnique(sc, table, index, updated, new_key);
-      }
+      keys.CheckUniqueAll(updated, new_key);
       Check(sc.txn->Put(table.tree, new_key, sql::EncodeRowValue(updated)));
-      WriteIndexEntries(sc, table, updated, new_key, false);
+      keys.WriteAll(updated, new_key, false);
       touched.insert(new_key);
       returning.Add(updated, ctx);
       result.changes++;
@@ -459,7 +409,7 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
     }
     touched.insert(key);
     Check(sc.txn->Put(table.tree, key, sql::EncodeRowValue(row)));
-    WriteIndexEntries(sc, table, row, key, false);
+    keys.WriteAll(row, key, false);
     returning.Add(row, ctx);
     result.changes++;
   }
@@ -496,6 +446,7 @@ QueryResult Update(const StatementContext& sc, const sql::UpdateStmt& stmt) {
       sets.emplace_back(*col, planner.BindAssignment(*set.value, scope, table.columns[*col].type));
     }
   }
+  IndexKeys keys(sc, planner, table);
   Returning returning(planner, table, stmt.alias, stmt.returning, &result);
   sql::ExecContext ctx = sc.MakeExec();
   // Every new row is computed before the first write, so expressions and
@@ -516,16 +467,14 @@ QueryResult Update(const StatementContext& sc, const sql::UpdateStmt& stmt) {
     const Row& old = targets[i].second;
     const Row& updated = new_rows[i];
     const std::string new_key = table.primary_key.empty() ? key : sql::EncodeTableKey(table, updated);
-    WriteIndexEntries(sc, table, old, key, true);
+    keys.WriteAll(old, key, true);
     if (new_key != key) {
       CheckNewKey(sc, table, new_key);
       Check(sc.txn->Delete(table.tree, key));
     }
-    for (const IndexDef& index : table.indexes) {
-      if (index.unique) CheckUnique(sc, table, index, updated, new_key);
-    }
+    keys.CheckUniqueAll(updated, new_key);
     Check(sc.txn->Put(table.tree, new_key, sql::EncodeRowValue(updated)));
-    WriteIndexEntries(sc, table, updated, new_key, false);
+    keys.WriteAll(updated, new_key, false);
     returning.Add(updated, ctx);
     result.changes++;
   }
@@ -539,10 +488,11 @@ QueryResult Delete(const StatementContext& sc, const sql::DeleteStmt& stmt) {
   result.command = "DELETE";
   sql::Scope scope;
   sql::PlanPtr scan = planner.PlanDmlScan(stmt.table, stmt.alias, stmt.where.get(), &scope, 0);
+  IndexKeys keys(sc, planner, table);
   Returning returning(planner, table, stmt.alias, stmt.returning, &result);
   sql::ExecContext ctx = sc.MakeExec();
   for (auto& [key, old] : CollectTargets(sc, table, *scan)) {
-    WriteIndexEntries(sc, table, old, key, true);
+    keys.WriteAll(old, key, true);
     Check(sc.txn->Delete(table.tree, key));
     returning.Add(old, ctx);
     result.changes++;

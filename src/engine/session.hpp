@@ -66,13 +66,4 @@ QueryResult Delete(const StatementContext& sc, const sql::DeleteStmt& stmt);
 // "cannot <verb> ...".
 void RefuseReadOnly(const catalog::TableDef& table, const std::string& verb);
 
-// The scope of one table's row, named `alias` (or the table's name).
-sql::Scope TableScope(const catalog::TableDef& table, const std::string& alias);
-
-// Helpers for table writes (dml.cpp), also used by ALTER TABLE and CREATE INDEX.
-void CheckUnique(const StatementContext& sc, const catalog::TableDef& table,
-                 const catalog::IndexDef& index, const sql::Row& row, std::string_view own_key);
-void WriteIndexEntries(const StatementContext& sc, const catalog::TableDef& table,
-                       const sql::Row& row, std::string_view table_key, bool remove);
-
 }  // namespace zq::engine

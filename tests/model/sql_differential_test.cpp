@@ -570,6 +570,11 @@ TEST(SqlDifferentialTest, RandomQueriesAgreeWithSqlite) {
     if (pick(2)) index("CREATE INDEX t2_a ON t2 (a)", "CREATE INDEX t2_a ON t2 (a)");
     if (pick(2)) index("CREATE INDEX t3_y ON t3 (y DESC)", "CREATE INDEX t3_y ON t3 (y)");
     if (pick(3) == 0) index("CREATE INDEX t3_x ON t3 USING HASH (x)", "CREATE INDEX t3_x ON t3 (x)");
+    if (pick(3) == 0) index("CREATE INDEX t1_ab ON t1 ((a + b))", "CREATE INDEX t1_ab ON t1 ((a + b))");
+    if (pick(3) == 0) {
+      index("CREATE INDEX t3_xy ON t3 USING HASH ((x * 2), abs(y))",
+            "CREATE INDEX t3_xy ON t3 ((x * 2), abs(y))");
+    }
     auto value = [&]() {
       if (pick(5) == 0) return std::string("NULL");
       return std::to_string(pick(12) - 3);

@@ -6,6 +6,8 @@
 
 #include "sql/lexer/sql_error.hpp"
 #include "sql/types/decimal.hpp"
+#include "util/assert.hpp"
+#include "util/checksum.hpp"
 #include "util/coding.hpp"
 
 namespace zq::sql {
@@ -28,18 +30,29 @@ std::string EncodeRowValue(const Row& row) {
   return out;
 }
 
-std::string EncodeIndexPrefix(const catalog::IndexDef& index, const Row& row) {
-  std::string key;
-  for (size_t i = 0; i < index.columns.size(); i++) {
-    AppendOrderedKey(row[index.columns[i]], &key, index.descending[i]);
-  }
-  return key;
+void AppendIndexPart(const catalog::IndexDef& index, size_t part, const Value& v,
+                     std::string* out) {
+  AppendOrderedKey(v, out, index.descending[part]);
 }
 
-std::string EncodeIndexKey(const catalog::IndexDef& index, const Row& row,
-                           std::string_view table_key) {
-  std::string key = EncodeIndexPrefix(index, row);
-  key.append(table_key);
+void FinishIndexPrefix(const catalog::IndexDef& index, std::string* encoded) {
+  if (!index.hash) return;
+  // Equal values have one ordered encoding (-0 is 0, numerics are
+  // normalized), so equal keys hash alike. The seed and XXH3 are part of the
+  // file format: never change them.
+  constexpr uint64_t kHashIndexSeed = 0x7a71686173680001ull;
+  uint8_t hash[8];
+  PutBigEndian64(hash, Checksum64(encoded->data(), encoded->size(), kHashIndexSeed));
+  encoded->assign(reinterpret_cast<const char*>(hash), sizeof hash);
+}
+
+std::string EncodeColumnIndexPrefix(const catalog::IndexDef& index, const Row& row) {
+  std::string key;
+  for (size_t i = 0; i < index.columns.size(); i++) {
+    ZQ_ASSERT(!index.IsExpression(i));
+    AppendIndexPart(index, i, row[index.columns[i]], &key);
+  }
+  FinishIndexPrefix(index, &key);
   return key;
 }
 
@@ -157,11 +170,16 @@ bool IndexEntryTableKey(const catalog::TableDef& table, const catalog::IndexDef&
                    f.bytes, table_key);
     return true;
   }
-  for (size_t i = 0; i < index.columns.size(); i++) {
-    Value ignored;
-    if (!DecodeOrderedKey(&entry_key, table.columns[index.columns[i]].type, index.descending[i],
-                          &ignored)) {
-      return false;
+  if (index.hash) {
+    if (entry_key.size() < 8) return false;
+    entry_key.remove_prefix(8);
+  } else {
+    for (size_t i = 0; i < index.columns.size(); i++) {
+      Value ignored;
+      if (!DecodeOrderedKey(&entry_key, table.KeyPartType(index, i), index.descending[i],
+                            &ignored)) {
+        return false;
+      }
     }
   }
   table_key->assign(entry_key);

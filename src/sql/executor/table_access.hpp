@@ -2,8 +2,8 @@
 //   table tree:  key = primary key columns, memcmp-ordered (or a hidden 64-bit
 //                row id when the table has no primary key); value = the row,
 //                one tagged value per column.
-//   index tree:  key = index columns (ordered, DESC inverted) + the row's
-//                table key; value = empty.
+//   index tree:  key = index key values (ordered, DESC inverted; hashed for
+//                a hash index) + the row's table key; value = empty.
 #pragma once
 
 #include <string>
@@ -18,11 +18,15 @@ namespace zq::sql {
 std::string EncodeTableKey(const catalog::TableDef& table, const Row& row);
 std::string EncodeRowIdKey(int64_t row_id);
 std::string EncodeRowValue(const Row& row);
-// The index columns alone (the prefix equal rows share) ...
-std::string EncodeIndexPrefix(const catalog::IndexDef& index, const Row& row);
-// ... and the full entry key with the table key appended.
-std::string EncodeIndexKey(const catalog::IndexDef& index, const Row& row,
-                           std::string_view table_key);
+// An index entry's key is its key values (ordered, DESC inverted; for a
+// hash index, the 64-bit hash of that encoding) and then the row's table key.
+// AppendIndexPart encodes one key value after the others; FinishIndexPrefix
+// turns the encoded values into the prefix equal rows share.
+void AppendIndexPart(const catalog::IndexDef& index, size_t part, const Value& v,
+                     std::string* out);
+void FinishIndexPrefix(const catalog::IndexDef& index, std::string* encoded);
+// The prefix of an index on columns only (no expression parts) for a row.
+std::string EncodeColumnIndexPrefix(const catalog::IndexDef& index, const Row& row);
 // The table key of an index entry (at the end of its key; for a packed
 // table, in its value); false when malformed.
 bool IndexEntryTableKey(const catalog::TableDef& table, const catalog::IndexDef& index,

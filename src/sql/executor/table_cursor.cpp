@@ -3,6 +3,7 @@
 #include "sql/executor/evaluator.hpp"
 #include "sql/executor/table_access.hpp"
 #include "sql/lexer/sql_error.hpp"
+#include "util/assert.hpp"
 
 namespace zq::sql {
 
@@ -71,25 +72,54 @@ bool TableCursor::Past(std::string_view key) {
   return !prefix_.empty() && key.substr(0, prefix_.size()) != prefix_;
 }
 
+const catalog::IndexDef* TableCursor::Index() const {
+  const int i = plan_.range.index;
+  return i >= 0 ? &plan_.table.indexes[static_cast<size_t>(i)] : nullptr;
+}
+
+bool TableCursor::AppendPart(size_t part, const Value& v, std::string* out) const {
+  const catalog::IndexDef* index = Index();
+  if (index == nullptr) return AppendKeyColumn(plan_.table, plan_.table.primary_key[part], v, false, out);
+  // Only a plain table's indexes have expression parts; a packed table
+  // stores its own key encoding.
+  if (!plan_.table.read_only()) {
+    AppendIndexPart(*index, part, v, out);
+    return true;
+  }
+  return AppendKeyColumn(plan_.table, index->columns[part], v, index->descending[part], out);
+}
+
+bool TableCursor::DecodePart(size_t part, std::string_view* in, Value* out) const {
+  const catalog::IndexDef* index = Index();
+  if (index == nullptr) {
+    return DecodeKeyColumn(plan_.table, plan_.table.primary_key[part], false, in, out);
+  }
+  if (!plan_.table.read_only()) {
+    return DecodeOrderedKey(in, plan_.table.KeyPartType(*index, part), index->descending[part], out);
+  }
+  return DecodeKeyColumn(plan_.table, index->columns[part], index->descending[part], in, out);
+}
+
 void TableCursor::Start() {
   started_ = true;
   const ScanRange& range = plan_.range;
-  const catalog::IndexDef* index =
-      range.index >= 0 ? &plan_.table.indexes[static_cast<size_t>(range.index)] : nullptr;
-  const std::vector<uint32_t>& columns = index ? index->columns : plan_.table.primary_key;
+  const catalog::IndexDef* index = Index();
   const Row empty;
   for (size_t i = 0; i < range.equal.size(); i++) {
     Value v = Evaluate(*range.equal[i], empty, ctx_);
     if (v.null) return;  // col = NULL matches nothing
     // A value no stored key can hold (a packed table's key is an unsigned
     // integer of fixed width) matches nothing either.
-    if (!AppendKeyColumn(plan_.table, columns[i], v, index != nullptr && index->descending[i],
-                         &prefix_)) {
-      return;
-    }
+    if (!AppendPart(i, v, &prefix_)) return;
+  }
+  if (index != nullptr && index->hash) {
+    // The planner uses a hash index only with every part pinned; rows whose
+    // values merely share the hash are dropped by the scan's predicate.
+    ZQ_ASSERT(range.equal.size() == index->columns.size());
+    FinishIndexPrefix(*index, &prefix_);
   }
   if (range.lower || range.upper) {
-    bound_column_ = columns[range.equal.size()];
+    bound_part_ = range.equal.size();
     if (range.lower) {
       lower_ = Evaluate(*range.lower, empty, ctx_);
       if (lower_.null) return;
@@ -106,9 +136,7 @@ void TableCursor::Start() {
   std::string seek = prefix_;
   // A lower bound a packed key cannot hold: start at the prefix, InRange
   // skips what is below the bound.
-  if (range.lower && !AppendKeyColumn(plan_.table, bound_column_, lower_, false, &seek)) {
-    seek = prefix_;
-  }
+  if (range.lower && !AppendPart(bound_part_, lower_, &seek)) seek = prefix_;
   ThrowIfError(cursor_->Seek(seek));
 }
 
@@ -117,7 +145,7 @@ bool TableCursor::InRange(std::string_view key) {
   if (!plan_.range.lower && !plan_.range.upper) return true;
   std::string_view rest = key.substr(prefix_.size());
   Value v;
-  if (!DecodeKeyColumn(plan_.table, bound_column_, false, &rest, &v)) {
+  if (!DecodePart(bound_part_, &rest, &v)) {
     ThrowSqlError("XX001", 0, "malformed key in table \"" + plan_.table.name + "\"");
   }
   if (v.null) {  // NULLs sort last: nothing after them is in range

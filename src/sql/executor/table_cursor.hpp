@@ -31,6 +31,12 @@ class TableCursor {
  private:
   void Start();
   bool InRange(std::string_view key);
+  // The index scanned, or null for the primary key.
+  const catalog::IndexDef* Index() const;
+  // Key part `part` of the scanned key, encoded as stored (false: no stored
+  // key can hold `v`) and decoded.
+  bool AppendPart(size_t part, const Value& v, std::string* out) const;
+  bool DecodePart(size_t part, std::string_view* in, Value* out) const;
 
   const PlanNode& plan_;
   ExecContext& ctx_;
@@ -40,7 +46,7 @@ class TableCursor {
   bool finished_ = false;  // a run reached the end of the range
   std::unique_ptr<storage::Cursor> cursor_;
   std::string prefix_;
-  uint32_t bound_column_ = 0;      // the table column the range bounds apply to
+  size_t bound_part_ = 0;          // the key part the range bounds apply to
   std::string table_key_, value_;  // reused by index lookups
   Value lower_, upper_;
 };

@@ -57,6 +57,12 @@ class Planner {
   // Parameter types inferred so far ($n -> type; kNull when unknown).
   const std::vector<ColumnType>& param_types() const { return param_types_; }
 
+  // Binds the expression key parts of `index` over its table's row: one per
+  // part, null for a column part. Throws when a stored expression no longer
+  // binds (the catalog keeps it as SQL text).
+  std::vector<BoundPtr> BindIndexParts(const catalog::TableDef& table,
+                                       const catalog::IndexDef& index);
+
   static ColumnType ResolveTypeName(const TypeName& name);
   // Casts a bound expression to `type` (a no-op when already that type).
   static BoundPtr CastTo(BoundPtr e, const ColumnType& type, uint32_t position);
@@ -90,6 +96,9 @@ class Planner {
 // level) of its column references, where `level` is the plan's own nesting
 // under the query being asked about. >= 1 means the plan is correlated.
 int OuterDepth(const PlanNode& plan, int level);
+
+// The scope of one table's row, its range named `alias` (or the table's name).
+Scope TableScope(const catalog::TableDef& table, const std::string& alias);
 
 // Splits an AND tree into its conjuncts (moves them out of `e`).
 void SplitConjuncts(BoundPtr e, std::vector<BoundPtr>* out);

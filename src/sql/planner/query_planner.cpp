@@ -108,37 +108,54 @@ const BoundExpr* KeyColumn(const BoundExpr& e) {
   return nullptr;
 }
 
-// col OP value, either way round; fills the column and the value.
-bool MatchColumnCompare(const BoundExpr& e, int* column, BinaryOp* op, const BoundExpr** value) {
+BinaryOp FlipCompare(BinaryOp o) {
+  switch (o) {
+    case BinaryOp::kLt: return BinaryOp::kGt;
+    case BinaryOp::kLe: return BinaryOp::kGe;
+    case BinaryOp::kGt: return BinaryOp::kLt;
+    case BinaryOp::kGe: return BinaryOp::kLe;
+    default: return o;
+  }
+}
+
+// key OP value, either way round, where `is_key(side)` tells whether a side
+// is the key; fills the operator (as `key OP value`) and the value.
+template <typename IsKey>
+bool MatchKeyCompare(const BoundExpr& e, const IsKey& is_key, BinaryOp* op,
+                     const BoundExpr** value) {
   if (e.kind != ExprKind::kCompare || e.op == BinaryOp::kNe) return false;
   const BoundExpr& a = *e.children[0];
   const BoundExpr& b = *e.children[1];
-  auto flip = [](BinaryOp o) {
-    switch (o) {
-      case BinaryOp::kLt: return BinaryOp::kGt;
-      case BinaryOp::kLe: return BinaryOp::kGe;
-      case BinaryOp::kGt: return BinaryOp::kLt;
-      case BinaryOp::kGe: return BinaryOp::kLe;
-      default: return o;
-    }
-  };
-  if (const BoundExpr* col = KeyColumn(a); col != nullptr && IsBoundValue(b) && a.type.id == b.type.id) {
-    *column = col->index;
+  if (a.type.id != b.type.id) return false;
+  if (IsBoundValue(b) && is_key(a)) {
     *op = e.op;
     *value = &b;
     return true;
   }
-  if (const BoundExpr* col = KeyColumn(b); col != nullptr && IsBoundValue(a) && a.type.id == b.type.id) {
-    *column = col->index;
-    *op = flip(e.op);
+  if (IsBoundValue(a) && is_key(b)) {
+    *op = FlipCompare(e.op);
     *value = &a;
     return true;
   }
   return false;
 }
 
+// col OP value, either way round; fills the column, the operator and the value.
+bool MatchColumnCompare(const BoundExpr& e, int* column, BinaryOp* op, const BoundExpr** value) {
+  return MatchKeyCompare(
+      e,
+      [&](const BoundExpr& side) {
+        const BoundExpr* col = KeyColumn(side);
+        if (col != nullptr) *column = col->index;
+        return col != nullptr;
+      },
+      op, value);
+}
+
 // Picks the primary key or index range that the conjuncts pin best.
-void ChooseRange(PlanNode* scan, const std::vector<const BoundExpr*>& conjuncts) {
+// `index_parts` holds each index's bound expression parts (null for columns).
+void ChooseRange(PlanNode* scan, const std::vector<const BoundExpr*>& conjuncts,
+                 const std::vector<std::vector<BoundPtr>>& index_parts) {
   const catalog::TableDef& t = scan->table;
   struct Candidate {
     int index;
@@ -156,6 +173,17 @@ void ChooseRange(PlanNode* scan, const std::vector<const BoundExpr*>& conjuncts)
     const catalog::IndexDef& ix = t.indexes[i];
     candidates.push_back({static_cast<int>(i), ix.columns, ix.descending, ix.hash, ix.unique});
   }
+  // Whether `conj` compares key part k of candidate c with a value.
+  auto match = [&](const Candidate& c, size_t k, const BoundExpr& conj, BinaryOp* op,
+                   const BoundExpr** value) {
+    if (c.columns[k] == catalog::kExpressionPart) {
+      const BoundExpr& part = *index_parts[static_cast<size_t>(c.index)][k];
+      return MatchKeyCompare(
+          conj, [&](const BoundExpr& side) { return SameExpr(side, part); }, op, value);
+    }
+    int col;
+    return MatchColumnCompare(conj, &col, op, value) && col == static_cast<int>(c.columns[k]);
+  };
   int best_score = 0;
   for (const Candidate& c : candidates) {
     ScanRange range;
@@ -163,11 +191,9 @@ void ChooseRange(PlanNode* scan, const std::vector<const BoundExpr*>& conjuncts)
     for (size_t k = 0; k < c.columns.size(); k++) {
       const BoundExpr* found = nullptr;
       for (const BoundExpr* conj : conjuncts) {
-        int col;
         BinaryOp op;
         const BoundExpr* value;
-        if (MatchColumnCompare(*conj, &col, &op, &value) && col == static_cast<int>(c.columns[k]) &&
-            op == BinaryOp::kEq) {
+        if (match(c, k, *conj, &op, &value) && op == BinaryOp::kEq) {
           found = value;
           break;
         }
@@ -178,13 +204,9 @@ void ChooseRange(PlanNode* scan, const std::vector<const BoundExpr*>& conjuncts)
     const size_t next = range.equal.size();
     if (!c.hash && next < c.columns.size() && !c.descending[next]) {
       for (const BoundExpr* conj : conjuncts) {
-        int col;
         BinaryOp op;
         const BoundExpr* value;
-        if (!MatchColumnCompare(*conj, &col, &op, &value) ||
-            col != static_cast<int>(c.columns[next])) {
-          continue;
-        }
+        if (!match(c, next, *conj, &op, &value)) continue;
         if ((op == BinaryOp::kGt || op == BinaryOp::kGe) && !range.lower) {
           range.lower = value->Clone();
           range.lower_inclusive = op == BinaryOp::kGe;
@@ -392,6 +414,31 @@ void Planner::SeedParamTypes(const std::vector<Value>& values) {
   for (size_t i = 0; i < values.size(); i++) {
     if (!values[i].null && values[i].type != TypeId::kText) param_types_[i] = ColumnType{values[i].type};
   }
+}
+
+Scope TableScope(const catalog::TableDef& table, const std::string& alias) {
+  Scope scope;
+  RangeEntry range;
+  range.name = alias.empty() ? table.name : alias;
+  for (const catalog::ColumnDef& c : table.columns) range.columns.push_back({c.name, c.type, range.name});
+  scope.width = static_cast<int>(range.columns.size());
+  scope.ranges.push_back(std::move(range));
+  return scope;
+}
+
+std::vector<BoundPtr> Planner::BindIndexParts(const catalog::TableDef& table,
+                                              const catalog::IndexDef& index) {
+  std::vector<BoundPtr> parts(index.columns.size());
+  const Scope scope = TableScope(table, "");
+  for (size_t i = 0; i < parts.size(); i++) {
+    if (!index.IsExpression(i)) continue;
+    Result<ExprPtr> parsed = ParseExpression(index.expressions[i]);
+    if (!parsed.ok()) {
+      ThrowSqlError(kSqlStateInternalError, 0, "index \"" + index.name + "\" is damaged");
+    }
+    parts[i] = CastTo(BindExpr(**parsed, scope), index.expression_types[i], 0);
+  }
+  return parts;
 }
 
 BoundPtr Planner::BindExpr(const Expr& expr, const Scope& scope) {
@@ -1053,7 +1100,12 @@ PlanPtr Planner::PushDownFilter(PlanPtr input, BoundPtr predicate) {
     std::vector<const BoundExpr*> views;
     for (const BoundPtr& p : all) views.push_back(p.get());
     plan->range = ScanRange{};
-    ChooseRange(plan.get(), views);
+    std::vector<std::vector<BoundPtr>> index_parts;
+    for (const catalog::IndexDef& index : plan->table.indexes) {
+      index_parts.push_back(index.HasExpressions() ? BindIndexParts(plan->table, index)
+                                                   : std::vector<BoundPtr>{});
+    }
+    ChooseRange(plan.get(), views, index_parts);
     plan->predicate = JoinConjuncts(std::move(all));
     return plan;
   }

@@ -1,0 +1,89 @@
+#include "engine/index_keys.hpp"
+
+#include "sql/executor/evaluator.hpp"
+#include "sql/executor/table_access.hpp"
+#include "sql/lexer/sql_error.hpp"
+#include "util/assert.hpp"
+
+namespace zq::engine {
+
+IndexKeys::IndexKeys(const StatementContext& sc, sql::Planner& planner,
+                     const catalog::TableDef& table)
+    : sc_(sc), table_(table), ctx_(sc.MakeExec()) {
+  for (const catalog::IndexDef& index : table.indexes) {
+    parts_.push_back(index.HasExpressions() ? planner.BindIndexParts(table, index)
+                                            : std::vector<sql::BoundPtr>{});
+  }
+}
+
+std::string IndexKeys::Prefix(size_t i, const sql::Row& row, bool* any_null) {
+  const catalog::IndexDef& index = table_.indexes[i];
+  std::string key;
+  bool null = false;
+  for (size_t k = 0; k < index.columns.size(); k++) {
+    if (!index.IsExpression(k)) {
+      const sql::Value& v = row[index.columns[k]];
+      null = null || v.null;
+      sql::AppendIndexPart(index, k, v, &key);
+      continue;
+    }
+    const sql::Value v = sql::Evaluate(*parts_[i][k], row, ctx_);
+    null = null || v.null;
+    sql::AppendIndexPart(index, k, v, &key);
+  }
+  sql::FinishIndexPrefix(index, &key);
+  if (any_null != nullptr) *any_null = null;
+  return key;
+}
+
+std::string IndexKeys::FindConflict(size_t i, const sql::Row& row) {
+  const catalog::IndexDef& index = table_.indexes[i];
+  // Unique hash indexes are refused (as in PostgreSQL): a shared prefix
+  // here means equal key values, never a hash collision.
+  ZQ_ASSERT(index.unique && !index.hash);
+  bool any_null = false;
+  const std::string prefix = Prefix(i, row, &any_null);
+  if (any_null) return std::string();
+  Result<std::unique_ptr<storage::Cursor>> cursor = sc_.txn->NewCursor(index.tree);
+  sql::ThrowIfError(cursor.status());
+  sql::ThrowIfError((*cursor)->Seek(prefix));
+  if (!(*cursor)->Valid() || (*cursor)->key().substr(0, prefix.size()) != prefix) return {};
+  return std::string((*cursor)->key().substr(prefix.size()));
+}
+
+void IndexKeys::CheckUnique(size_t i, const sql::Row& row, std::string_view own_key) {
+  const catalog::IndexDef& index = table_.indexes[i];
+  ZQ_ASSERT(index.unique && !index.hash);
+  bool any_null = false;
+  const std::string prefix = Prefix(i, row, &any_null);
+  if (any_null) return;
+  Result<std::unique_ptr<storage::Cursor>> cursor = sc_.txn->NewCursor(index.tree);
+  sql::ThrowIfError(cursor.status());
+  sql::ThrowIfError((*cursor)->Seek(prefix));
+  while ((*cursor)->Valid() && (*cursor)->key().substr(0, prefix.size()) == prefix) {
+    if ((*cursor)->key().substr(prefix.size()) != own_key) {
+      sql::ThrowSqlError(sql::kSqlStateUniqueViolation, 0,
+                         "duplicate key value violates unique constraint \"" + index.name + "\"");
+    }
+    sql::ThrowIfError((*cursor)->Next());
+  }
+}
+
+void IndexKeys::CheckUniqueAll(const sql::Row& row, std::string_view own_key) {
+  for (size_t i = 0; i < table_.indexes.size(); i++) {
+    if (table_.indexes[i].unique) CheckUnique(i, row, own_key);
+  }
+}
+
+void IndexKeys::Write(size_t i, const sql::Row& row, std::string_view table_key, bool remove) {
+  const catalog::IndexDef& index = table_.indexes[i];
+  std::string key = Prefix(i, row);
+  key.append(table_key);
+  sql::ThrowIfError(remove ? sc_.txn->Delete(index.tree, key) : sc_.txn->Put(index.tree, key, ""));
+}
+
+void IndexKeys::WriteAll(const sql::Row& row, std::string_view table_key, bool remove) {
+  for (size_t i = 0; i < table_.indexes.size(); i++) Write(i, row, table_key, remove);
+}
+
+}  // namespace zq::engine
