@@ -218,6 +218,43 @@ TEST_F(IndexTest, HashIndexEntriesAreHashesAndCollisionsAreRechecked) {
   EXPECT_EQ(Sorted("SELECT id FROM h WHERE s = 'one'"), (Rows{"1"}));
 }
 
+// Index scans look their rows up in batches (storage GetMany): they see the
+// transaction's own uncommitted writes, and stop where LIMIT says.
+TEST_F(IndexTest, IndexScansSeeTheTransactionsOwnWrites) {
+  Exec("CREATE TABLE t (id int PRIMARY KEY, k int, s text)");
+  Exec("CREATE INDEX t_k ON t (k)");
+  std::string insert = "INSERT INTO t VALUES ";
+  for (int i = 0; i < 500; i++) {
+    insert += (i ? ", (" : "(") + std::to_string(i) + ", " + std::to_string((i * 37) % 500) +
+              ", 'row" + std::to_string(i) + "')";
+  }
+  Exec(insert);
+  Exec("BEGIN");
+  Exec("UPDATE t SET s = 'changed' WHERE id % 3 = 0");
+  Exec("DELETE FROM t WHERE id % 5 = 0");
+  Exec("INSERT INTO t VALUES (1000, 250, 'new')");
+  const Rows in_txn = Sorted("SELECT id, s FROM t WHERE k >= 200 AND k < 300");
+  size_t changed = 0, fresh = 0;
+  for (const std::string& r : in_txn) {
+    changed += r.find("|changed") != std::string::npos;
+    fresh += r == "1000|new";
+  }
+  size_t want_rows = 1, want_changed = 0;  // the new row, then the surviving old ones
+  for (int i = 0; i < 500; i++) {
+    const int k = (i * 37) % 500;
+    if (k < 200 || k >= 300 || i % 5 == 0) continue;
+    want_rows++;
+    want_changed += i % 3 == 0;
+  }
+  EXPECT_EQ(in_txn.size(), want_rows);
+  EXPECT_EQ(changed, want_changed);
+  EXPECT_EQ(fresh, 1u);
+  EXPECT_EQ(Sorted("SELECT count(*) FROM (SELECT id FROM t WHERE k >= 0 LIMIT 7) x"), Rows{"7"});
+  Exec("ROLLBACK");
+  EXPECT_EQ(Sorted("SELECT count(*) FROM t WHERE k >= 200 AND k < 300 AND s = 'changed'"),
+            Rows{"0"});
+}
+
 // Random writes to a table with B-tree, hash and expression indexes and to
 // a twin without indexes; every query must answer alike on both.
 TEST_F(IndexTest, RandomDifferentialAgainstUnindexedTwin) {

@@ -124,6 +124,31 @@ void RunModel(uint64_t seed, storage::Vfs* vfs, const std::string& path, bool en
           }
         }
       }
+      if (rng() % 3 == 0) {  // GetMany through the transaction's own writes, and on a snapshot
+        TreeId t = kTrees[rng() % 3];
+        std::vector<std::string> keys;
+        for (size_t n = rng() % 50; keys.size() < n;) keys.push_back(RandomKey(rng, 400));
+        const std::vector<std::string_view> views(keys.begin(), keys.end());
+        std::vector<std::string> values;
+        std::vector<uint8_t> found;
+        ASSERT_TRUE(txn->GetMany(t, views, &values, &found).ok());
+        for (size_t i = 0; i < keys.size(); i++) {
+          auto it = next[t].find(keys[i]);
+          ASSERT_EQ(found[i] != 0, it != next[t].end()) << keys[i];
+          if (found[i]) {
+            ASSERT_EQ(values[i], it->second);
+          }
+        }
+        auto snap = (*store)->GetSnapshot();
+        ASSERT_TRUE(snap->GetMany(t, views, &values, &found).ok());
+        for (size_t i = 0; i < keys.size(); i++) {
+          auto it = model[t].find(keys[i]);
+          ASSERT_EQ(found[i] != 0, it != model[t].end()) << keys[i];
+          if (found[i]) {
+            ASSERT_EQ(values[i], it->second);
+          }
+        }
+      }
       if (rng() % 4 == 0) {  // reads through the transaction's own writes
         TreeId t = kTrees[rng() % 3];
         auto cursor = txn->NewCursor(t);

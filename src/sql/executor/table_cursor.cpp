@@ -10,6 +10,13 @@ namespace zq::sql {
 bool TableCursor::Next(std::string_view* key, std::string_view* value) {
   if (!started_) Start();
   if (!cursor_ || finished_) return false;
+  if (Index() != nullptr) {
+    if (batch_next_ == batch_keys_.size() && !FillBatch()) return false;
+    *key = batch_keys_[batch_next_];
+    *value = batch_values_[batch_next_];
+    batch_next_++;
+    return true;
+  }
   // The previous row's views point into the cursor: step only now.
   if (stepped_) {
     stepped_ = false;
@@ -24,29 +31,53 @@ bool TableCursor::Next(std::string_view* key, std::string_view* value) {
       continue;
     }
     stepped_ = true;
-    if (plan_.range.index < 0) {
-      *key = entry;
-      *value = cursor_->value();
-      return true;
-    }
-    const catalog::IndexDef& index = plan_.table.indexes[static_cast<size_t>(plan_.range.index)];
-    if (!IndexEntryTableKey(plan_.table, index, entry, cursor_->value(), &table_key_)) {
-      ThrowSqlError("XX001", 0, "index \"" + index.name + "\" has a malformed entry");
-    }
-    Result<bool> found = ctx_.txn->Get(plan_.table.tree, table_key_, &value_);
-    ThrowIfError(found.status());
-    if (!*found) ThrowSqlError("XX001", 0, "index \"" + index.name + "\" points at a missing row");
-    *key = table_key_;
-    *value = value_;
+    *key = entry;
+    *value = cursor_->value();
     return true;
   }
   return false;
 }
 
+bool TableCursor::FillBatch() {
+  const catalog::IndexDef& index = *Index();
+  batch_keys_.clear();
+  batch_next_ = 0;
+  while (batch_keys_.size() < batch_limit_ && cursor_->Valid()) {
+    const std::string_view entry = cursor_->key();
+    if (Past(entry)) break;
+    if (!InRange(entry)) {
+      if (past_end_) break;
+      ThrowIfError(cursor_->Next());
+      continue;
+    }
+    if (!IndexEntryTableKey(plan_.table, index, entry, cursor_->value(), &table_key_)) {
+      ThrowSqlError("XX001", 0, "index \"" + index.name + "\" has a malformed entry");
+    }
+    batch_keys_.push_back(table_key_);
+    ThrowIfError(cursor_->Next());
+  }
+  // Small first batches keep a LIMIT or a first row cheap; long scans grow
+  // to batches whose lookups overlap their memory waits.
+  batch_limit_ = std::min(batch_limit_ * 2, kBatchRowsMax);
+  if (batch_keys_.empty()) return false;
+  batch_key_views_.assign(batch_keys_.begin(), batch_keys_.end());
+  ThrowIfError(ctx_.txn->GetMany(plan_.table.tree, batch_key_views_, &batch_values_, &batch_found_));
+  for (uint8_t found : batch_found_) {
+    if (!found) ThrowSqlError("XX001", 0, "index \"" + index.name + "\" points at a missing row");
+  }
+  return true;
+}
+
 size_t TableCursor::NextRun(Entry* out, size_t max) {
   if (max == 0 || !Next(&out[0].first, &out[0].second)) return 0;
-  // Index scans look every row up in the table: one at a time.
-  if (plan_.range.index >= 0) return 1;
+  if (Index() != nullptr) {
+    // The rest of the batch of rows looked up through the index.
+    size_t n = 1;
+    for (; n < max && batch_next_ < batch_keys_.size(); n++, batch_next_++) {
+      out[n] = {batch_keys_[batch_next_], batch_values_[batch_next_]};
+    }
+    return n;
+  }
   const size_t n = cursor_->ReadRun(out, max);
   // out[0] is the entry Next() checked; keep the others that are in range.
   size_t kept = 1;

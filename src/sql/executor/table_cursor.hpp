@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "sql/executor/exec_context.hpp"
 #include "sql/planner/plan.hpp"
@@ -37,6 +38,9 @@ class TableCursor {
   // key can hold `v`) and decoded.
   bool AppendPart(size_t part, const Value& v, std::string* out) const;
   bool DecodePart(size_t part, std::string_view* in, Value* out) const;
+  // Index scans: reads the next index entries in range and looks their rows
+  // up in the table together; false when none is left.
+  bool FillBatch();
 
   const PlanNode& plan_;
   ExecContext& ctx_;
@@ -47,7 +51,13 @@ class TableCursor {
   std::unique_ptr<storage::Cursor> cursor_;
   std::string prefix_;
   size_t bound_part_ = 0;          // the key part the range bounds apply to
-  std::string table_key_, value_;  // reused by index lookups
+  std::string table_key_;
+  // Index scans: the rows of the current batch (table keys and values).
+  static constexpr size_t kBatchRowsMax = 64;
+  size_t batch_limit_ = 2, batch_next_ = 0;
+  std::vector<std::string> batch_keys_, batch_values_;
+  std::vector<std::string_view> batch_key_views_;
+  std::vector<uint8_t> batch_found_;
   Value lower_, upper_;
 };
 

@@ -112,6 +112,82 @@ Result<bool> TreeGet(Pager* pager, PageNo root, std::string_view key, std::strin
   return false;
 }
 
+namespace {
+// TreeGetMany for up to kGroupKeys keys, its state on the stack.
+constexpr size_t kGroupKeys = 64;
+Status GetGroup(Pager* pager, PageNo root, std::span<const std::string_view> keys,
+                std::string* values, uint8_t* found) {
+  const size_t n = keys.size();
+  ZQ_ASSERT(n <= kGroupKeys);
+  PageNo at[kGroupKeys];  // each key's node on the current level
+  const uint8_t* nodes[kGroupKeys];
+  node::SteppedSearch search[kGroupKeys];
+  std::fill(at, at + n, root);
+  constexpr uint32_t kLine = 64;
+  bool descending = true;
+  for (int depth = 0; descending; depth++) {
+    if (depth > limits::kTreeDepthMax) return TooDeep();
+    // Every key's node, with its header and the start of its slot array
+    // asked for before any is read.
+    for (size_t i = 0; i < n; i++) {
+      if (at[i] == kNullPage) continue;
+      ZQ_ASSIGN_OR_RETURN(nodes[i], pager->Read(at[i]));
+      for (uint32_t off = 0; off < 4 * kLine; off += kLine) __builtin_prefetch(nodes[i] + off);
+    }
+    for (size_t i = 0; i < n; i++) {
+      if (at[i] == kNullPage) continue;
+      const uint8_t* node = nodes[i];
+      if (node::Kind(node) != kLeafKind && node::Kind(node) != kInternalKind) {
+        return Status::Corruption("page " + std::to_string(at[i]) + " is not a b-tree page");
+      }
+      node::StartSearch(node, &search[i]);
+    }
+    // The searches take turns, a comparison each, until all are done.
+    for (bool stepping = true; stepping;) {
+      stepping = false;
+      for (size_t i = 0; i < n; i++) {
+        if (at[i] == kNullPage || search[i].Done()) continue;
+        node::StepSearch(nodes[i], keys[i], &search[i]);
+        stepping = true;
+      }
+    }
+    descending = false;
+    for (size_t i = 0; i < n; i++) {
+      if (at[i] == kNullPage) continue;
+      const uint8_t* node = nodes[i];
+      const node::SteppedSearch& s = search[i];
+      if (!node::IsLeaf(node)) {
+        at[i] = node::Child(node, s.equal ? s.lo + 1 : s.lo);  // as ChildIndexFor
+        descending = descending || at[i] != kNullPage;
+        continue;
+      }
+      at[i] = kNullPage;
+      if (!s.equal) continue;
+      const node::LeafEntry e = node::LeafAt(node, s.lo);
+      if (e.overflow) {
+        ZQ_RETURN_IF_ERROR(ReadOverflowValue(pager, e.overflow_head, e.value_bytes, &values[i]));
+      } else {
+        values[i].assign(e.inline_value);
+      }
+      found[i] = 1;
+    }
+  }
+  return Status::Ok();
+}
+}  // namespace
+
+Status TreeGetMany(Pager* pager, PageNo root, std::span<const std::string_view> keys,
+                   std::vector<std::string>* values, std::vector<uint8_t>* found) {
+  values->resize(keys.size());
+  found->assign(keys.size(), 0);
+  for (size_t at = 0; at < keys.size(); at += kGroupKeys) {
+    const size_t n = std::min(kGroupKeys, keys.size() - at);
+    ZQ_RETURN_IF_ERROR(
+        GetGroup(pager, root, keys.subspan(at, n), values->data() + at, found->data() + at));
+  }
+  return Status::Ok();
+}
+
 // ---- writer ------------------------------------------------------------------
 
 Status TreeWriter::Descend(PageNo root, std::string_view key, std::vector<PathStep>* path,

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,6 +26,11 @@ Status ValidateTreePage(const uint8_t* body, uint32_t usable, uint64_t pgno);
 
 // Point lookup. True and *value when found.
 Result<bool> TreeGet(Pager* pager, PageNo root, std::string_view key, std::string* value);
+// Point lookups of several keys: (*values)[i], (*found)[i] for keys[i]. The
+// descents run level by level, every node of a level prefetched before any
+// is searched, so the cache misses of different keys overlap.
+Status TreeGetMany(Pager* pager, PageNo root, std::span<const std::string_view> keys,
+                   std::vector<std::string>* values, std::vector<uint8_t>* found);
 
 class TreeWriter {
  public:

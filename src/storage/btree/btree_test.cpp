@@ -117,6 +117,7 @@ TEST_F(BTreeTest, RandomPutsAndDeletesMatchMap) {
     pager_->Reclaim(seq - 1);
     CheckAgainst(root, model);
     if (HasFatalFailure()) return;
+    std::vector<std::string> probes;
     for (int probe = 0; probe < 100; probe++) {
       std::string k(1 + rng() % 40, '\0');
       for (auto& ch : k) ch = static_cast<char>(rng() % 4);
@@ -127,6 +128,32 @@ TEST_F(BTreeTest, RandomPutsAndDeletesMatchMap) {
       if (*found) {
         ASSERT_EQ(v, model[k]);
       }
+      probes.push_back(k);
+      // Present keys too, some twice, in no order.
+      if (!model.empty() && rng() % 2 == 0) {
+        auto it = model.lower_bound(k);
+        probes.push_back(it == model.end() ? model.begin()->first : it->first);
+        if (rng() % 4 == 0) probes.push_back(probes.back());
+      }
+    }
+    // TreeGetMany answers as TreeGet, in batches of every size.
+    for (size_t start = 0; start < probes.size();) {
+      const size_t len = std::min<size_t>(probes.size() - start, rng() % 70);
+      std::vector<std::string_view> keys(probes.begin() + static_cast<long>(start),
+                                         probes.begin() + static_cast<long>(start + len));
+      std::vector<std::string> values(rng() % 3, "stale");
+      std::vector<uint8_t> found;
+      ASSERT_TRUE(TreeGetMany(pager_.get(), root, keys, &values, &found).ok());
+      ASSERT_EQ(values.size(), len);
+      ASSERT_EQ(found.size(), len);
+      for (size_t i = 0; i < len; i++) {
+        auto it = model.find(std::string(keys[i]));
+        ASSERT_EQ(found[i] != 0, it != model.end());
+        if (found[i]) {
+          ASSERT_EQ(values[i], it->second);
+        }
+      }
+      start += len;
     }
   }
   // Delete everything: every page (tree and overflow) comes back.
@@ -298,6 +325,37 @@ TEST(NodeTest, LowerBoundFromAgreesWithLowerBound) {
         ASSERT_EQ(node::LowerBoundFrom(n.data(), from, key, &exact_from), want) << key << " " << from;
         ASSERT_EQ(exact_from, exact) << key << " " << from;
       }
+    }
+  }
+}
+
+TEST(NodeTest, SteppedSearchAgreesWithLowerBound) {
+  std::mt19937_64 rng(12);
+  for (int round = 0; round < 50; round++) {
+    std::vector<uint8_t> n(4080);
+    node::Init(n.data(), 4080, PageKind::kLeaf);
+    std::set<std::string> keys;
+    const size_t count = rng() % 80;
+    while (keys.size() < count) keys.insert(std::to_string(1000 + rng() % 2000));
+    int at = 0;
+    for (const std::string& k : keys) {
+      std::vector<uint8_t> cell;
+      node::EncodeLeafCell(k, "v", &cell);
+      ASSERT_TRUE(node::InsertCell(n.data(), 4080, at++,
+                                   {reinterpret_cast<char*>(cell.data()), cell.size()}));
+    }
+    for (int probe = 900; probe < 3100; probe += 3) {
+      const std::string key = std::to_string(probe);
+      bool exact = false;
+      const int want = node::LowerBound(n.data(), key, &exact);
+      node::SteppedSearch s;
+      node::StartSearch(n.data(), &s);
+      for (int steps = 0; !s.Done(); steps++) {
+        ASSERT_LT(steps, 8);  // log2(80) rounded up
+        node::StepSearch(n.data(), key, &s);
+      }
+      ASSERT_EQ(s.lo, want) << key;
+      ASSERT_EQ(s.equal, exact) << key;
     }
   }
 }

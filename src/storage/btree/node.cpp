@@ -154,6 +154,26 @@ int LowerBoundFrom(const uint8_t* n, int from, std::string_view key, bool* exact
   return SearchRange(n, from + 1, count - 1, key, exact);
 }
 
+void StartSearch(const uint8_t* n, SteppedSearch* s) {
+  s->lo = 0;
+  s->hi = Count(n);
+  s->equal = false;
+  if (!s->Done()) __builtin_prefetch(n + Slot(n, (s->lo + s->hi) / 2));
+}
+
+void StepSearch(const uint8_t* n, std::string_view key, SteppedSearch* s) {
+  // The same halving as SearchRange.
+  const int mid = (s->lo + s->hi) / 2;
+  const int c = CompareKeys(CellKey(n, mid), key);
+  if (c < 0) {
+    s->lo = mid + 1;
+  } else {
+    s->hi = mid;
+    s->equal = s->equal || c == 0;
+  }
+  if (!s->Done()) __builtin_prefetch(n + Slot(n, (s->lo + s->hi) / 2));
+}
+
 int ChildIndexFor(const uint8_t* n, std::string_view key) {
   bool exact = false;
   int i = LowerBound(n, key, &exact);

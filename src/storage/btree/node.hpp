@@ -94,6 +94,18 @@ int LowerBoundFrom(const uint8_t* n, int from, std::string_view key, bool* exact
 // The child index that covers `key` in an internal node.
 int ChildIndexFor(const uint8_t* n, std::string_view key);
 
+// LowerBound one comparison at a time, so that the searches of several keys
+// can take turns and overlap their cache misses (TreeGetMany): each step
+// compares one cell and prefetches the cell the next step compares. When
+// Done(), `lo` and `equal` are LowerBound's result and *exact.
+struct SteppedSearch {
+  int lo = 0, hi = 0;
+  bool equal = false;
+  bool Done() const { return lo >= hi; }
+};
+void StartSearch(const uint8_t* n, SteppedSearch* s);
+void StepSearch(const uint8_t* n, std::string_view key, SteppedSearch* s);
+
 // Cell encoders (append to out).
 void EncodeLeafCell(std::string_view key, std::string_view value, std::vector<uint8_t>* out);
 void EncodeOverflowCell(std::string_view key, uint64_t value_bytes, uint64_t head,

@@ -108,6 +108,14 @@ Result<bool> SnapshotImpl::Get(TreeId tree, std::string_view key, std::string* v
   return TreeGet(pager(), root, key, value);
 }
 
+Status SnapshotImpl::GetMany(TreeId tree, std::span<const std::string_view> keys,
+                             std::vector<std::string>* values, std::vector<uint8_t>* found) {
+  PageNo root = kNullPage;
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeRoot(tree, &root));
+  if (!exists) return TreeMissing(tree);
+  return TreeGetMany(pager(), root, keys, values, found);
+}
+
 Result<std::unique_ptr<Cursor>> SnapshotImpl::NewCursor(TreeId tree) {
   PageNo root = kNullPage;
   ZQ_ASSIGN_OR_RETURN(bool exists, TreeRoot(tree, &root));
@@ -208,6 +216,40 @@ Result<bool> WriteTxnImpl::Get(TreeId tree, std::string_view key, std::string* v
     if (t->created) return false;  // a fresh tree has only its ops
   }
   return snapshot_->Get(tree, key, value);
+}
+
+Status WriteTxnImpl::GetMany(TreeId tree, std::span<const std::string_view> keys,
+                             std::vector<std::string>* values, std::vector<uint8_t>* found) {
+  if (finished_) return Status::InvalidArgument("transaction already finished");
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
+  if (!exists) return TreeMissing(tree);
+  const TreeChanges* t = changes_.FindTree(tree);
+  if (t == nullptr || t->ops.empty()) return snapshot_->GetMany(tree, keys, values, found);
+  // Keys this transaction wrote answer from its buffer; the others from the
+  // snapshot, in one batch.
+  values->resize(keys.size());
+  found->assign(keys.size(), 0);
+  std::vector<std::string_view> rest;
+  std::vector<size_t> rest_at;
+  for (size_t i = 0; i < keys.size(); i++) {
+    auto it = t->ops.find(keys[i]);
+    if (it != t->ops.end()) {
+      (*found)[i] = it->second ? 1 : 0;
+      if (it->second) (*values)[i] = *it->second;
+    } else if (!t->created) {
+      rest.push_back(keys[i]);
+      rest_at.push_back(i);
+    }
+  }
+  if (rest.empty()) return Status::Ok();
+  std::vector<std::string> rest_values;
+  std::vector<uint8_t> rest_found;
+  ZQ_RETURN_IF_ERROR(snapshot_->GetMany(tree, rest, &rest_values, &rest_found));
+  for (size_t j = 0; j < rest.size(); j++) {
+    (*found)[rest_at[j]] = rest_found[j];
+    if (rest_found[j]) (*values)[rest_at[j]].swap(rest_values[j]);
+  }
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<Cursor>> WriteTxnImpl::NewCursor(TreeId tree) {

@@ -29,6 +29,8 @@ class SnapshotImpl : public Snapshot {
   Result<bool> TreeExists(TreeId tree) override;
   Result<std::vector<TreeId>> ListTrees() override;
   Result<bool> Get(TreeId tree, std::string_view key, std::string* value) override;
+  Status GetMany(TreeId tree, std::span<const std::string_view> keys,
+                 std::vector<std::string>* values, std::vector<uint8_t>* found) override;
   Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) override;
 
   // The tree's root in this snapshot; false when the tree does not exist.
@@ -61,6 +63,8 @@ class WriteTxnImpl : public WriteTxn {
   Status Put(TreeId tree, std::string_view key, std::string_view value) override;
   Status Delete(TreeId tree, std::string_view key) override;
   Result<bool> Get(TreeId tree, std::string_view key, std::string* value) override;
+  Status GetMany(TreeId tree, std::span<const std::string_view> keys,
+                 std::vector<std::string>* values, std::vector<uint8_t>* found) override;
   Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) override;
   Result<std::vector<std::string>> SplitPoints(TreeId tree, size_t parts) override;
   Result<std::unique_ptr<Cursor>> NewSnapshotCursor(TreeId tree) override;
