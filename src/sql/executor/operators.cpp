@@ -115,8 +115,15 @@ class ProjectOp final : public Operator {
       moved_.push_back(countable && e->kind == ExprKind::kColumn && e->depth == 0 &&
                        reads[static_cast<size_t>(e->index)] == 1);
     }
+    // Every input column once, in order (SELECT * and the like): the input
+    // rows are the output rows.
+    identity_ = plan.exprs.size() == reads.size();
+    for (size_t i = 0; identity_ && i < plan.exprs.size(); i++) {
+      identity_ = moved_[i] && plan.exprs[i]->index == static_cast<int>(i);
+    }
   }
   bool Next(Chunk* out) override {
+    if (identity_) return input_->Next(out);
     out->clear();
     if (!input_->Next(&in_)) return false;
     out->reserve(in_.size());
@@ -137,6 +144,7 @@ class ProjectOp final : public Operator {
   ExecContext& ctx_;
   OpPtr input_;
   std::vector<bool> moved_;
+  bool identity_ = false;
   Chunk in_;
 };
 
