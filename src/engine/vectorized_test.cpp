@@ -178,6 +178,20 @@ class VectorizedTest : public ::testing::Test {
     Same("SELECT a.id, b.id, c.id FROM a JOIN b ON a.id = b.a_id JOIN b c ON c.a_id = b.id");
     Same("SELECT count(*) FROM a JOIN b ON a.id = b.a_id JOIN a a2 ON a2.id = b.y WHERE a2.g > 2");
     Same("SELECT a.id FROM a JOIN b ON a.id = b.a_id ORDER BY a.id DESC LIMIT 5");
+    // Integer comparisons the scan's decoder checks itself (DecodeFilter):
+    // every operator, either way round, with NULLs, casts and parameters.
+    Same("SELECT g, count(*), sum(x) FROM a WHERE x < 10 AND 3 <= g GROUP BY g");
+    Same("SELECT g, count(*) FROM a WHERE x = 5 OR x > 90 GROUP BY g");  // not a conjunct
+    for (const char* cond : {"x = 5", "x <> 5", "x <= -3", "50 < x", "x >= 0 AND small < 50",
+                             "small::bigint < 20", "x::smallint > 7", "id > 1000 AND id <= 1200",
+                             "g <> 2 AND x <> -1 AND small >= 3"}) {
+      Same(std::string("SELECT g, count(*), max(x), min(small) FROM a WHERE ") + cond +
+           " GROUP BY g");
+      Same(std::string("SELECT count(*), sum(b.y) FROM a JOIN b ON a.id = b.a_id WHERE ") + cond);
+    }
+    Same("SELECT g, count(*) FROM a WHERE small > $1 GROUP BY g",
+         {sql::Value::Int(sql::TypeId::kInt2, 40)});
+    Same("SELECT g, count(*) FROM a WHERE x > $1 GROUP BY g", {sql::Value::Null(sql::TypeId::kInt8)});
   }
 
   storage::FaultVfs vector_vfs_{11}, row_vfs_{11};

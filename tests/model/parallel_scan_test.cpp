@@ -100,6 +100,7 @@ void ParallelScanTest::CheckAll() {
     Same("SELECT g, count(*) FROM big WHERE v > 60 AND s IS NOT NULL GROUP BY g");
     Same("SELECT count(*), sum(big.v), sum(small.w) FROM small JOIN big ON big.id = small.big_id"
          " WHERE big.g < 10");
+    Same("SELECT g, count(*), sum(v) FROM big WHERE 5000 < id AND g <> 3 AND g <= 30 GROUP BY g");
     // (big.g, not big.s: all of big is this join's build side, which a small
     // budget cannot hold with its text.)
     Same("SELECT small.id, big.g FROM small LEFT JOIN big ON big.id = small.big_id");

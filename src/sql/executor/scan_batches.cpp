@@ -5,16 +5,39 @@
 #include "sql/executor/exec_context.hpp"
 #include "sql/executor/table_access.hpp"
 #include "sql/lexer/sql_error.hpp"
+#include "util/assert.hpp"
 
 namespace zq::sql {
 
-BatchDecoder::BatchDecoder(const catalog::TableDef& table, std::vector<uint8_t> decode)
+bool DecodeFilter::Passes(int64_t v) const {
+  switch (op) {
+    case Op::kEq: return v == value;
+    case Op::kNe: return v != value;
+    case Op::kLt: return v < value;
+    case Op::kLe: return v <= value;
+    case Op::kGt: return v > value;
+    case Op::kGe: return v >= value;
+  }
+  return true;
+}
+
+BatchDecoder::BatchDecoder(const catalog::TableDef& table, std::vector<uint8_t> decode,
+                           std::vector<DecodeFilter> filters)
     : table_(table), decode_(std::move(decode)) {
   decode_.resize(table.columns.size());
+  for (const DecodeFilter& f : filters) {
+    ZQ_ASSERT(f.column < decode_.size() && KindOf(table.columns[f.column].type.id) == VectorKind::kInt);
+    decode_[f.column] = 1;
+  }
   for (size_t c = 0; c < decode_.size(); c++) {
     if (decode_[c]) columns_read_ = c + 1;
   }
   targets_.resize(columns_read_);
+  // A packed table decodes whole rows: filters serve plain tables only.
+  filters_.resize(table.read_only() ? 0 : columns_read_);
+  for (const DecodeFilter& f : filters) {
+    if (!table.read_only()) filters_[f.column].push_back(f);
+  }
 }
 
 bool BatchDecoder::Fill(const EntrySource& source, Batch* out) {
@@ -44,7 +67,7 @@ bool BatchDecoder::Fill(const EntrySource& source, Batch* out) {
   PointTargets(out);
   size_t rows = 0;
   while (n > 0) {
-    for (size_t i = 0; i < n; i++) Decode(run_[i].first, run_[i].second, rows++, out);
+    for (size_t i = 0; i < n; i++) rows += Decode(run_[i].first, run_[i].second, rows, out);
     if (rows == capacity && capacity < kChunkRows) {
       capacity = std::min(capacity * 4, kChunkRows);
       for (ColumnVector& c : out->columns) c.Resize(capacity);
@@ -66,13 +89,13 @@ void BatchDecoder::PointTargets(Batch* out) {
   }
 }
 
-void BatchDecoder::Decode(std::string_view key, std::string_view value, size_t row, Batch* out) {
+bool BatchDecoder::Decode(std::string_view key, std::string_view value, size_t row, Batch* out) {
   if (table_.read_only()) {
     const Row decoded = DecodeStoredRow(table_, key, value);
     for (size_t c = 0; c < decoded.size(); c++) {
       if (decode_[c]) out->columns[c].Set(row, decoded[c]);
     }
-    return;
+    return true;
   }
   StoredRowReader reader(value);
   StoredValue v;
@@ -81,17 +104,24 @@ void BatchDecoder::Decode(std::string_view key, std::string_view value, size_t r
     if (!decode_[c]) continue;
     const Target& t = targets_[c];
     if (v.type == TypeId::kNull) {
+      if (!filters_[c].empty()) return false;  // NULL OP value is never TRUE
       out->columns[c].SetNull(row);
       continue;
     }
     if (KindOf(v.type) != t.kind) ThrowMalformedRow(table_);
     t.nulls[row] = 0;
     switch (t.kind) {
-      case VectorKind::kInt: t.ints[row] = v.i; break;
+      case VectorKind::kInt:
+        t.ints[row] = v.i;
+        for (const DecodeFilter& f : filters_[c]) {
+          if (!f.Passes(v.i)) return false;
+        }
+        break;
       case VectorKind::kFloat: t.floats[row] = v.f; break;
       case VectorKind::kValue: t.values[row] = v.ToValue(); break;
     }
   }
+  return true;
 }
 
 size_t KeyRangeReader::NextRun(StoredEntry* out, size_t max) {
@@ -117,12 +147,13 @@ size_t KeyRangeReader::NextRun(StoredEntry* out, size_t max) {
 }
 
 ParallelScan::ParallelScan(const catalog::TableDef& table, const std::vector<uint8_t>& decode,
+                           const std::vector<DecodeFilter>& filters,
                            std::vector<std::string> splits,
                            std::unique_ptr<storage::Cursor> own_cursor,
                            std::unique_ptr<storage::Cursor> worker_cursor, uint64_t byte_cap)
-    : own_decoder_(table, decode),
+    : own_decoder_(table, decode, filters),
       own_cursor_(std::move(own_cursor)),
-      worker_decoder_(table, decode),
+      worker_decoder_(table, decode, filters),
       worker_cursor_(std::move(worker_cursor)),
       byte_cap_(byte_cap) {
   parts_.resize(splits.size() + 1);

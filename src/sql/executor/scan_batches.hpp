@@ -26,11 +26,25 @@ using StoredEntry = std::pair<std::string_view, std::string_view>;  // key, valu
 // valid until the next call.
 using EntrySource = std::function<size_t(StoredEntry* out, size_t max)>;
 
+// `column OP value` on an integer-like column (integers, dates, timestamps:
+// the int64 the batch holds), one conjunct of a scan's condition: a row
+// whose value is NULL or fails it cannot pass the condition, so the decoder
+// drops it before it takes space in a batch. The condition still runs on
+// the rows kept.
+struct DecodeFilter {
+  uint32_t column = 0;
+  enum class Op : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe } op = Op::kEq;
+  int64_t value = 0;
+  bool Passes(int64_t v) const;
+};
+
 // Decodes the columns of a table a scan reads (decode[c] != 0) into batches;
-// the others are left absent. Decoding stops after the last column read.
+// the others are left absent. Decoding stops after the last column read, and
+// a row stops at the first DecodeFilter it fails.
 class BatchDecoder {
  public:
-  BatchDecoder(const catalog::TableDef& table, std::vector<uint8_t> decode);
+  BatchDecoder(const catalog::TableDef& table, std::vector<uint8_t> decode,
+               std::vector<DecodeFilter> filters = {});
 
   // Fills `out` with up to kChunkRows rows (the first time, kFirstBatchRows)
   // from `source`; false when the source had none left. Throws XX001 on a
@@ -38,7 +52,8 @@ class BatchDecoder {
   bool Fill(const EntrySource& source, Batch* out);
 
  private:
-  void Decode(std::string_view key, std::string_view value, size_t row, Batch* out);
+  // Decodes a row into position `row`; false when a filter dropped it.
+  bool Decode(std::string_view key, std::string_view value, size_t row, Batch* out);
   // Points targets_ at the arrays of `out`'s decoded columns.
   void PointTargets(Batch* out);
 
@@ -56,6 +71,7 @@ class BatchDecoder {
 
   const catalog::TableDef& table_;
   std::vector<uint8_t> decode_;
+  std::vector<std::vector<DecodeFilter>> filters_;  // per column read
   size_t columns_read_ = 0;
   bool filled_before_ = false;
   std::vector<Target> targets_;
@@ -91,14 +107,16 @@ class KeyRangeReader {
 class ParallelScan {
  public:
   ParallelScan(const catalog::TableDef& table, const std::vector<uint8_t>& decode,
-               std::vector<std::string> splits, std::unique_ptr<storage::Cursor> own_cursor,
+               const std::vector<DecodeFilter>& filters, std::vector<std::string> splits,
+               std::unique_ptr<storage::Cursor> own_cursor,
                std::unique_ptr<storage::Cursor> worker_cursor, uint64_t byte_cap);
   // Stops the worker and waits for it.
   ~ParallelScan();
   ParallelScan(const ParallelScan&) = delete;
   ParallelScan& operator=(const ParallelScan&) = delete;
 
-  // The next batch in key order (decoded, not filtered); false at the end.
+  // The next batch in key order (decoded; of the condition, only the
+  // DecodeFilters applied); false at the end.
   // Rethrows a failure of the worker (storage error, malformed row) once
   // the batches decoded before it are consumed.
   bool Next(Batch* out);

@@ -81,6 +81,73 @@ constexpr size_t kParallelScanMinNodes = 32;
 // to be consumed (and never more than a quarter of the memory left).
 constexpr uint64_t kParallelScanBufferBytes = uint64_t{64} << 20;
 
+// The conjuncts of a scan's condition the decoder can check on its own:
+// `integer column OP integer value` (either way round; the column maybe
+// widened by a cast), the value a constant or a parameter.
+std::vector<DecodeFilter> DecodeFilters(const PlanNode& scan, ExecContext& ctx) {
+  std::vector<DecodeFilter> out;
+  if (!scan.predicate || scan.table.read_only()) return out;
+  std::vector<const BoundExpr*> pending = {scan.predicate.get()};
+  auto column_of = [](const BoundExpr& e) -> const BoundExpr* {
+    const BoundExpr* c = &e;
+    // Only a widening cast: a narrowing one can fail, which a filter must not hide.
+    if (c->kind == ExprKind::kCast && IsIntegerType(c->type.id) &&
+        NumericRank(c->children[0]->type.id) <= NumericRank(c->type.id)) {
+      c = c->children[0].get();
+    }
+    return c->kind == ExprKind::kColumn && c->depth == 0 && IsIntegerType(c->type.id) ? c : nullptr;
+  };
+  auto value_of = [&](const BoundExpr& e) -> std::optional<int64_t> {
+    const Value* v = nullptr;
+    if (e.kind == ExprKind::kConstant) v = &e.constant;
+    if (e.kind == ExprKind::kParam && ctx.params != nullptr && e.index >= 1 &&
+        static_cast<size_t>(e.index) <= ctx.params->size()) {
+      v = &(*ctx.params)[static_cast<size_t>(e.index - 1)];
+    }
+    if (v == nullptr || v->null || !IsIntegerType(v->type) || !IsIntegerType(e.type.id)) {
+      return std::nullopt;
+    }
+    return v->i;
+  };
+  while (!pending.empty()) {
+    const BoundExpr& e = *pending.back();
+    pending.pop_back();
+    if (e.kind == ExprKind::kAnd) {
+      for (const BoundPtr& c : e.children) pending.push_back(c.get());
+      continue;
+    }
+    if (e.kind != ExprKind::kCompare) continue;
+    using Op = DecodeFilter::Op;
+    Op op;
+    switch (e.op) {
+      case BinaryOp::kEq: op = Op::kEq; break;
+      case BinaryOp::kNe: op = Op::kNe; break;
+      case BinaryOp::kLt: op = Op::kLt; break;
+      case BinaryOp::kLe: op = Op::kLe; break;
+      case BinaryOp::kGt: op = Op::kGt; break;
+      case BinaryOp::kGe: op = Op::kGe; break;
+      default: continue;
+    }
+    const BoundExpr* column = column_of(*e.children[0]);
+    std::optional<int64_t> value = value_of(*e.children[1]);
+    if (column == nullptr || !value) {
+      // value OP column: the mirror image.
+      column = column_of(*e.children[1]);
+      value = value_of(*e.children[0]);
+      if (column == nullptr || !value) continue;
+      switch (op) {
+        case Op::kLt: op = Op::kGt; break;
+        case Op::kLe: op = Op::kGe; break;
+        case Op::kGt: op = Op::kLt; break;
+        case Op::kGe: op = Op::kLe; break;
+        default: break;
+      }
+    }
+    out.push_back({static_cast<uint32_t>(column->index), op, *value});
+  }
+  return out;
+}
+
 class ScanVOp final : public VectorOp {
  public:
   ScanVOp(const PlanNode& plan, const Needed& needed, ExecContext& ctx)
@@ -90,7 +157,8 @@ class ScanVOp final : public VectorOp {
         eval_(ctx),
         budget_(ctx),
         decode_(ColumnsToDecode(plan, needed)),
-        decoder_(plan.table, decode_) {}
+        filters_(DecodeFilters(plan, ctx)),
+        decoder_(plan.table, decode_, filters_) {}
 
   bool Next(Batch* out) override {
     if (!started_) Start();
@@ -136,7 +204,8 @@ class ScanVOp final : public VectorOp {
     // Filtering stays on this thread: filtering on the worker as well
     // measured slower on the 2-vCPU machine of docs/benchmarks.md.
     try {
-      parallel_ = std::make_unique<ParallelScan>(plan_.table, decode_, std::move(split).value(),
+      parallel_ = std::make_unique<ParallelScan>(plan_.table, decode_, filters_,
+                                                 std::move(split).value(),
                                                  std::move(own).value(), std::move(worker).value(), cap);
     } catch (const std::system_error&) {
       // No thread to be had: scan serially.
@@ -149,6 +218,7 @@ class ScanVOp final : public VectorOp {
   VectorEvaluator eval_;
   Reservation budget_;
   std::vector<uint8_t> decode_;  // per table column: 1 when read
+  std::vector<DecodeFilter> filters_;
   BatchDecoder decoder_;
   EntrySource source_;
   std::unique_ptr<ParallelScan> parallel_;  // destroyed first: its worker stops before the rest goes
