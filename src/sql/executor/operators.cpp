@@ -154,10 +154,11 @@ class JoinOp final : public Operator {
  public:
   JoinOp(const PlanNode& plan, ExecContext& ctx)
       : plan_(plan), ctx_(ctx), budget_(ctx), left_(BuildOperator(*plan.children[0], ctx)) {
-    OpPtr right = BuildOperator(*plan.children[1], ctx);
-    right_rows_ = Drain(*right, budget_);
     right_width_ = plan.children[1]->columns.size();
     left_width_ = plan.children[0]->columns.size();
+    if (plan.lookup) return;  // the right side runs per left row
+    OpPtr right = BuildOperator(*plan.children[1], ctx);
+    right_rows_ = Drain(*right, budget_);
     matched_.assign(right_rows_.size(), false);
   }
 
@@ -239,7 +240,52 @@ class JoinOp final : public Operator {
     return false;
   }
 
+  // An index nested-loop join: the right side's key range reads `left` as
+  // its enclosing row.
+  void LookUpOne(const Row& left) {
+    std::string left_key;
+    const bool has_key = KeyOf(left, plan_.left_keys, plan_.left_key_exprs, &left_key);
+    bool any = false;
+    if (has_key) {
+      // Only the right side runs under the pushed row: the join's own
+      // expressions see the enclosing rows as they are.
+      std::vector<Row> partners;
+      Reservation held(ctx_);
+      {
+        ctx_.outer.push_back(&left);
+        struct PopOuter {
+          ExecContext& ctx;
+          ~PopOuter() { ctx.outer.pop_back(); }
+        } pop{ctx_};
+        OpPtr right = BuildOperator(*plan_.children[1], ctx_);
+        Chunk found;
+        while (right->Next(&found)) {
+          for (Row& r : found) {
+            held.Add(RowBytes(r));
+            partners.push_back(std::move(r));
+          }
+        }
+      }
+      for (const Row& r : partners) {
+        // The range covers some key columns; every key pair must match.
+        std::string right_key;
+        if (!KeyOf(r, plan_.right_keys, plan_.right_key_exprs, &right_key) || right_key != left_key) {
+          continue;
+        }
+        Row row = Combine(left, &r);
+        if (plan_.predicate && !EvaluatePredicate(*plan_.predicate, row, ctx_)) continue;
+        any = true;
+        pending_.push_back(std::move(row));
+      }
+    }
+    if (!any && plan_.join == JoinType::kLeft) pending_.push_back(Combine(left, nullptr));
+  }
+
   void JoinOne(const Row& left) {
+    if (plan_.lookup) {
+      LookUpOne(left);
+      return;
+    }
     bool any = false;
     auto consider = [&](size_t i) {
       Row row = Combine(left, &right_rows_[i]);

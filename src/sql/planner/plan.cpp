@@ -97,7 +97,12 @@ int OuterDepth(const PlanNode& p, int level) {
   for (const BoundPtr& e : p.range.equal) d = std::max(d, MaybeDepth(e, level));
   d = std::max(d, MaybeDepth(p.range.lower, level));
   d = std::max(d, MaybeDepth(p.range.upper, level));
-  for (const PlanPtr& c : p.children) d = std::max(d, OuterDepth(*c, level));
+  for (size_t i = 0; i < p.children.size(); i++) {
+    // A lookup join runs its right side with the left row as one more
+    // enclosing row.
+    const bool per_left_row = p.kind == PlanKind::kJoin && p.lookup && i == 1;
+    d = std::max(d, OuterDepth(*p.children[i], per_left_row ? level + 1 : level));
+  }
   return d;
 }
 
@@ -167,7 +172,7 @@ void Explain(const PlanNode& p, int indent, const std::function<bool(const PlanN
     case PlanKind::kJoin: {
       static const char* names[] = {"inner", "left", "right", "full", "cross"};
       out->append(std::string(" ") + names[static_cast<int>(p.join)]);
-      out->append(p.HashJoin() ? " (hash)" : " (nested loop)");
+      out->append(p.lookup ? " (index lookup)" : p.HashJoin() ? " (hash)" : " (nested loop)");
       break;
     }
     case PlanKind::kSetOp: {
