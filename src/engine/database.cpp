@@ -19,6 +19,16 @@ using sql::ThrowSqlError;
 sql::Planner StatementContext::MakePlanner() const {
   sql::Planner planner(catalog, [](const sql::BoundExpr& e) { return sql::EvaluateConstant(e); });
   if (params != nullptr) planner.SeedParamTypes(*params);
+  sql::JoinStatistics stats;
+  if (txn != nullptr) {
+    storage::WriteTxn* reads = txn;
+    stats.table_rows = [reads](const catalog::TableDef& t) -> uint64_t {
+      Result<uint64_t> rows = reads->EstimateEntries(t.tree);
+      return rows.ok() ? *rows : 0;  // a missing tree reads as empty
+    };
+  }
+  stats.memory_limit = memory_limit;
+  planner.SetStatistics(std::move(stats));
   return planner;
 }
 

@@ -264,7 +264,8 @@ TEST_F(VectorizedTest, ExplainMarksVectorizedOperators) {
 }
 
 // A hash join whose build side has more rows than the memory limit allows
-// stops with 53200, as the row join does.
+// stops with 53200, as the row join does; when both sides come in key order
+// the planner merges them instead, which holds no hash table.
 TEST_F(VectorizedTest, JoinRespectsMemoryLimit) {
   storage::FaultVfs vfs{12};
   DatabaseOptions o;
@@ -278,15 +279,28 @@ TEST_F(VectorizedTest, JoinRespectsMemoryLimit) {
       insert += ", (" + std::to_string(i) + ", 'some text that takes room " + std::to_string(i) + "')";
     }
     ASSERT_TRUE((*db)->Execute(insert).ok());
+    // The same rows in a table without a primary key: not in key order.
+    ASSERT_TRUE((*db)->Execute("CREATE TABLE q (k BIGINT, v TEXT)").ok());
+    ASSERT_TRUE((*db)->Execute("INSERT INTO q SELECT id, v FROM p").ok());
   }
   o.memory_limit_bytes = 512 << 10;
   Result<std::unique_ptr<Database>> db = Database::Open("db.zq", o);
   ASSERT_TRUE(db.ok());
-  Result<QueryResult> r = (*db)->Execute("SELECT count(*), max(p2.v) FROM p p1 JOIN p p2 ON p1.id = p2.id");
+  Result<QueryResult> r = (*db)->Execute("SELECT count(*), max(q.v) FROM p JOIN q ON p.id = q.k");
   EXPECT_EQ(StateOf(r.status()), "53200");
   // Only the key is held when no other column of the build side is read.
-  r = (*db)->Execute("SELECT count(*) FROM p p1 JOIN p p2 ON p1.id = p2.id WHERE p1.id < 500");
+  r = (*db)->Execute("SELECT count(*) FROM p JOIN q ON p.id = q.k WHERE p.id < 500");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // Both in primary-key order: merged, within the limit.
+  const std::string merged = "SELECT count(*), max(p2.v) FROM p p1 JOIN p p2 ON p1.id = p2.id";
+  r = (*db)->Execute("EXPLAIN " + merged);
+  ASSERT_TRUE(r.ok());
+  std::string plan;
+  for (const std::string& line : RenderRows(*r)) plan += line + "\n";
+  EXPECT_NE(plan.find("Join inner (merge)"), std::string::npos) << plan;
+  r = (*db)->Execute(merged);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(RenderRows(*r), std::vector<std::string>{"5000|x"});
 }
 
 }  // namespace

@@ -324,6 +324,105 @@ class JoinOp final : public Operator {
   bool left_done_ = false, tail_done_ = false;
 };
 
+// Both inputs in ascending order of the first key pair (PlanNode::merge):
+// each left row meets the run of right rows with its key, which is all the
+// operator holds.
+class MergeJoinOp final : public Operator {
+ public:
+  MergeJoinOp(const PlanNode& plan, ExecContext& ctx)
+      : plan_(plan),
+        ctx_(ctx),
+        left_(BuildOperator(*plan.children[0], ctx)),
+        right_(BuildOperator(*plan.children[1], ctx)),
+        run_budget_(std::make_unique<Reservation>(ctx)) {}
+
+  bool Next(Chunk* out) override {
+    out->clear();
+    Chunk in;
+    while (out->empty() && left_->Next(&in)) {
+      for (const Row& l : in) JoinOne(l, out);
+    }
+    return !out->empty();
+  }
+
+ private:
+  const Value& LeftKey(const Row& l) const { return l[static_cast<size_t>(plan_.left_keys[0])]; }
+  const Value& RightKey(const Row& r) const { return r[static_cast<size_t>(plan_.right_keys[0])]; }
+
+  // The next right row, or null at the end.
+  const Row* PeekRight() {
+    while (right_next_ == right_chunk_.size()) {
+      right_next_ = 0;
+      if (right_done_ || !right_->Next(&right_chunk_)) {
+        right_done_ = true;
+        right_chunk_.clear();
+        return nullptr;
+      }
+    }
+    return &right_chunk_[right_next_];
+  }
+
+  // Makes run_ the right rows whose key equals `key` (the left side's keys
+  // only grow, so rows below it are never needed again).
+  void SeekRun(const Value& key) {
+    if (run_valid_ && CompareValues(run_key_, key) == 0) return;
+    run_.clear();
+    run_budget_ = std::make_unique<Reservation>(ctx_);
+    run_key_ = key;
+    run_valid_ = true;
+    for (const Row* r = PeekRight(); r != nullptr; r = PeekRight()) {
+      const Value& k = RightKey(*r);
+      const int c = k.null ? -1 : CompareValues(k, key);
+      if (c > 0) break;
+      if (c == 0) {
+        run_budget_->Add(RowBytes(*r));
+        run_.push_back(std::move(right_chunk_[right_next_]));
+      }
+      right_next_++;
+    }
+  }
+
+  bool OtherKeysEqual(const Row& l, const Row& r) const {
+    for (size_t k = 1; k < plan_.left_keys.size(); k++) {
+      const Value& a = l[static_cast<size_t>(plan_.left_keys[k])];
+      const Value& b = r[static_cast<size_t>(plan_.right_keys[k])];
+      if (a.null || b.null || CompareValues(a, b) != 0) return false;
+    }
+    return true;
+  }
+
+  void JoinOne(const Row& l, Chunk* out) {
+    bool any = false;
+    if (!LeftKey(l).null) {
+      SeekRun(LeftKey(l));
+      for (const Row& r : run_) {
+        if (!OtherKeysEqual(l, r)) continue;
+        Row row = l;
+        row.insert(row.end(), r.begin(), r.end());
+        if (plan_.predicate && !EvaluatePredicate(*plan_.predicate, row, ctx_)) continue;
+        any = true;
+        out->push_back(std::move(row));
+      }
+    }
+    if (!any && plan_.join == JoinType::kLeft) {
+      Row row = l;
+      for (const OutputColumn& c : plan_.children[1]->columns) row.push_back(Value::Null(c.type.id));
+      out->push_back(std::move(row));
+    }
+  }
+
+  const PlanNode& plan_;
+  ExecContext& ctx_;
+  OpPtr left_, right_;
+  Chunk right_chunk_;
+  size_t right_next_ = 0;
+  bool right_done_ = false;
+  std::vector<Row> run_;
+  Value run_key_;
+  bool run_valid_ = false;
+  std::unique_ptr<Reservation> run_budget_;
+};
+
 // ---- aggregation ----------------------------------------------------------------
 
 class AggregateOp final : public Operator {
@@ -668,7 +767,9 @@ OpPtr BuildOperator(const PlanNode& plan, ExecContext& ctx, const std::vector<bo
     case PlanKind::kValues: return std::make_unique<ValuesOp>(plan, ctx);
     case PlanKind::kFilter: return std::make_unique<FilterOp>(plan, ctx);
     case PlanKind::kProject: return std::make_unique<ProjectOp>(plan, ctx);
-    case PlanKind::kJoin: return std::make_unique<JoinOp>(plan, ctx);
+    case PlanKind::kJoin:
+      if (plan.merge) return std::make_unique<MergeJoinOp>(plan, ctx);
+      return std::make_unique<JoinOp>(plan, ctx);
     case PlanKind::kAggregate: return std::make_unique<AggregateOp>(plan, ctx);
     case PlanKind::kSort: return std::make_unique<SortOp>(plan, ctx);
     case PlanKind::kLimit: return std::make_unique<LimitOp>(plan, ctx);

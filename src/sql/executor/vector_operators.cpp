@@ -62,7 +62,7 @@ size_t FilterBatch(const BoundExpr* predicate, VectorEvaluator& eval, std::vecto
 // Integer equi-joins on one key, inner or LEFT without a residual condition
 // (the others keep the row join).
 bool VectorizableJoin(const PlanNode& plan) {
-  if (plan.lookup) return false;
+  if (plan.lookup || plan.merge) return false;
   if (plan.left_keys.size() != 1 || !plan.left_key_exprs.empty()) return false;
   if (plan.join != JoinType::kInner && !(plan.join == JoinType::kLeft && !plan.predicate)) {
     return false;

@@ -172,7 +172,10 @@ void Explain(const PlanNode& p, int indent, const std::function<bool(const PlanN
     case PlanKind::kJoin: {
       static const char* names[] = {"inner", "left", "right", "full", "cross"};
       out->append(std::string(" ") + names[static_cast<int>(p.join)]);
-      out->append(p.lookup ? " (index lookup)" : p.HashJoin() ? " (hash)" : " (nested loop)");
+      out->append(p.lookup  ? " (index lookup)"
+                  : p.merge ? " (merge)"
+                  : p.HashJoin() ? " (hash)"
+                                 : " (nested loop)");
       break;
     }
     case PlanKind::kSetOp: {

@@ -196,7 +196,12 @@ struct PlanNode {
   // right row alone (its columns numbered from 0). They follow left_keys /
   // right_keys in the hash key.
   std::vector<BoundPtr> left_key_exprs, right_key_exprs;
-  bool HashJoin() const { return !lookup && (!left_keys.empty() || !left_key_exprs.empty()); }
+  bool HashJoin() const {
+    return !lookup && !merge && (!left_keys.empty() || !left_key_exprs.empty());
+  }
+  // A merge join: both inputs come ordered by the first key pair
+  // (left_keys[0], right_keys[0]); the other pairs are checked per pair.
+  bool merge = false;
   // An index nested-loop join: children[1] is a table scan whose key range
   // reads the left row (as an outer row, depth 1); it runs once per left
   // row. The key equalities are still checked on every pair.

@@ -12,6 +12,7 @@
 
 #include "catalog/catalog.hpp"
 #include "sql/parser/ast.hpp"
+#include "sql/planner/join_strategy.hpp"
 #include "sql/planner/plan.hpp"
 
 namespace zq::sql {
@@ -63,6 +64,9 @@ class Planner {
   std::vector<BoundPtr> BindIndexParts(const catalog::TableDef& table,
                                        const catalog::IndexDef& index);
 
+  // What the planner may know of the data when it picks join strategies.
+  void SetStatistics(JoinStatistics statistics) { statistics_ = std::move(statistics); }
+
   static ColumnType ResolveTypeName(const TypeName& name);
   // Casts a bound expression to `type` (a no-op when already that type).
   static BoundPtr CastTo(BoundPtr e, const ColumnType& type, uint32_t position);
@@ -87,6 +91,7 @@ class Planner {
 
   const catalog::Catalog* catalog_;
   ConstantFolder folder_;
+  JoinStatistics statistics_;
   std::vector<ColumnType> param_types_;
   std::vector<std::map<std::string, Cte>> ctes_;  // one map per WITH level
   int view_depth_ = 0;

@@ -9,13 +9,13 @@
 #include "sql/lexer/sql_error.hpp"
 #include "sql/parser/parser.hpp"
 #include "sql/planner/expr_binder.hpp"
+#include "sql/planner/join_strategy.hpp"
+#include "sql/planner/plan_rewrite.hpp"
 #include "sql/planner/planner.hpp"
 
 namespace zq::sql {
 
 namespace {
-
-using MutPlan = std::shared_ptr<PlanNode>;
 
 // An integer literal's value for ordinals and type modifiers; LONG_MAX when it
 // is too large to matter (every caller then reports it as out of range).
@@ -24,26 +24,6 @@ long ParseNonNegative(const std::string& digits) {
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
   if (ec != std::errc() || end != digits.data() + digits.size()) return LONG_MAX;
   return v;
-}
-
-// Plans are immutable once returned; while the planner still owns a node
-// alone it may edit it.
-MutPlan Mut(const PlanPtr& p) { return std::const_pointer_cast<PlanNode>(p); }
-
-MutPlan NewPlan(PlanKind kind) {
-  auto p = std::make_shared<PlanNode>();
-  p->kind = kind;
-  return p;
-}
-
-BoundPtr ColumnRef(int index, const OutputColumn& c, uint32_t position = 0) {
-  auto e = std::make_unique<BoundExpr>();
-  e->kind = ExprKind::kColumn;
-  e->type = c.type;
-  e->index = index;
-  e->name = c.name;
-  e->position = position;
-  return e;
 }
 
 std::string OutputName(const Expr& e) {
@@ -225,91 +205,6 @@ void ChooseRange(PlanNode* scan, const std::vector<const BoundExpr*>& conjuncts,
       scan->range = std::move(range);
     }
   }
-}
-
-bool HasSubquery(const BoundExpr& e) {
-  if (e.subquery) return true;
-  for (const BoundPtr& c : e.children) {
-    if (HasSubquery(*c)) return true;
-  }
-  return false;
-}
-
-// Few rows for sure: a scan pinned by equalities on a key, or a chain of
-// lookup joins that starts with one and finds at most one row per step.
-bool FewRows(const PlanNode& p, bool* at_most_one) {
-  if (p.kind == PlanKind::kTableScan) {
-    if (p.range.equal.empty()) return false;
-    const ScanRange& r = p.range;
-    const bool unique = r.index < 0 ? r.equal.size() == p.table.primary_key.size()
-                                    : p.table.indexes[static_cast<size_t>(r.index)].unique &&
-                                          r.equal.size() ==
-                                              p.table.indexes[static_cast<size_t>(r.index)].columns.size();
-    *at_most_one = unique && !r.lower && !r.upper;
-    return true;
-  }
-  if (p.kind == PlanKind::kJoin && p.lookup) {
-    bool left_one = false, right_one = false;
-    if (!FewRows(*p.children[0], &left_one) || !FewRows(*p.children[1], &right_one)) return false;
-    *at_most_one = left_one && right_one;
-    return left_one || right_one;
-  }
-  return false;
-}
-
-// Turns an equi-join whose left input has few rows and whose right input is
-// a whole table with a key on the join columns into an index nested-loop
-// join: each left row looks its partners up instead of the whole right
-// table being read into a hash table. Bottom-up over the FROM tree.
-void ChooseLookupJoins(const PlanPtr& plan) {
-  for (const PlanPtr& c : plan->children) ChooseLookupJoins(c);
-  if (plan->kind != PlanKind::kJoin || plan->left_keys.empty()) return;
-  if (plan->join != JoinType::kInner && plan->join != JoinType::kLeft) return;
-  bool ignored = false;
-  if (!FewRows(*plan->children[0], &ignored)) return;
-  const PlanNode& right = *plan->children[1];
-  if (right.kind != PlanKind::kTableScan || right.range.Used()) return;
-  if (right.columns.size() != right.table.columns.size()) return;
-  // The right side reads nothing but its own row (it will run under one
-  // more enclosing row).
-  if (right.predicate && (HasSubquery(*right.predicate) || OuterDepth(right, 0) >= 1)) return;
-  const catalog::TableDef& t = right.table;
-  // The key (primary key or plain B-tree/hash index on columns) whose
-  // leading columns the most join keys pin.
-  int best_index = -2;
-  std::vector<size_t> best_pairs;  // per key part: the join key pair that pins it
-  auto consider = [&](int index, const std::vector<uint32_t>& columns, bool hash) {
-    std::vector<size_t> pairs;
-    for (uint32_t col : columns) {
-      size_t k = 0;
-      while (k < plan->right_keys.size() && plan->right_keys[k] != static_cast<int>(col)) k++;
-      if (k == plan->right_keys.size()) break;
-      pairs.push_back(k);
-    }
-    if (pairs.empty() || (hash && pairs.size() != columns.size())) return;
-    if (pairs.size() > best_pairs.size()) {
-      best_index = index;
-      best_pairs = std::move(pairs);
-    }
-  };
-  if (!t.primary_key.empty()) consider(-1, t.primary_key, false);
-  for (size_t i = 0; i < t.indexes.size(); i++) {
-    const catalog::IndexDef& ix = t.indexes[i];
-    if (!ix.HasExpressions()) consider(static_cast<int>(i), ix.columns, ix.hash);
-  }
-  if (best_index == -2) return;
-  MutPlan join = Mut(plan);
-  MutPlan scan = Mut(join->children[1]);
-  const PlanNode& left = *join->children[0];
-  scan->range = ScanRange{};
-  scan->range.index = best_index;
-  for (size_t k : best_pairs) {
-    const int left_col = join->left_keys[k];
-    BoundPtr value = ColumnRef(left_col, left.columns[static_cast<size_t>(left_col)]);
-    value->depth = 1;  // the left row, pushed as the enclosing row
-    scan->range.equal.push_back(std::move(value));
-  }
-  join->lookup = true;
 }
 
 bool CallsRandom(const BoundExpr& e) {
@@ -1265,7 +1160,7 @@ PlanPtr Planner::PlanSelectCore(const SelectCore& core, const SelectStmt* stmt,
     }
     plan = PushDownFilter(plan, std::move(where));
   }
-  if (plan) ChooseLookupJoins(plan);
+  if (plan) plan = ChooseJoinStrategies(plan, statistics_);
 
   // The select list, with * expanded.
   struct Item {

@@ -188,6 +188,20 @@ Status TreeGetMany(Pager* pager, PageNo root, std::span<const std::string_view> 
   return Status::Ok();
 }
 
+Result<uint64_t> TreeEstimateEntries(Pager* pager, PageNo root) {
+  uint64_t estimate = 1;
+  PageNo p = root;
+  for (int depth = 0; p != kNullPage; depth++) {
+    if (depth > limits::kTreeDepthMax) return TooDeep();
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* n, ReadTreePage(pager, p));
+    const uint64_t count = node::Count(n);
+    if (node::IsLeaf(n)) return estimate * count;
+    estimate *= count + 1;
+    p = node::Child(n, static_cast<int>((count + 1) / 2));
+  }
+  return uint64_t{0};
+}
+
 // ---- writer ------------------------------------------------------------------
 
 Status TreeWriter::Descend(PageNo root, std::string_view key, std::vector<PathStep>* path,

@@ -31,6 +31,10 @@ Result<bool> TreeGet(Pager* pager, PageNo root, std::string_view key, std::strin
 // is searched, so the cache misses of different keys overlap.
 Status TreeGetMany(Pager* pager, PageNo root, std::span<const std::string_view> keys,
                    std::vector<std::string>* values, std::vector<uint8_t>* found);
+// About how many entries a tree holds, from the nodes on one path down its
+// middle (a page per level): exact for a single leaf, otherwise the product
+// of the fanouts met, which the planner uses as a statistic.
+Result<uint64_t> TreeEstimateEntries(Pager* pager, PageNo root);
 
 class TreeWriter {
  public:

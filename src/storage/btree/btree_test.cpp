@@ -300,6 +300,34 @@ TEST_F(BTreeTest, ReadRunVisitsWhatNextVisits) {
   EXPECT_EQ(unpositioned.ReadRun(&one, 1), 0u);
 }
 
+TEST_F(BTreeTest, EstimateEntriesIsCloseToTheCount) {
+  PageNo root = kNullPage;
+  EXPECT_EQ(*TreeEstimateEntries(pager_.get(), root), 0u);
+  std::mt19937_64 rng(8);
+  std::vector<uint64_t> order(60000);
+  for (size_t i = 0; i < order.size(); i++) order[i] = i;
+  std::shuffle(order.begin(), order.end(), rng);  // random order: pages part full
+  TreeWriter w(pager_.get(), 1);
+  size_t count = 0;
+  for (uint64_t k : order) {
+    uint8_t key[8];
+    PutBigEndian64(key, k * 7919);
+    bool changed = false;
+    ASSERT_TRUE(w.Put(&root, {reinterpret_cast<char*>(key), 8}, std::string(20 + k % 40, 'v'),
+                      &changed)
+                    .ok());
+    count++;
+    if (count == 5) {
+      EXPECT_EQ(*TreeEstimateEntries(pager_.get(), root), 5u);  // one leaf: exact
+    }
+    if (count % 10000 == 0) {
+      const uint64_t estimate = *TreeEstimateEntries(pager_.get(), root);
+      EXPECT_GE(estimate, count / 2) << count;
+      EXPECT_LE(estimate, count * 2) << count;
+    }
+  }
+}
+
 TEST(NodeTest, LowerBoundFromAgreesWithLowerBound) {
   std::mt19937_64 rng(11);
   for (int round = 0; round < 50; round++) {

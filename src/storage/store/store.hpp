@@ -133,6 +133,9 @@ class Snapshot {
   // waits.
   virtual Status GetMany(TreeId tree, std::span<const std::string_view> keys,
                          std::vector<std::string>* values, std::vector<uint8_t>* found) = 0;
+  // About how many entries the tree holds (TreeEstimateEntries): a planner
+  // statistic, cheap (a page per level), not a count.
+  virtual Result<uint64_t> EstimateEntries(TreeId tree) = 0;
   // NotFound when the tree does not exist in this snapshot.
   virtual Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) = 0;
 };
@@ -151,6 +154,8 @@ class WriteTxn {
   // Snapshot::GetMany, seeing this transaction's own writes.
   virtual Status GetMany(TreeId tree, std::span<const std::string_view> keys,
                          std::vector<std::string>* values, std::vector<uint8_t>* found) = 0;
+  // Snapshot::EstimateEntries plus the writes buffered in the tree.
+  virtual Result<uint64_t> EstimateEntries(TreeId tree) = 0;
   // Sees this transaction's own writes merged over its snapshot. Valid until
   // the transaction finishes.
   virtual Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) = 0;

@@ -116,6 +116,13 @@ Status SnapshotImpl::GetMany(TreeId tree, std::span<const std::string_view> keys
   return TreeGetMany(pager(), root, keys, values, found);
 }
 
+Result<uint64_t> SnapshotImpl::EstimateEntries(TreeId tree) {
+  PageNo root = kNullPage;
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeRoot(tree, &root));
+  if (!exists) return TreeMissing(tree);
+  return TreeEstimateEntries(pager(), root);
+}
+
 Result<std::unique_ptr<Cursor>> SnapshotImpl::NewCursor(TreeId tree) {
   PageNo root = kNullPage;
   ZQ_ASSIGN_OR_RETURN(bool exists, TreeRoot(tree, &root));
@@ -216,6 +223,17 @@ Result<bool> WriteTxnImpl::Get(TreeId tree, std::string_view key, std::string* v
     if (t->created) return false;  // a fresh tree has only its ops
   }
   return snapshot_->Get(tree, key, value);
+}
+
+Result<uint64_t> WriteTxnImpl::EstimateEntries(TreeId tree) {
+  if (finished_) return Status::InvalidArgument("transaction already finished");
+  ZQ_ASSIGN_OR_RETURN(bool exists, TreeExists(tree));
+  if (!exists) return TreeMissing(tree);
+  const TreeChanges* t = changes_.FindTree(tree);
+  const uint64_t buffered = t == nullptr ? 0 : t->ops.size();
+  if (t != nullptr && t->created) return buffered;
+  ZQ_ASSIGN_OR_RETURN(uint64_t stored, snapshot_->EstimateEntries(tree));
+  return stored + buffered;
 }
 
 Status WriteTxnImpl::GetMany(TreeId tree, std::span<const std::string_view> keys,

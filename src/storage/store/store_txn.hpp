@@ -31,6 +31,7 @@ class SnapshotImpl : public Snapshot {
   Result<bool> Get(TreeId tree, std::string_view key, std::string* value) override;
   Status GetMany(TreeId tree, std::span<const std::string_view> keys,
                  std::vector<std::string>* values, std::vector<uint8_t>* found) override;
+  Result<uint64_t> EstimateEntries(TreeId tree) override;
   Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) override;
 
   // The tree's root in this snapshot; false when the tree does not exist.
@@ -65,6 +66,7 @@ class WriteTxnImpl : public WriteTxn {
   Result<bool> Get(TreeId tree, std::string_view key, std::string* value) override;
   Status GetMany(TreeId tree, std::span<const std::string_view> keys,
                  std::vector<std::string>* values, std::vector<uint8_t>* found) override;
+  Result<uint64_t> EstimateEntries(TreeId tree) override;
   Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) override;
   Result<std::vector<std::string>> SplitPoints(TreeId tree, size_t parts) override;
   Result<std::unique_ptr<Cursor>> NewSnapshotCursor(TreeId tree) override;
