@@ -218,6 +218,47 @@ TEST_F(IndexTest, HashIndexEntriesAreHashesAndCollisionsAreRechecked) {
   EXPECT_EQ(Sorted("SELECT id FROM h WHERE s = 'one'"), (Rows{"1"}));
 }
 
+// Index-only scans build their rows from the index entries: only when every
+// column read (select list, conditions, ORDER BY, joins) is an index or
+// primary-key column, never through a hash index or an expression part.
+TEST_F(IndexTest, IndexOnlyScans) {
+  Exec("CREATE TABLE t (id int PRIMARY KEY, k int, s text, n int)");
+  Exec("CREATE INDEX t_k ON t (k DESC)");
+  Exec("CREATE INDEX t_h ON t USING HASH (n)");
+  Exec("CREATE INDEX t_ls ON t (lower(s))");
+  Exec("INSERT INTO t VALUES (1, 10, 'A', 5), (2, 20, 'b', 6), (3, 20, NULL, 5), (4, NULL, 'D', 8)");
+  EXPECT_TRUE(Uses("SELECT id, k FROM t WHERE k = 20", "index only"));
+  EXPECT_EQ(Sorted("SELECT id, k FROM t WHERE k = 20"), (Rows{"2|20", "3|20"}));
+  EXPECT_TRUE(Uses("SELECT count(*) FROM t WHERE k = 20", "index only"));
+  // The condition on an expression part is checked again on the row, which
+  // reads the column under the expression: not index-only.
+  EXPECT_FALSE(Uses("SELECT id FROM t WHERE lower(s) = 'd'", "index only"));
+  EXPECT_EQ(Sorted("SELECT id FROM t WHERE lower(s) = 'd'"), Rows{"4"});
+  EXPECT_TRUE(Uses("SELECT id FROM t WHERE k = 20 ORDER BY id DESC", "index only"));
+  // Other columns read anywhere: the table is read.
+  EXPECT_FALSE(Uses("SELECT id FROM t WHERE k = 20 AND n > 1", "index only"));
+  EXPECT_EQ(Sorted("SELECT id FROM t WHERE k = 20 AND n > 5"), Rows{"2"});
+  EXPECT_FALSE(Uses("SELECT id FROM t WHERE k = 20 ORDER BY s", "index only"));
+  EXPECT_FALSE(Uses("SELECT s FROM t WHERE lower(s) = 'd'", "index only"));
+  EXPECT_EQ(Sorted("SELECT s FROM t WHERE lower(s) = 'd'"), Rows{"D"});
+  EXPECT_FALSE(Uses("SELECT id FROM t WHERE n = 5", "index only"));  // hashes hold no values
+  // Keys keep numerics and floats as they order (1.50 as 1.5, -0 as 0):
+  // such columns come from the table.
+  Exec("CREATE TABLE m (id int PRIMARY KEY, d numeric(6,2), f float8)");
+  Exec("CREATE INDEX m_d ON m (d)");
+  Exec("CREATE INDEX m_f ON m (f)");
+  Exec("INSERT INTO m VALUES (1, 1.50, '-0'), (2, 2, 0)");
+  EXPECT_FALSE(Uses("SELECT d FROM m WHERE d = 1.5", "index only"));
+  EXPECT_EQ(Sorted("SELECT d FROM m WHERE d = 1.5"), Rows{"1.50"});
+  EXPECT_EQ(Sorted("SELECT f FROM m WHERE f = 0"), (Rows{"-0", "0"}));
+  EXPECT_TRUE(Uses("SELECT DISTINCT id FROM t WHERE k = 20", "index only"));
+  EXPECT_EQ(Sorted("SELECT DISTINCT k FROM t WHERE k >= 10"), (Rows{"10", "20"}));
+  // Through a derived table and a join, reading only covered columns.
+  EXPECT_EQ(Sorted("SELECT d.id FROM (SELECT id, k FROM t WHERE k >= 10) d JOIN t t2 ON t2.id = d.id"
+                   " WHERE t2.n = 5"),
+            (Rows{"1", "3"}));
+}
+
 // Index scans look their rows up in batches (storage GetMany): they see the
 // transaction's own uncommitted writes, and stop where LIMIT says.
 TEST_F(IndexTest, IndexScansSeeTheTransactionsOwnWrites) {
@@ -265,6 +306,7 @@ TEST_F(IndexTest, RandomDifferentialAgainstUnindexedTwin) {
   Exec("CREATE INDEX ix_hash ON ix USING HASH (s)");
   Exec("CREATE INDEX ix_sum ON ix ((x + y) DESC, x)");
   Exec("CREATE INDEX ix_xs ON ix USING HASH ((x % 5), lower(s))");
+  Exec("CREATE INDEX ix_x ON ix (x)");
   std::mt19937_64 rng(97);
   const char* words[] = {"'a'", "'A'", "'b'", "'B'", "'abc'", "NULL"};
   auto word = [&]() { return std::string(words[rng() % 6]); };
@@ -298,16 +340,25 @@ TEST_F(IndexTest, RandomDifferentialAgainstUnindexedTwin) {
         "x + y > " + num() + " AND x + y <= " + num(),
         "x + y = " + num() + " AND x >= " + num(),
         "x % 5 = " + std::to_string(rng() % 5) + " AND lower(s) = " + word(),
+        "x = " + num(),
+        "x > " + num() + " AND x <= " + num(),
     };
-    for (const std::string& where : queries) {
-      const Rows expected = Sorted("SELECT * FROM plain WHERE " + where);
-      ASSERT_EQ(Sorted("SELECT * FROM ix WHERE " + where), expected)
-          << where << "\n" << Plan("SELECT * FROM ix WHERE " + where);
-      rows_compared += expected.size();
+    // Every column, and only columns the index entries hold (index-only).
+    for (const char* columns : {"*", "id, x", "count(*), sum(x), max(id)"}) {
+      for (const std::string& where : queries) {
+        const std::string select = std::string("SELECT ") + columns + " FROM ";
+        const Rows expected = Sorted(select + "plain WHERE " + where);
+        ASSERT_EQ(Sorted(select + "ix WHERE " + where), expected)
+            << where << "\n" << Plan(select + "ix WHERE " + where);
+        rows_compared += expected.size();
+      }
     }
   }
   EXPECT_GT(rows_compared, 1000u);  // the queries were not all empty
   // The planner did use the indexes for these shapes.
+  EXPECT_TRUE(Uses("SELECT id, x FROM ix WHERE x = 3", "using index ix_x (1 equal) index only"));
+  EXPECT_TRUE(Uses("SELECT count(*) FROM ix WHERE x > 3 AND x < 9", "index only"));
+  EXPECT_FALSE(Uses("SELECT id, y FROM ix WHERE x = 3", "index only"));
   EXPECT_TRUE(Uses("SELECT * FROM ix WHERE lower(s) = 'a'", "using index ix_lower"));
   EXPECT_TRUE(Uses("SELECT * FROM ix WHERE x + y = 3", "using index ix_sum"));
   EXPECT_TRUE(Uses("SELECT * FROM ix WHERE x % 5 = 1 AND lower(s) = 'a'", "using hash index ix_xs"));

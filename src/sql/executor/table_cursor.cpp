@@ -50,7 +50,9 @@ bool TableCursor::FillBatch() {
       ThrowIfError(cursor_->Next());
       continue;
     }
-    if (!IndexEntryTableKey(plan_.table, index, entry, cursor_->value(), &table_key_)) {
+    if (plan_.index_only) {
+      RowFromEntry(index, entry);
+    } else if (!IndexEntryTableKey(plan_.table, index, entry, cursor_->value(), &table_key_)) {
       ThrowSqlError("XX001", 0, "index \"" + index.name + "\" has a malformed entry");
     }
     batch_keys_.push_back(table_key_);
@@ -60,12 +62,35 @@ bool TableCursor::FillBatch() {
   // to batches whose lookups overlap their memory waits.
   batch_limit_ = std::min(batch_limit_ * 2, kBatchRowsMax);
   if (batch_keys_.empty()) return false;
+  if (plan_.index_only) return true;  // the rows are built already
   batch_key_views_.assign(batch_keys_.begin(), batch_keys_.end());
   ThrowIfError(ctx_.txn->GetMany(plan_.table.tree, batch_key_views_, &batch_values_, &batch_found_));
   for (uint8_t found : batch_found_) {
     if (!found) ThrowSqlError("XX001", 0, "index \"" + index.name + "\" points at a missing row");
   }
   return true;
+}
+
+void TableCursor::RowFromEntry(const catalog::IndexDef& index, std::string_view entry) {
+  const catalog::TableDef& t = plan_.table;
+  Row row;
+  row.reserve(t.columns.size());
+  for (const catalog::ColumnDef& c : t.columns) row.push_back(Value::Null(c.type.id));
+  auto malformed = [&]() {
+    ThrowSqlError("XX001", 0, "index \"" + index.name + "\" has a malformed entry");
+  };
+  std::string_view rest = entry;
+  for (size_t k = 0; k < index.columns.size(); k++) {
+    Value v;
+    if (!DecodeOrderedKey(&rest, t.KeyPartType(index, k), index.descending[k], &v)) malformed();
+    if (!index.IsExpression(k)) row[index.columns[k]] = std::move(v);
+  }
+  table_key_.assign(rest);
+  for (uint32_t col : t.primary_key) {
+    if (!DecodeOrderedKey(&rest, t.columns[col].type, false, &row[col])) malformed();
+  }
+  if (batch_values_.size() <= batch_keys_.size()) batch_values_.resize(batch_keys_.size() + 1);
+  batch_values_[batch_keys_.size()] = EncodeRowValue(row);
 }
 
 size_t TableCursor::NextRun(Entry* out, size_t max) {

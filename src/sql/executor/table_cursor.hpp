@@ -41,6 +41,10 @@ class TableCursor {
   // Index scans: reads the next index entries in range and looks their rows
   // up in the table together; false when none is left.
   bool FillBatch();
+  // Index-only scans: the row of an index entry (index and primary-key
+  // columns; the others NULL) as the next batch value, its table key in
+  // table_key_.
+  void RowFromEntry(const catalog::IndexDef& index, std::string_view entry);
 
   const PlanNode& plan_;
   ExecContext& ctx_;

@@ -166,6 +166,7 @@ void Explain(const PlanNode& p, int indent, const std::function<bool(const PlanN
         }
         out->append(" (" + std::to_string(p.range.equal.size()) + " equal" +
                     (p.range.lower || p.range.upper ? ", range" : "") + ")");
+        if (p.index_only) out->append(" index only");
       }
       if (p.predicate) out->append(" with filter");
       break;

@@ -184,6 +184,10 @@ struct PlanNode {
   // kTableScan
   catalog::TableDef table;
   ScanRange range;
+  // An index scan whose rows are built from the index entries alone (every
+  // column read above is an index or primary-key column; the others come
+  // out NULL): no table lookups.
+  bool index_only = false;
   // kTableScan (pushed-down filter), kFilter, kJoin (ON condition)
   BoundPtr predicate;
   // kProject: one per output column; kValues: rows x columns

@@ -8,6 +8,7 @@
 
 #include "sql/lexer/sql_error.hpp"
 #include "sql/parser/parser.hpp"
+#include "sql/planner/column_usage.hpp"
 #include "sql/planner/expr_binder.hpp"
 #include "sql/planner/join_strategy.hpp"
 #include "sql/planner/plan_rewrite.hpp"
@@ -1360,6 +1361,7 @@ PlanPtr Planner::PlanSelectCore(const SelectCore& core, const SelectStmt* stmt,
     trim->children.push_back(plan);
     plan = trim;
   }
+  MarkIndexOnlyScans(plan);
   return plan;
 }
 
