@@ -416,7 +416,7 @@ QueryResult AlterTable(const StatementContext& sc, const sql::AlterTableStmt& st
       }
       Check(sc.catalog->DropRelation(sc.txn, table.name));
       table.name = stmt.new_name;
-      RequireExpressionsBind(sc, table, "renaming table " + found->name);
+      RequireExpressionsBind(sc, table, "renaming table " + stmt.table.name);
       break;
     }
     case sql::AlterAction::kRenameColumn: {

@@ -137,5 +137,45 @@ TEST_F(JoinStrategyTest, TheSmallerInputBuilds) {
   }
 }
 
+// Three or more inputs joined by inner joins are put in a greedy order
+// (smallest first, then the smallest input a condition connects): every
+// FROM order of the same join gives the same rows, and the largest table
+// is never the side a hash join holds.
+TEST_F(JoinStrategyTest, ThreeWayJoinsAreReordered) {
+  const std::vector<std::string> from = {"a", "b", "tiny"};
+  const std::string select = "SELECT a.id, b.seq, tiny.id, a.x + b.y FROM ";
+  const std::string where =
+      " WHERE b.a_id = a.id AND tiny.a_id = a.id AND (b.y IS NULL OR b.y <> tiny.id)";
+  std::vector<size_t> order = {0, 1, 2};
+  std::vector<std::string> first;
+  size_t permutations = 0;
+  do {
+    const std::string sql = select + from[order[0]] + ", " + from[order[1]] + ", " +
+                            from[order[2]] + where;
+    for (Database* db : {small_budget_.get(), large_budget_.get()}) {
+      const std::vector<std::string> rows = Sorted(*db, sql);
+      if (first.empty()) first = rows;
+      EXPECT_EQ(rows, first) << sql;
+      // tiny and a are joined first (tiny is the smallest, a the input a
+      // condition connects to it), and that result builds: b, the largest,
+      // is the top join's probe (first) side.
+      const std::string plan = Plan(*db, sql);
+      const size_t top_join = plan.find("Join inner");
+      ASSERT_NE(top_join, std::string::npos) << plan;
+      EXPECT_LT(plan.find("Scan on b"), plan.find("Scan on tiny")) << sql << "\n" << plan;
+    }
+    permutations++;
+  } while (std::next_permutation(order.begin(), order.end()));
+  EXPECT_EQ(permutations, 6u);
+  EXPECT_FALSE(first.empty());
+  // With JOIN ... ON, a filter, and a fourth input joined to nothing (a
+  // cross product placed last).
+  const std::string four =
+      "SELECT a.id, b.seq, tiny.label, t2.id FROM b JOIN a ON b.a_id = a.id JOIN tiny ON tiny.a_id = "
+      "a.id CROSS JOIN tiny t2 WHERE a.x < 30 AND t2.id < 3";
+  EXPECT_EQ(Sorted(*small_budget_, four), Sorted(*large_budget_, four)) << Plan(*small_budget_, four);
+  EXPECT_FALSE(Sorted(*large_budget_, four).empty());
+}
+
 }  // namespace
 }  // namespace zq::engine

@@ -1,6 +1,7 @@
 #include "sql/planner/join_strategy.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include "sql/planner/plan_rewrite.hpp"
 #include "sql/planner/planner.hpp"
@@ -86,6 +87,32 @@ void ChooseLookupJoin(PlanNode* plan) {
 }
 
 
+// Whether column `column` of `p`'s rows holds no value twice: the whole
+// primary key, or a unique index, of a table scan (NULLs aside).
+bool UniqueColumn(const PlanNode& p, int column) {
+  if (p.kind != PlanKind::kTableScan) return false;
+  const auto col = static_cast<uint32_t>(column);
+  if (p.table.primary_key == std::vector<uint32_t>{col}) return true;
+  for (const catalog::IndexDef& index : p.table.indexes) {
+    if (index.unique && index.columns == std::vector<uint32_t>{col}) return true;
+  }
+  return false;
+}
+
+uint64_t EstimateRows(const PlanNode& p, const JoinStatistics& stats);
+
+// An equi-join matches each row of one input with at most one row of the
+// other when that other's key column is unique (a key / foreign key join):
+// it then has no more rows than the first input.
+uint64_t EstimateJoinRows(const PlanNode& p, uint64_t left, uint64_t right) {
+  uint64_t bound = std::max(left, right);
+  for (size_t k = 0; k < p.left_keys.size(); k++) {
+    if (UniqueColumn(*p.children[1], p.right_keys[k])) bound = std::min(bound, left);
+    if (UniqueColumn(*p.children[0], p.left_keys[k])) bound = std::min(bound, right);
+  }
+  return bound;
+}
+
 // About how many rows a plan produces. Crude on purpose: it only has to
 // tell a key lookup from a table scan and a small table from a large one.
 uint64_t EstimateRows(const PlanNode& p, const JoinStatistics& stats) {
@@ -109,7 +136,7 @@ uint64_t EstimateRows(const PlanNode& p, const JoinStatistics& stats) {
       if (p.join == JoinType::kCross || (!p.predicate && !p.HashJoin() && !p.merge)) {
         return left * right;
       }
-      return std::max(left, right);
+      return EstimateJoinRows(p, left, right);
     }
     case PlanKind::kValues:
       return p.rows.size();
@@ -145,7 +172,7 @@ PlanPtr ChooseSides(const PlanPtr& plan, const JoinStatistics& stats) {
   bool swap = right_few && !left_few;
   if (!swap && !left_few && stats.table_rows) {
     const uint64_t l = EstimateRows(left, stats), r = EstimateRows(right, stats);
-    swap = r > 4 * l + 1000;
+    swap = r > 2 * l + 16;  // clearly larger: not worth a projection otherwise
   }
   if (!swap) return plan;
   const int lw = static_cast<int>(left.columns.size()), rw = static_cast<int>(right.columns.size());
@@ -208,15 +235,195 @@ void ChooseMerge(PlanNode* join, const JoinStatistics& stats) {
   join->merge = true;
 }
 
+// ---- join order ---------------------------------------------------------------
+
+// A left-deep run of inner joins taken apart: its inputs (in FROM order)
+// and every condition of its joins over the combined row, whose columns are
+// the inputs' columns in that order.
+struct JoinChain {
+  std::vector<PlanPtr> inputs;
+  std::vector<int> offsets;  // first column of each input in the combined row
+  std::vector<BoundPtr> conditions;
+  std::vector<OutputColumn> columns;
+};
+
+bool IsInnerJoin(const PlanNode& p) {
+  return p.kind == PlanKind::kJoin && (p.join == JoinType::kInner || p.join == JoinType::kCross) &&
+         !p.lookup && !p.merge;
+}
+
+// Takes apart the chain of inner joins rooted at `root`; false when a
+// condition holds a subquery (its columns cannot be moved).
+bool TakeApart(const PlanPtr& root, JoinChain* chain) {
+  std::vector<const PlanNode*> joins;  // root first
+  PlanPtr p = root;
+  while (IsInnerJoin(*p)) {
+    joins.push_back(p.get());
+    p = p->children[0];
+  }
+  chain->inputs.push_back(p);
+  for (auto it = joins.rbegin(); it != joins.rend(); ++it) {
+    const PlanNode& join = **it;
+    chain->inputs.push_back(join.children[1]);
+    if (join.predicate) {
+      if (HasSubquery(*join.predicate)) return false;
+      std::vector<BoundPtr> parts;
+      SplitConjuncts(join.predicate->Clone(), &parts);
+      for (BoundPtr& c : parts) chain->conditions.push_back(std::move(c));
+    }
+    for (BoundPtr& k : KeyConditions(join)) chain->conditions.push_back(std::move(k));
+  }
+  int offset = 0;
+  for (const PlanPtr& in : chain->inputs) {
+    chain->offsets.push_back(offset);
+    offset += static_cast<int>(in->columns.size());
+  }
+  chain->columns = root->columns;
+  return true;
+}
+
+// The inputs a condition reads (bit i: input i).
+uint64_t InputsRead(const BoundExpr& e, const std::vector<int>& offsets) {
+  uint64_t bits = 0;
+  if (e.kind == ExprKind::kColumn && e.depth == 0) {
+    size_t i = offsets.size() - 1;
+    while (offsets[i] > e.index) i--;
+    bits |= uint64_t{1} << i;
+  }
+  for (const BoundPtr& c : e.children) bits |= InputsRead(*c, offsets);
+  return bits;
+}
+
+// Greedy order: the input estimated smallest (a key-pinned one first) among
+// those a condition joins to another, then repeatedly the smallest input a
+// condition joins to those placed (any input when none is), so that no join
+// is a cross product it need not be and intermediate results stay small.
+std::vector<size_t> GreedyOrder(const JoinChain& chain, const std::vector<uint64_t>& reads,
+                                const JoinStatistics& stats) {
+  const size_t n = chain.inputs.size();
+  std::vector<uint64_t> size(n);
+  for (size_t i = 0; i < n; i++) {
+    bool ignored = false;
+    size[i] = FewRows(*chain.inputs[i], &ignored) ? 0 : EstimateRows(*chain.inputs[i], stats);
+  }
+  std::vector<size_t> order;
+  uint64_t placed = 0;
+  while (order.size() < n) {
+    size_t best = n;
+    bool best_connected = false;
+    for (size_t i = 0; i < n; i++) {
+      if (placed & (uint64_t{1} << i)) continue;
+      const uint64_t bit = uint64_t{1} << i;
+      bool connected = false;
+      for (uint64_t r : reads) {
+        if (placed == 0) {
+          // The first input: one that some condition joins to another (a
+          // cross product goes last, not first).
+          connected = connected || ((r & bit) && (r & ~bit));
+        } else if ((r & bit) && (r & placed) && (r & ~(placed | bit)) == 0) {
+          connected = true;
+        }
+      }
+      if (best == n || (connected && !best_connected) ||
+          (connected == best_connected && size[i] < size[best])) {
+        best = i;
+        best_connected = connected;
+      }
+    }
+    order.push_back(best);
+    placed |= uint64_t{1} << best;
+  }
+  return order;
+}
+
+// Rebuilds the chain as a left-deep tree in `order`, each condition at the
+// first join whose inputs it reads, under a projection restoring the
+// original columns.
+PlanPtr Rebuild(JoinChain& chain, const std::vector<size_t>& order,
+                const std::vector<uint64_t>& reads, const JoinStatistics& stats);
+
+PlanPtr ApplyStrategies(const PlanPtr& join, const JoinStatistics& stats) {
+  PlanPtr result = ChooseSides(join, stats);
+  PlanNode* node = Mut(join).get();
+  ChooseLookupJoin(node);
+  if (!node->lookup) ChooseMerge(node, stats);
+  return result;
+}
+
+PlanPtr Rebuild(JoinChain& chain, const std::vector<size_t>& order,
+                const std::vector<uint64_t>& reads, const JoinStatistics& stats) {
+  const size_t n = chain.inputs.size();
+  std::vector<int> new_offset(n);
+  int at = 0;
+  for (size_t i : order) {
+    new_offset[i] = at;
+    at += static_cast<int>(chain.inputs[i]->columns.size());
+  }
+  auto new_position = [&](int column) {
+    size_t i = n - 1;
+    while (chain.offsets[i] > column) i--;
+    return new_offset[i] + (column - chain.offsets[i]);
+  };
+  struct Remap {
+    const decltype(new_position)& to;
+    void operator()(BoundExpr* e) const {
+      if (e->kind == ExprKind::kColumn && e->depth == 0) e->index = to(e->index);
+      for (BoundPtr& c : e->children) (*this)(c.get());
+    }
+  };
+  for (BoundPtr& c : chain.conditions) Remap{new_position}(c.get());
+  std::vector<bool> placed_condition(chain.conditions.size(), false);
+  PlanPtr tree = chain.inputs[order[0]];
+  uint64_t placed = uint64_t{1} << order[0];
+  for (size_t t = 1; t < n; t++) {
+    const size_t i = order[t];
+    placed |= uint64_t{1} << i;
+    MutPlan join = NewPlan(PlanKind::kJoin);
+    join->children = {tree, chain.inputs[i]};
+    for (const PlanPtr& c : join->children) {
+      join->columns.insert(join->columns.end(), c->columns.begin(), c->columns.end());
+    }
+    std::vector<BoundPtr> here;
+    for (size_t c = 0; c < chain.conditions.size(); c++) {
+      if (placed_condition[c] || (reads[c] & ~placed) != 0) continue;
+      placed_condition[c] = true;
+      here.push_back(std::move(chain.conditions[c]));
+    }
+    join->join = here.empty() ? JoinType::kCross : JoinType::kInner;
+    join->predicate = JoinConjuncts(std::move(here));
+    ExtractJoinKeys(join.get(), static_cast<int>(tree->columns.size()));
+    tree = ApplyStrategies(join, stats);
+  }
+  bool same_layout = true;
+  for (size_t i = 0; i < n; i++) same_layout = same_layout && new_offset[i] == chain.offsets[i];
+  if (same_layout) return tree;
+  MutPlan project = NewPlan(PlanKind::kProject);
+  project->columns = chain.columns;
+  for (int g = 0; g < static_cast<int>(chain.columns.size()); g++) {
+    const int from = new_position(g);
+    project->exprs.push_back(ColumnRef(from, tree->columns[static_cast<size_t>(from)]));
+  }
+  project->children.push_back(tree);
+  return project;
+}
+
 PlanPtr Choose(const PlanPtr& plan, const JoinStatistics& stats) {
   MutPlan node = Mut(plan);
   // A CTE's plan is shared by its references and was decided on its own.
   if (node->kind == PlanKind::kMaterialized) return plan;
+  // Three or more inputs joined by inner joins: choose their order.
+  JoinChain chain;
+  if (IsInnerJoin(*plan) && stats.table_rows && TakeApart(plan, &chain) &&
+      chain.inputs.size() >= 3 && chain.inputs.size() <= 64) {
+    for (PlanPtr& in : chain.inputs) in = Choose(in, stats);
+    std::vector<uint64_t> reads;
+    for (const BoundPtr& c : chain.conditions) reads.push_back(InputsRead(*c, chain.offsets));
+    const std::vector<size_t> order = GreedyOrder(chain, reads, stats);
+    return Rebuild(chain, order, reads, stats);
+  }
   for (PlanPtr& c : node->children) c = Choose(c, stats);
-  PlanPtr result = ChooseSides(plan, stats);
-  ChooseLookupJoin(node.get());
-  if (!node->lookup && node->kind == PlanKind::kJoin) ChooseMerge(node.get(), stats);
-  return result;
+  if (node->kind != PlanKind::kJoin) return plan;
+  return ApplyStrategies(plan, stats);
 }
 
 }  // namespace

@@ -124,6 +124,10 @@ struct BoundExpr {
 };
 
 bool SameExpr(const BoundExpr& a, const BoundExpr& b);
+// Splits an AND tree into its conjuncts (moves them out of `e`) ...
+void SplitConjuncts(BoundPtr e, std::vector<BoundPtr>* out);
+// ... and joins conjuncts with AND (null when there are none).
+BoundPtr JoinConjuncts(std::vector<BoundPtr> parts);
 // True when the expression reads no row, parameter or subquery, and calls no
 // volatile function: it can be evaluated once, at planning.
 bool IsConstantExpr(const BoundExpr& e);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "sql/planner/plan.hpp"
 
@@ -17,5 +18,19 @@ MutPlan NewPlan(PlanKind kind);
 BoundPtr ColumnRef(int index, const OutputColumn& c, uint32_t position = 0);
 // Whether `e` holds a subquery anywhere.
 bool HasSubquery(const BoundExpr& e);
+// Whether `e` calls random() (it must run where it was written).
+bool CallsRandom(const BoundExpr& e);
+// Columns of the current row (depth 0) an expression reads: [min, max];
+// false when it also holds something that cannot move (a correlated
+// subquery).
+bool ColumnSpan(const BoundExpr& e, int* lo, int* hi);
+// Adds `delta` to every column of the current row `e` reads.
+void ShiftColumns(BoundExpr* e, int delta);
+// Moves the equalities between one column (or expression) of each input out
+// of a join's predicate into its key lists (left_keys/right_keys, or the
+// key expressions).
+void ExtractJoinKeys(PlanNode* join, int left_width);
+// A join's key pairs as equality conditions over its combined row (copies).
+std::vector<BoundPtr> KeyConditions(const PlanNode& join);
 
 }  // namespace zq::sql

@@ -105,8 +105,5 @@ int OuterDepth(const PlanNode& plan, int level);
 // The scope of one table's row, its range named `alias` (or the table's name).
 Scope TableScope(const catalog::TableDef& table, const std::string& alias);
 
-// Splits an AND tree into its conjuncts (moves them out of `e`).
-void SplitConjuncts(BoundPtr e, std::vector<BoundPtr>* out);
-BoundPtr JoinConjuncts(std::vector<BoundPtr> parts);
 
 }  // namespace zq::sql

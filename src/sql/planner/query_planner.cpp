@@ -43,25 +43,6 @@ std::string OutputName(const Expr& e) {
   return "?column?";
 }
 
-// Columns of the current row (depth 0) an expression reads: [min, max]; false
-// when it also holds something that cannot move (a correlated subquery).
-bool ColumnSpan(const BoundExpr& e, int* lo, int* hi) {
-  if (e.kind == ExprKind::kColumn && e.depth == 0) {
-    *lo = std::min(*lo, e.index);
-    *hi = std::max(*hi, e.index);
-  }
-  if (e.subquery && e.correlated) return false;
-  for (const BoundPtr& c : e.children) {
-    if (!ColumnSpan(*c, lo, hi)) return false;
-  }
-  return true;
-}
-
-void ShiftColumns(BoundExpr* e, int delta) {
-  if (e->kind == ExprKind::kColumn && e->depth == 0) e->index += delta;
-  for (BoundPtr& c : e->children) ShiftColumns(c.get(), delta);
-}
-
 // A value usable as an index bound: reads no column of this row.
 bool IsBoundValue(const BoundExpr& e) {
   if (e.subquery) return false;
@@ -206,66 +187,6 @@ void ChooseRange(PlanNode* scan, const std::vector<const BoundExpr*>& conjuncts,
       scan->range = std::move(range);
     }
   }
-}
-
-bool CallsRandom(const BoundExpr& e) {
-  if (e.kind == ExprKind::kFunction && e.index == static_cast<int>(ScalarFn::kRandom)) return true;
-  for (const BoundPtr& c : e.children) {
-    if (CallsRandom(*c)) return true;
-  }
-  return false;
-}
-
-// Which input of a join `e` reads: 0 the left, 1 the right, -1 both, none or
-// something that cannot be computed from one input row.
-int JoinSide(const BoundExpr& e, int left_width) {
-  int lo = 1 << 30, hi = -1;
-  if (!ColumnSpan(e, &lo, &hi) || hi < 0 || CallsRandom(e)) return -1;
-  if (hi < left_width) return 0;
-  return lo >= left_width ? 1 : -1;
-}
-
-void ExtractJoinKeys(PlanNode* join, int left_width) {
-  if (!join->predicate || join->join == JoinType::kFull) return;
-  std::vector<BoundPtr> parts, rest;
-  SplitConjuncts(std::move(join->predicate), &parts);
-  for (BoundPtr& p : parts) {
-    if (p->kind == ExprKind::kCompare && p->op == BinaryOp::kEq) {
-      BoundPtr& a = p->children[0];
-      BoundPtr& b = p->children[1];
-      // Expressions of one input each (a.x + 1 = b.y, lower(a.s) = b.s):
-      // hashed like columns.
-      const int a_side = JoinSide(*a, left_width), b_side = JoinSide(*b, left_width);
-      const bool plain = a->kind == ExprKind::kColumn && b->kind == ExprKind::kColumn;
-      if (!plain && a->type.id == b->type.id && a_side >= 0 && b_side >= 0 && a_side != b_side) {
-        BoundPtr& left = a_side == 0 ? a : b;
-        BoundPtr& right = a_side == 0 ? b : a;
-        ShiftColumns(right.get(), -left_width);
-        join->left_key_exprs.push_back(std::move(left));
-        join->right_key_exprs.push_back(std::move(right));
-        continue;
-      }
-    }
-    if (p->kind == ExprKind::kCompare && p->op == BinaryOp::kEq) {
-      const BoundExpr& a = *p->children[0];
-      const BoundExpr& b = *p->children[1];
-      if (a.kind == ExprKind::kColumn && b.kind == ExprKind::kColumn && a.depth == 0 &&
-          b.depth == 0 && a.type.id == b.type.id) {
-        if (a.index < left_width && b.index >= left_width) {
-          join->left_keys.push_back(a.index);
-          join->right_keys.push_back(b.index - left_width);
-          continue;
-        }
-        if (b.index < left_width && a.index >= left_width) {
-          join->left_keys.push_back(b.index);
-          join->right_keys.push_back(a.index - left_width);
-          continue;
-        }
-      }
-    }
-    rest.push_back(std::move(p));
-  }
-  join->predicate = JoinConjuncts(std::move(rest));
 }
 
 bool ContainsAggregate(const BoundExpr& e) {
@@ -1064,32 +985,10 @@ PlanPtr Planner::PushDownFilter(PlanPtr input, BoundPtr predicate) {
       for (BoundPtr& a : all) SplitConjuncts(std::move(a), &flat);
       plan->predicate = JoinConjuncts(std::move(flat));
       // Keys found earlier are conditions too: rebuild them from scratch.
-      for (size_t k = 0; k < plan->left_keys.size(); k++) {
-        auto cmp = std::make_unique<BoundExpr>();
-        cmp->kind = ExprKind::kCompare;
-        cmp->op = BinaryOp::kEq;
-        cmp->type = ColumnType{TypeId::kBool};
-        const int l = plan->left_keys[k], r = plan->right_keys[k];
-        cmp->children.push_back(ColumnRef(l, plan->columns[static_cast<size_t>(l)]));
-        cmp->children.push_back(ColumnRef(left_width + r, plan->columns[static_cast<size_t>(left_width + r)]));
-        std::vector<BoundPtr> both;
-        both.push_back(std::move(plan->predicate));
-        both.push_back(std::move(cmp));
-        plan->predicate = JoinConjuncts(std::move(both));
-      }
-      for (size_t k = 0; k < plan->left_key_exprs.size(); k++) {
-        auto cmp = std::make_unique<BoundExpr>();
-        cmp->kind = ExprKind::kCompare;
-        cmp->op = BinaryOp::kEq;
-        cmp->type = ColumnType{TypeId::kBool};
-        cmp->children.push_back(std::move(plan->left_key_exprs[k]));
-        ShiftColumns(plan->right_key_exprs[k].get(), left_width);
-        cmp->children.push_back(std::move(plan->right_key_exprs[k]));
-        std::vector<BoundPtr> both;
-        both.push_back(std::move(plan->predicate));
-        both.push_back(std::move(cmp));
-        plan->predicate = JoinConjuncts(std::move(both));
-      }
+      std::vector<BoundPtr> with_keys;
+      if (plan->predicate) with_keys.push_back(std::move(plan->predicate));
+      for (BoundPtr& k : KeyConditions(*plan)) with_keys.push_back(std::move(k));
+      plan->predicate = JoinConjuncts(std::move(with_keys));
       plan->left_keys.clear();
       plan->right_keys.clear();
       plan->left_key_exprs.clear();
