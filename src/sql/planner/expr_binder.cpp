@@ -296,7 +296,11 @@ BoundPtr ExprBinder::BindLiteral(const LiteralExpr& lit, uint32_t position) {
     case LiteralKind::kInteger: {
       // PostgreSQL: integer if it fits int4, else bigint, else numeric.
       std::optional<Decimal> d = Decimal::Parse(lit.text);
-      if (!d) ThrowSqlError(kSqlStateInvalidTextRepresentation, position, "bad number " + lit.text);
+      // The lexer gave digits only: Parse fails on width alone.
+      if (!d) {
+        ThrowSqlError("22003", position,
+                      "numeric literal out of range: " + lit.text + " (NUMERIC holds 38 digits)");
+      }
       if (d->coefficient >= INT32_MIN && d->coefficient <= INT32_MAX) {
         e->type = T(TypeId::kInt4);
         e->constant = Value::Int(TypeId::kInt4, static_cast<int64_t>(d->coefficient));
