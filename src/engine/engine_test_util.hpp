@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,25 @@ inline std::string StateOf(const Status& s) {
   if (s.ok()) return "OK";
   std::optional<sql::SqlError> e = sql::DecodeSqlError(s);
   return e ? e->sqlstate : "no SQLSTATE: " + s.ToString();
+}
+
+// The rows of `sql` rendered and sorted, or (when it fails) its SQLSTATE as
+// the only element (two spellings of a failing query compare equal).
+inline std::vector<std::string> SortedRows(Database& db, const std::string& sql) {
+  Result<QueryResult> r = db.Execute(sql);
+  if (!r.ok()) return {StateOf(r.status())};
+  std::vector<std::string> rows = RenderRows(*r);
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+// The EXPLAIN of `sql`, a line per plan node (or the error).
+inline std::string ExplainText(Database& db, const std::string& sql) {
+  Result<QueryResult> r = db.Execute("EXPLAIN " + sql);
+  if (!r.ok()) return r.status().ToString();
+  std::string text;
+  for (const std::string& line : RenderRows(*r)) text += line + "\n";
+  return text;
 }
 
 }  // namespace zq::engine

@@ -31,21 +31,9 @@ class IndexTest : public ::testing::Test {
 
   std::string State(const std::string& sql) { return StateOf(db_->Execute(sql).status()); }
 
-  std::vector<std::string> Sorted(const std::string& sql) {
-    Result<QueryResult> r = db_->Execute(sql);
-    if (!r.ok()) return {StateOf(r.status()) + " " + r.status().ToString()};
-    std::vector<std::string> rows = RenderRows(*r);
-    std::sort(rows.begin(), rows.end());
-    return rows;
-  }
+  std::vector<std::string> Sorted(const std::string& sql) { return SortedRows(*db_, sql); }
 
-  std::string Plan(const std::string& sql) {
-    Result<QueryResult> r = db_->Execute("EXPLAIN " + sql);
-    if (!r.ok()) return r.status().ToString();
-    std::string text;
-    for (const std::string& line : RenderRows(*r)) text += line + "\n";
-    return text;
-  }
+  std::string Plan(const std::string& sql) { return ExplainText(*db_, sql); }
 
   bool Uses(const std::string& sql, const std::string& what) {
     return Plan(sql).find(what) != std::string::npos;

@@ -42,21 +42,9 @@ class JoinKeysTest : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
   }
 
-  std::vector<std::string> Sorted(const std::string& sql) {
-    Result<QueryResult> r = db_->Execute(sql);
-    if (!r.ok()) return {StateOf(r.status())};
-    std::vector<std::string> rows = RenderRows(*r);
-    std::sort(rows.begin(), rows.end());
-    return rows;
-  }
+  std::vector<std::string> Sorted(const std::string& sql) { return SortedRows(*db_, sql); }
 
-  std::string Plan(const std::string& sql) {
-    Result<QueryResult> r = db_->Execute("EXPLAIN " + sql);
-    if (!r.ok()) return r.status().ToString();
-    std::string text;
-    for (const std::string& line : RenderRows(*r)) text += line + "\n";
-    return text;
-  }
+  std::string Plan(const std::string& sql) { return ExplainText(*db_, sql); }
 
   storage::FaultVfs vfs_{8};
   std::unique_ptr<Database> db_;

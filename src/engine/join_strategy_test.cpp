@@ -66,22 +66,6 @@ class JoinStrategyTest : public ::testing::Test {
     return db.ok() ? std::move(db).value() : nullptr;
   }
 
-  static std::vector<std::string> Sorted(Database& db, const std::string& sql) {
-    Result<QueryResult> r = db.Execute(sql);
-    if (!r.ok()) return {StateOf(r.status()) + " " + r.status().ToString()};
-    std::vector<std::string> rows = RenderRows(*r);
-    std::sort(rows.begin(), rows.end());
-    return rows;
-  }
-
-  static std::string Plan(Database& db, const std::string& sql) {
-    Result<QueryResult> r = db.Execute("EXPLAIN " + sql);
-    if (!r.ok()) return r.status().ToString();
-    std::string text;
-    for (const std::string& line : RenderRows(*r)) text += line + "\n";
-    return text;
-  }
-
   storage::FaultVfs small_vfs_{21}, large_vfs_{21};
   std::unique_ptr<Database> small_budget_, large_budget_;
 };
@@ -101,11 +85,11 @@ TEST_F(JoinStrategyTest, MergeJoinsMatchHashJoins) {
   };
   size_t rows = 0;
   for (const char* sql : queries) {
-    EXPECT_NE(Plan(*small_budget_, sql).find("(merge)"), std::string::npos)
-        << sql << "\n" << Plan(*small_budget_, sql);
-    EXPECT_EQ(Plan(*large_budget_, sql).find("(merge)"), std::string::npos) << sql;
-    const std::vector<std::string> want = Sorted(*large_budget_, sql);
-    EXPECT_EQ(Sorted(*small_budget_, sql), want) << sql;
+    EXPECT_NE(ExplainText(*small_budget_, sql).find("(merge)"), std::string::npos)
+        << sql << "\n" << ExplainText(*small_budget_, sql);
+    EXPECT_EQ(ExplainText(*large_budget_, sql).find("(merge)"), std::string::npos) << sql;
+    const std::vector<std::string> want = SortedRows(*large_budget_, sql);
+    EXPECT_EQ(SortedRows(*small_budget_, sql), want) << sql;
     rows += want.size();
   }
   EXPECT_GT(rows, 5000u);
@@ -118,14 +102,14 @@ TEST_F(JoinStrategyTest, TheSmallerInputBuilds) {
   // FROM order.
   const std::string swapped = "SELECT * FROM tiny JOIN a ON tiny.a_id = a.id";
   for (Database* db : {small_budget_.get(), large_budget_.get()}) {
-    const std::string plan = Plan(*db, swapped);
+    const std::string plan = ExplainText(*db, swapped);
     ASSERT_NE(plan.find("Scan on tiny"), std::string::npos) << plan;
     EXPECT_GT(plan.find("Scan on tiny"), plan.find("Scan on a")) << plan;  // tiny second: builds
-    EXPECT_GT(Plan(*db, kept).find("Scan on tiny"), Plan(*db, kept).find("Scan on a"));
-    const std::vector<std::string> rows = Sorted(*db, swapped);
+    EXPECT_GT(ExplainText(*db, kept).find("Scan on tiny"), ExplainText(*db, kept).find("Scan on a"));
+    const std::vector<std::string> rows = SortedRows(*db, swapped);
     ASSERT_FALSE(rows.empty());
     // The same pairs, tiny's columns first as in FROM.
-    EXPECT_EQ(rows, Sorted(*db, "SELECT tiny.*, a.* FROM a JOIN tiny ON tiny.a_id = a.id"));
+    EXPECT_EQ(rows, SortedRows(*db, "SELECT tiny.*, a.* FROM a JOIN tiny ON tiny.a_id = a.id"));
   }
   // A condition across the inputs besides the key, and a three-way join.
   const char* queries[] = {
@@ -133,7 +117,7 @@ TEST_F(JoinStrategyTest, TheSmallerInputBuilds) {
       "SELECT tiny.id, a.id, b.seq FROM tiny JOIN a ON tiny.a_id = a.id JOIN b ON b.a_id = a.id",
       "SELECT tiny.id, b.seq FROM tiny JOIN b ON b.a_id = tiny.a_id WHERE b.y IS NOT NULL"};
   for (const char* sql : queries) {
-    EXPECT_EQ(Sorted(*small_budget_, sql), Sorted(*large_budget_, sql)) << sql;
+    EXPECT_EQ(SortedRows(*small_budget_, sql), SortedRows(*large_budget_, sql)) << sql;
   }
 }
 
@@ -153,13 +137,13 @@ TEST_F(JoinStrategyTest, ThreeWayJoinsAreReordered) {
     const std::string sql = select + from[order[0]] + ", " + from[order[1]] + ", " +
                             from[order[2]] + where;
     for (Database* db : {small_budget_.get(), large_budget_.get()}) {
-      const std::vector<std::string> rows = Sorted(*db, sql);
+      const std::vector<std::string> rows = SortedRows(*db, sql);
       if (first.empty()) first = rows;
       EXPECT_EQ(rows, first) << sql;
       // tiny and a are joined first (tiny is the smallest, a the input a
       // condition connects to it), and that result builds: b, the largest,
       // is the top join's probe (first) side.
-      const std::string plan = Plan(*db, sql);
+      const std::string plan = ExplainText(*db, sql);
       const size_t top_join = plan.find("Join inner");
       ASSERT_NE(top_join, std::string::npos) << plan;
       EXPECT_LT(plan.find("Scan on b"), plan.find("Scan on tiny")) << sql << "\n" << plan;
@@ -173,8 +157,8 @@ TEST_F(JoinStrategyTest, ThreeWayJoinsAreReordered) {
   const std::string four =
       "SELECT a.id, b.seq, tiny.label, t2.id FROM b JOIN a ON b.a_id = a.id JOIN tiny ON tiny.a_id = "
       "a.id CROSS JOIN tiny t2 WHERE a.x < 30 AND t2.id < 3";
-  EXPECT_EQ(Sorted(*small_budget_, four), Sorted(*large_budget_, four)) << Plan(*small_budget_, four);
-  EXPECT_FALSE(Sorted(*large_budget_, four).empty());
+  EXPECT_EQ(SortedRows(*small_budget_, four), SortedRows(*large_budget_, four)) << ExplainText(*small_budget_, four);
+  EXPECT_FALSE(SortedRows(*large_budget_, four).empty());
 }
 
 }  // namespace

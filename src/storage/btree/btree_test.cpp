@@ -328,21 +328,27 @@ TEST_F(BTreeTest, EstimateEntriesIsCloseToTheCount) {
   }
 }
 
+// A leaf of fewer than `max_count` random four-digit keys in 1000..2999.
+std::vector<uint8_t> RandomLeaf(std::mt19937_64& rng, size_t max_count) {
+  std::vector<uint8_t> n(4080);
+  node::Init(n.data(), 4080, PageKind::kLeaf);
+  std::set<std::string> keys;
+  const size_t count = rng() % max_count;
+  while (keys.size() < count) keys.insert(std::to_string(1000 + rng() % 2000));
+  int at = 0;
+  for (const std::string& k : keys) {
+    std::vector<uint8_t> cell;
+    node::EncodeLeafCell(k, "v", &cell);
+    EXPECT_TRUE(node::InsertCell(n.data(), 4080, at++,
+                                 {reinterpret_cast<char*>(cell.data()), cell.size()}));
+  }
+  return n;
+}
+
 TEST(NodeTest, LowerBoundFromAgreesWithLowerBound) {
   std::mt19937_64 rng(11);
   for (int round = 0; round < 50; round++) {
-    std::vector<uint8_t> n(4080);
-    node::Init(n.data(), 4080, PageKind::kLeaf);
-    std::set<std::string> keys;
-    const size_t count = rng() % 60;
-    while (keys.size() < count) keys.insert(std::to_string(1000 + rng() % 2000));
-    int at = 0;
-    for (const std::string& k : keys) {
-      std::vector<uint8_t> cell;
-      node::EncodeLeafCell(k, "v", &cell);
-      ASSERT_TRUE(node::InsertCell(n.data(), 4080, at++,
-                                   {reinterpret_cast<char*>(cell.data()), cell.size()}));
-    }
+    const std::vector<uint8_t> n = RandomLeaf(rng, 60);
     for (int probe = 900; probe < 3100; probe += 7) {
       const std::string key = std::to_string(probe);
       bool exact = false;
@@ -360,18 +366,7 @@ TEST(NodeTest, LowerBoundFromAgreesWithLowerBound) {
 TEST(NodeTest, SteppedSearchAgreesWithLowerBound) {
   std::mt19937_64 rng(12);
   for (int round = 0; round < 50; round++) {
-    std::vector<uint8_t> n(4080);
-    node::Init(n.data(), 4080, PageKind::kLeaf);
-    std::set<std::string> keys;
-    const size_t count = rng() % 80;
-    while (keys.size() < count) keys.insert(std::to_string(1000 + rng() % 2000));
-    int at = 0;
-    for (const std::string& k : keys) {
-      std::vector<uint8_t> cell;
-      node::EncodeLeafCell(k, "v", &cell);
-      ASSERT_TRUE(node::InsertCell(n.data(), 4080, at++,
-                                   {reinterpret_cast<char*>(cell.data()), cell.size()}));
-    }
+    const std::vector<uint8_t> n = RandomLeaf(rng, 80);
     for (int probe = 900; probe < 3100; probe += 3) {
       const std::string key = std::to_string(probe);
       bool exact = false;
