@@ -32,15 +32,22 @@ bool FewRows(const PlanNode& p, bool* at_most_one) {
   return false;
 }
 
+uint64_t EstimateRows(const PlanNode& p, const JoinStatistics& stats);
+
 // Turns an equi-join whose left input has few rows and whose right input is
 // a whole table with a key on the join columns into an index nested-loop
 // join: each left row looks its partners up instead of the whole right
-// table being read into a hash table. Bottom-up over the FROM tree.
-void ChooseLookupJoin(PlanNode* plan) {
+// table being read into a hash table. A lookup costs about what reading 50
+// rows does, so unless the left side is pinned to one row its estimate must
+// be under a fiftieth of the right table's.
+void ChooseLookupJoin(PlanNode* plan, const JoinStatistics& stats) {
   if (plan->kind != PlanKind::kJoin || plan->left_keys.empty()) return;
   if (plan->join != JoinType::kInner && plan->join != JoinType::kLeft) return;
-  bool ignored = false;
-  if (!FewRows(*plan->children[0], &ignored)) return;
+  bool one = false;
+  if (!FewRows(*plan->children[0], &one)) return;
+  if (!one && EstimateRows(*plan->children[0], stats) * 50 > EstimateRows(*plan->children[1], stats)) {
+    return;
+  }
   const PlanNode& right = *plan->children[1];
   if (right.kind != PlanKind::kTableScan || right.range.Used()) return;
   if (right.columns.size() != right.table.columns.size()) return;
@@ -345,7 +352,7 @@ PlanPtr Rebuild(JoinChain& chain, const std::vector<size_t>& order,
 PlanPtr ApplyStrategies(const PlanPtr& join, const JoinStatistics& stats) {
   PlanPtr result = ChooseSides(join, stats);
   PlanNode* node = Mut(join).get();
-  ChooseLookupJoin(node);
+  ChooseLookupJoin(node, stats);
   if (!node->lookup) ChooseMerge(node, stats);
   return result;
 }
