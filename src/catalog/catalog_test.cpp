@@ -39,10 +39,10 @@ TableDef SampleTable() {
   };
   t.primary_key = {0};
   t.checks = {"(balance >= 0)", "((flags & 1) = 0)"};
-  IndexDef by_owner{"accounts_owner_key", 99, true, false, {1}, {false}, {""}, {{}}};
+  IndexDef by_owner{"accounts_owner_key", 99, true, false, {1}, {false}, {""}, {{}}, ""};
   IndexDef composite{
-      "accounts_owner_balance_idx", 100, false, false, {1, 2}, {false, true}, {"", ""}, {{}, {}}};
-  IndexDef hashed{"accounts_flags_idx", 101, false, true, {3}, {false}, {""}, {{}}};
+      "accounts_owner_balance_idx", 100, false, false, {1, 2}, {false, true}, {"", ""}, {{}, {}}, ""};
+  IndexDef hashed{"accounts_flags_idx", 101, false, true, {3}, {false}, {""}, {{}}, ""};
   IndexDef lowered{"accounts_lower_idx",
                    102,
                    true,
@@ -50,7 +50,8 @@ TableDef SampleTable() {
                    {catalog::kExpressionPart, 0},
                    {false, true},
                    {"lower(owner)", ""},
-                   {Type(TypeId::kText), {}}};
+                   {Type(TypeId::kText), {}},
+                   "(balance > 0)"};
   t.indexes = {by_owner, composite, hashed, lowered};
   return t;
 }
@@ -79,6 +80,7 @@ void ExpectSameTable(const TableDef& a, const TableDef& b) {
     EXPECT_EQ(a.indexes[i].hash, b.indexes[i].hash);
     EXPECT_EQ(a.indexes[i].columns, b.indexes[i].columns);
     EXPECT_EQ(a.indexes[i].descending, b.indexes[i].descending);
+    EXPECT_EQ(a.indexes[i].predicate, b.indexes[i].predicate);
     for (size_t k = 0; k < a.indexes[i].columns.size(); k++) {
       if (!a.indexes[i].IsExpression(k)) continue;
       EXPECT_EQ(a.indexes[i].expressions[k], b.indexes[i].expressions[k]);
@@ -176,7 +178,7 @@ TEST(SchemaTest, HeaderDamageIsCorruption) {
     if (kind == static_cast<int>(RecordKind::kTable)) continue;
     EXPECT_EQ(DecodeTable(bad).status().code(), StatusCode::kCorruption) << kind;
   }
-  for (char version : {'\0', '\3', '\xff'}) {
+  for (char version : {'\0', '\4', '\xff'}) {
     std::string bad_version = table;
     bad_version[1] = version;
     EXPECT_EQ(PeekRecordKind(bad_version).status().code(), StatusCode::kCorruption);

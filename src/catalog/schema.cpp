@@ -6,9 +6,11 @@ namespace zq::catalog {
 
 namespace {
 
-// Version 2 added index expressions; a version 1 record still decodes (its
-// USING HASH indexes stored plain keys, so they read as B-tree indexes).
-constexpr uint8_t kRecordVersion = 2;
+// Version 2 added index expressions, version 3 partial-index conditions;
+// older records still decode (version 1 USING HASH indexes stored plain
+// keys, so they read as B-tree indexes).
+constexpr uint8_t kRecordVersion = 3;
+constexpr uint8_t kRecordVersionNoPredicates = 2;
 constexpr uint8_t kRecordVersionPlainIndexes = 1;
 constexpr size_t kNameBytesMax = 1 << 16;
 constexpr size_t kSqlBytesMax = 1 << 24;
@@ -173,6 +175,7 @@ std::string EncodeTable(const TableDef& t) {
       AppendLengthPrefixed(&out, expression ? index.expressions[i] : std::string());
       if (expression) AppendColumnType(&out, index.expression_types[i]);
     }
+    AppendLengthPrefixed(&out, index.predicate);
   }
   return out;
 }
@@ -189,8 +192,8 @@ std::string EncodeView(const ViewDef& v) {
 }
 
 Result<RecordKind> PeekRecordKind(std::string_view record) {
-  if (record.size() < 2 || (static_cast<uint8_t>(record[1]) != kRecordVersion &&
-                            static_cast<uint8_t>(record[1]) != kRecordVersionPlainIndexes)) {
+  const uint8_t version = record.size() < 2 ? 0 : static_cast<uint8_t>(record[1]);
+  if (version < kRecordVersionPlainIndexes || version > kRecordVersion) {
     return Status::Corruption("catalog: record of an unknown version");
   }
   const uint8_t kind = static_cast<uint8_t>(record[0]);
@@ -204,7 +207,8 @@ Result<RecordKind> PeekRecordKind(std::string_view record) {
 Result<TableDef> DecodeTable(std::string_view record) {
   ZQ_ASSIGN_OR_RETURN(RecordKind kind, PeekRecordKind(record));
   if (kind != RecordKind::kTable) return Status::Corruption("catalog: not a table record");
-  const bool plain_indexes = static_cast<uint8_t>(record[1]) == kRecordVersionPlainIndexes;
+  const uint8_t version = static_cast<uint8_t>(record[1]);
+  const bool plain_indexes = version == kRecordVersionPlainIndexes;
   Reader r(record.substr(2));
   TableDef t;
   t.name = r.String(kNameBytesMax);
@@ -243,6 +247,7 @@ Result<TableDef> DecodeTable(std::string_view record) {
         index.expression_types.back() = r.Type();
       }
     }
+    if (version > kRecordVersionNoPredicates) index.predicate = r.String(kSqlBytesMax);
   }
   ZQ_RETURN_IF_ERROR(r.Finish("table"));
   return t;

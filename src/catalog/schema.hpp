@@ -70,6 +70,9 @@ struct IndexDef {
   std::vector<bool> descending;
   std::vector<std::string> expressions;     // "" for a column part
   std::vector<ColumnType> expression_types;  // {} for a column part
+  // A partial index (CREATE INDEX … WHERE): the condition, as SQL text, a
+  // row must meet to have an entry; "" indexes every row.
+  std::string predicate;
 
   bool IsExpression(size_t part) const { return columns[part] == kExpressionPart; }
   bool HasExpressions() const;

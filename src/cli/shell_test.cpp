@@ -269,6 +269,7 @@ TEST(ShellDumpTest, DumpReloadsIntoAnIdenticalDump) {
       "CREATE UNIQUE INDEX kinds_v ON kinds (v DESC);\n"
       "CREATE UNIQUE INDEX kinds_lower ON kinds (lower(v), (k + 1) DESC);\n"
       "CREATE INDEX kinds_hash ON kinds USING HASH (b, (f * 2));\n"
+      "CREATE UNIQUE INDEX kinds_live ON kinds (k) WHERE b AND v IS NOT NULL;\n"
       "CREATE VIEW a AS SELECT k FROM kinds;\n"
       "CREATE VIEW b AS SELECT k FROM a WHERE k > 1;\n"
       "CREATE TABLE times (d date PRIMARY KEY, ts timestamp(3), tz timestamptz);\n"
@@ -279,6 +280,7 @@ TEST(ShellDumpTest, DumpReloadsIntoAnIdenticalDump) {
             std::string::npos);
   ASSERT_NE(dump.find("CREATE VIEW b"), std::string::npos);
   ASSERT_NE(dump.find("USING HASH"), std::string::npos);
+  ASSERT_NE(dump.find("kinds_live ON kinds (k) WHERE"), std::string::npos);
   ShellRun second;
   second.Run(dump);
   EXPECT_EQ(second.Errors(), "");

@@ -58,7 +58,9 @@ std::string IndexDdl(const catalog::TableDef& t, const catalog::IndexDef& index)
                                : Name(t.columns[index.columns[i]].name);
     if (index.descending[i]) s += " DESC";
   }
-  return s + ");";
+  s += ")";
+  if (!index.predicate.empty()) s += " WHERE " + index.predicate;
+  return s + ";";
 }
 
 std::string ViewDdl(const catalog::ViewDef& v) {

@@ -123,9 +123,9 @@ void CheckIndexExpression(const sql::BoundExpr& e, uint32_t position) {
   for (const sql::BoundPtr& c : e.children) CheckIndexExpression(*c, position);
 }
 
-// CHECK conditions and index expressions are SQL text naming columns (and
-// maybe the table): throws 2BP01 when one no longer binds over `table` as
-// `change` leaves it.
+// CHECK conditions, index expressions and partial-index conditions are SQL
+// text naming columns (and maybe the table): throws 2BP01 when one no
+// longer binds over `table` as `change` leaves it.
 void RequireExpressionsBind(const StatementContext& sc, const TableDef& table,
                             const std::string& change) {
   sql::Planner planner = sc.MakePlanner();
@@ -145,9 +145,10 @@ void RequireExpressionsBind(const StatementContext& sc, const TableDef& table,
     }
   }
   for (const IndexDef& index : table.indexes) {
-    if (!index.HasExpressions()) continue;
+    if (!index.HasExpressions() && index.predicate.empty()) continue;
     try {
       (void)planner.BindIndexParts(table, index);
+      (void)planner.BindIndexPredicate(table, index);
     } catch (const sql::SqlException& e) {
       refuse("index \"" + index.name + "\"", e);
     }
@@ -295,8 +296,14 @@ QueryResult CreateIndex(const StatementContext& sc, const sql::CreateIndexStmt& 
     default_name += "_" + (call != nullptr ? call->name.back() : std::string("expr"));
   }
   if (stmt.where) {
-    ThrowSqlError(sql::kSqlStateFeatureNotSupported, stmt.where->position,
-                  "partial indexes are not supported yet");
+    sql::BoundPtr condition = planner.BindExpr(*stmt.where, scope);
+    CheckIndexExpression(*condition, stmt.where->position);
+    if (condition->type.id != sql::TypeId::kBool) {
+      ThrowSqlError(sql::kSqlStateDatatypeMismatch, stmt.where->position,
+                    "argument of WHERE must be type boolean, not type " +
+                        catalog::TypeName(condition->type));
+    }
+    index.predicate = sql::ToSql(*stmt.where);
   }
   if (index.hash && index.unique) {
     ThrowSqlError(sql::kSqlStateFeatureNotSupported, 0,

@@ -303,7 +303,10 @@ QueryResult Insert(const StatementContext& sc, const sql::InsertStmt& stmt) {
       };
       if (!table.primary_key.empty() && same_set(table.primary_key)) arbiter = kPrimaryKeyArbiter;
       for (size_t i = 0; arbiter == kNoArbiter && i < table.indexes.size(); i++) {
-        if (table.indexes[i].unique && same_set(table.indexes[i].columns)) arbiter = static_cast<int>(i);
+        // A partial index arbitrates only with its condition named, which
+        // ON CONFLICT does not support yet.
+        const IndexDef& ix = table.indexes[i];
+        if (ix.unique && ix.predicate.empty() && same_set(ix.columns)) arbiter = static_cast<int>(i);
       }
       if (arbiter == kNoArbiter) {
         ThrowSqlError(sql::kSqlStateInvalidColumnReference, 0,

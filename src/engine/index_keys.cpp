@@ -13,7 +13,12 @@ IndexKeys::IndexKeys(const StatementContext& sc, sql::Planner& planner,
   for (const catalog::IndexDef& index : table.indexes) {
     parts_.push_back(index.HasExpressions() ? planner.BindIndexParts(table, index)
                                             : std::vector<sql::BoundPtr>{});
+    predicates_.push_back(planner.BindIndexPredicate(table, index));
   }
+}
+
+bool IndexKeys::Covers(size_t i, const sql::Row& row) {
+  return !predicates_[i] || sql::EvaluatePredicate(*predicates_[i], row, ctx_);
 }
 
 std::string IndexKeys::Prefix(size_t i, const sql::Row& row, bool* any_null) {
@@ -41,6 +46,7 @@ std::string IndexKeys::FindConflict(size_t i, const sql::Row& row) {
   // Unique hash indexes are refused (as in PostgreSQL): a shared prefix
   // here means equal key values, never a hash collision.
   ZQ_ASSERT(index.unique && !index.hash);
+  if (!Covers(i, row)) return std::string();
   bool any_null = false;
   const std::string prefix = Prefix(i, row, &any_null);
   if (any_null) return std::string();
@@ -54,6 +60,7 @@ std::string IndexKeys::FindConflict(size_t i, const sql::Row& row) {
 void IndexKeys::CheckUnique(size_t i, const sql::Row& row, std::string_view own_key) {
   const catalog::IndexDef& index = table_.indexes[i];
   ZQ_ASSERT(index.unique && !index.hash);
+  if (!Covers(i, row)) return;
   bool any_null = false;
   const std::string prefix = Prefix(i, row, &any_null);
   if (any_null) return;
@@ -77,6 +84,7 @@ void IndexKeys::CheckUniqueAll(const sql::Row& row, std::string_view own_key) {
 
 void IndexKeys::Write(size_t i, const sql::Row& row, std::string_view table_key, bool remove) {
   const catalog::IndexDef& index = table_.indexes[i];
+  if (!Covers(i, row)) return;  // a row a partial index leaves out has no entry
   std::string key = Prefix(i, row);
   key.append(table_key);
   sql::ThrowIfError(remove ? sc_.txn->Delete(index.tree, key) : sc_.txn->Put(index.tree, key, ""));

@@ -19,12 +19,15 @@ class IndexKeys {
   // `table` must outlive this object.
   IndexKeys(const StatementContext& sc, sql::Planner& planner, const catalog::TableDef& table);
 
+  // Whether `row` belongs in index `i` (a partial index's condition holds).
+  bool Covers(size_t i, const sql::Row& row);
   // The prefix the entries of `row` in index `i` share: the key values
   // encoded (hashed for a hash index). `any_null`, when given, tells whether
   // a key value is NULL.
   std::string Prefix(size_t i, const sql::Row& row, bool* any_null = nullptr);
   // Throws 23505 when a row other than `own_key` has the same key values in
-  // unique index `i` (NULLs are distinct, as in PostgreSQL).
+  // unique index `i` (NULLs are distinct, as in PostgreSQL; a row a partial
+  // index does not cover conflicts with nothing).
   void CheckUnique(size_t i, const sql::Row& row, std::string_view own_key);
   // ... in every unique index of the table.
   void CheckUniqueAll(const sql::Row& row, std::string_view own_key);
@@ -40,6 +43,7 @@ class IndexKeys {
   const StatementContext& sc_;
   const catalog::TableDef& table_;
   std::vector<std::vector<sql::BoundPtr>> parts_;  // per index; null for a column part
+  std::vector<sql::BoundPtr> predicates_;           // per index; null: every row
   sql::ExecContext ctx_;
 };
 

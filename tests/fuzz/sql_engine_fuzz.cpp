@@ -40,6 +40,7 @@ constexpr const char* kSetup =
     "CREATE INDEX t3_y ON t3 USING HASH (y);"
     "CREATE INDEX t1_lower ON t1 (lower(b), (a % 7) DESC);"
     "CREATE INDEX t3_xy ON t3 USING HASH ((x + y), abs(x));"
+    "CREATE UNIQUE INDEX t2_part ON t2 (v, k) WHERE flag AND k > 0;"
     "INSERT INTO t1 VALUES (1, 10, 'one', 1.50, 0.5), (2, NULL, 'two', NULL, 'NaN');"
     "INSERT INTO t2 VALUES (1, 'a', true, '\\x00ff'), (2, 'b', NULL, NULL);"
     "INSERT INTO t3 VALUES (1, NULL), (NULL, 2);"

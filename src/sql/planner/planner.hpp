@@ -63,6 +63,9 @@ class Planner {
   // binds (the catalog keeps it as SQL text).
   std::vector<BoundPtr> BindIndexParts(const catalog::TableDef& table,
                                        const catalog::IndexDef& index);
+  // The condition of a partial index over its table's row; null for an
+  // index of every row.
+  BoundPtr BindIndexPredicate(const catalog::TableDef& table, const catalog::IndexDef& index);
 
   // What the planner may know of the data when it picks join strategies.
   void SetStatistics(JoinStatistics statistics) { statistics_ = std::move(statistics); }

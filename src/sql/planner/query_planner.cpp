@@ -115,9 +115,12 @@ bool MatchColumnCompare(const BoundExpr& e, int* column, BinaryOp* op, const Bou
 }
 
 // Picks the primary key or index range that the conjuncts pin best.
-// `index_parts` holds each index's bound expression parts (null for columns).
+// `index_parts` holds each index's bound expression parts (null for columns);
+// `usable[i]` is false for a partial index whose condition the conjuncts do
+// not imply.
 void ChooseRange(PlanNode* scan, const std::vector<const BoundExpr*>& conjuncts,
-                 const std::vector<std::vector<BoundPtr>>& index_parts) {
+                 const std::vector<std::vector<BoundPtr>>& index_parts,
+                 const std::vector<bool>& usable) {
   const catalog::TableDef& t = scan->table;
   struct Candidate {
     int index;
@@ -133,6 +136,7 @@ void ChooseRange(PlanNode* scan, const std::vector<const BoundExpr*>& conjuncts,
   }
   for (size_t i = 0; i < t.indexes.size(); i++) {
     const catalog::IndexDef& ix = t.indexes[i];
+    if (!usable[i]) continue;
     candidates.push_back({static_cast<int>(i), ix.columns, ix.descending, ix.hash, ix.unique});
   }
   // Whether `conj` compares key part k of candidate c with a value.
@@ -341,6 +345,16 @@ std::vector<BoundPtr> Planner::BindIndexParts(const catalog::TableDef& table,
     parts[i] = CastTo(BindExpr(**parsed, scope), index.expression_types[i], 0);
   }
   return parts;
+}
+
+BoundPtr Planner::BindIndexPredicate(const catalog::TableDef& table,
+                                     const catalog::IndexDef& index) {
+  if (index.predicate.empty()) return nullptr;
+  Result<ExprPtr> parsed = ParseExpression(index.predicate);
+  if (!parsed.ok()) {
+    ThrowSqlError(kSqlStateInternalError, 0, "index \"" + index.name + "\" is damaged");
+  }
+  return BindExpr(**parsed, TableScope(table, ""));
 }
 
 BoundPtr Planner::BindExpr(const Expr& expr, const Scope& scope) {
@@ -1005,11 +1019,25 @@ PlanPtr Planner::PushDownFilter(PlanPtr input, BoundPtr predicate) {
     for (const BoundPtr& p : all) views.push_back(p.get());
     plan->range = ScanRange{};
     std::vector<std::vector<BoundPtr>> index_parts;
+    std::vector<bool> usable;
     for (const catalog::IndexDef& index : plan->table.indexes) {
       index_parts.push_back(index.HasExpressions() ? BindIndexParts(plan->table, index)
                                                    : std::vector<BoundPtr>{});
+      // A partial index holds only the rows meeting its condition: usable
+      // when every conjunct of that condition is one of the scan's.
+      bool implied = true;
+      if (BoundPtr condition = BindIndexPredicate(plan->table, index)) {
+        std::vector<BoundPtr> needed;
+        SplitConjuncts(std::move(condition), &needed);
+        for (const BoundPtr& n : needed) {
+          bool found = false;
+          for (const BoundExpr* have : views) found = found || SameExpr(*n, *have);
+          implied = implied && found;
+        }
+      }
+      usable.push_back(implied);
     }
-    ChooseRange(plan.get(), views, index_parts);
+    ChooseRange(plan.get(), views, index_parts, usable);
     plan->predicate = JoinConjuncts(std::move(all));
     return plan;
   }
