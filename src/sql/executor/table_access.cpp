@@ -6,7 +6,6 @@
 
 #include "sql/lexer/sql_error.hpp"
 #include "sql/types/decimal.hpp"
-#include "util/assert.hpp"
 #include "util/checksum.hpp"
 #include "util/coding.hpp"
 
@@ -44,16 +43,6 @@ void FinishIndexPrefix(const catalog::IndexDef& index, std::string* encoded) {
   uint8_t hash[8];
   PutBigEndian64(hash, Checksum64(encoded->data(), encoded->size(), kHashIndexSeed));
   encoded->assign(reinterpret_cast<const char*>(hash), sizeof hash);
-}
-
-std::string EncodeColumnIndexPrefix(const catalog::IndexDef& index, const Row& row) {
-  std::string key;
-  for (size_t i = 0; i < index.columns.size(); i++) {
-    ZQ_ASSERT(!index.IsExpression(i));
-    AppendIndexPart(index, i, row[index.columns[i]], &key);
-  }
-  FinishIndexPrefix(index, &key);
-  return key;
 }
 
 namespace {

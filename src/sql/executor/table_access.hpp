@@ -25,8 +25,6 @@ std::string EncodeRowValue(const Row& row);
 void AppendIndexPart(const catalog::IndexDef& index, size_t part, const Value& v,
                      std::string* out);
 void FinishIndexPrefix(const catalog::IndexDef& index, std::string* encoded);
-// The prefix of an index on columns only (no expression parts) for a row.
-std::string EncodeColumnIndexPrefix(const catalog::IndexDef& index, const Row& row);
 // The table key of an index entry (at the end of its key; for a packed
 // table, in its value); false when malformed.
 bool IndexEntryTableKey(const catalog::TableDef& table, const catalog::IndexDef& index,
