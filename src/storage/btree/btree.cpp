@@ -16,11 +16,16 @@ constexpr uint8_t kLeafKind = static_cast<uint8_t>(PageKind::kLeaf);
 constexpr uint8_t kInternalKind = static_cast<uint8_t>(PageKind::kInternal);
 constexpr uint8_t kOverflowKind = static_cast<uint8_t>(PageKind::kOverflow);
 
-Result<const uint8_t*> ReadTreePage(Pager* pager, PageNo pgno) {
-  ZQ_ASSIGN_OR_RETURN(const uint8_t* n, pager->Read(pgno));
+Status CheckTreePage(const uint8_t* n, PageNo pgno) {
   if (node::Kind(n) != kLeafKind && node::Kind(n) != kInternalKind) {
     return Status::Corruption("page " + std::to_string(pgno) + " is not a b-tree page");
   }
+  return Status::Ok();
+}
+
+Result<const uint8_t*> ReadTreePage(Pager* pager, PageNo pgno) {
+  ZQ_ASSIGN_OR_RETURN(const uint8_t* n, pager->Read(pgno));
+  ZQ_RETURN_IF_ERROR(CheckTreePage(n, pgno));
   return n;
 }
 
@@ -90,6 +95,16 @@ Status ReadOverflowValue(Pager* pager, uint64_t head, uint64_t value_bytes, std:
   return Status::Ok();
 }
 
+namespace {
+// The value of leaf entry `slot`, inline or from its overflow chain.
+Status ReadLeafValue(Pager* pager, const uint8_t* leaf, int slot, std::string* value) {
+  const node::LeafEntry e = node::LeafAt(leaf, slot);
+  if (e.overflow) return ReadOverflowValue(pager, e.overflow_head, e.value_bytes, value);
+  value->assign(e.inline_value);
+  return Status::Ok();
+}
+}  // namespace
+
 Result<bool> TreeGet(Pager* pager, PageNo root, std::string_view key, std::string* value) {
   PageNo p = root;
   for (int depth = 0; p != kNullPage; depth++) {
@@ -99,12 +114,7 @@ Result<bool> TreeGet(Pager* pager, PageNo root, std::string_view key, std::strin
       bool exact = false;
       int i = node::LowerBound(n, key, &exact);
       if (!exact) return false;
-      node::LeafEntry e = node::LeafAt(n, i);
-      if (e.overflow) {
-        ZQ_RETURN_IF_ERROR(ReadOverflowValue(pager, e.overflow_head, e.value_bytes, value));
-      } else {
-        value->assign(e.inline_value);
-      }
+      ZQ_RETURN_IF_ERROR(ReadLeafValue(pager, n, i, value));
       return true;
     }
     p = node::Child(n, node::ChildIndexFor(n, key));
@@ -136,11 +146,8 @@ Status GetGroup(Pager* pager, PageNo root, std::span<const std::string_view> key
     }
     for (size_t i = 0; i < n; i++) {
       if (at[i] == kNullPage) continue;
-      const uint8_t* node = nodes[i];
-      if (node::Kind(node) != kLeafKind && node::Kind(node) != kInternalKind) {
-        return Status::Corruption("page " + std::to_string(at[i]) + " is not a b-tree page");
-      }
-      node::StartSearch(node, &search[i]);
+      ZQ_RETURN_IF_ERROR(CheckTreePage(nodes[i], at[i]));
+      node::StartSearch(nodes[i], &search[i]);
     }
     // The searches take turns, a comparison each, until all are done.
     for (bool stepping = true; stepping;) {
@@ -163,12 +170,7 @@ Status GetGroup(Pager* pager, PageNo root, std::span<const std::string_view> key
       }
       at[i] = kNullPage;
       if (!s.equal) continue;
-      const node::LeafEntry e = node::LeafAt(node, s.lo);
-      if (e.overflow) {
-        ZQ_RETURN_IF_ERROR(ReadOverflowValue(pager, e.overflow_head, e.value_bytes, &values[i]));
-      } else {
-        values[i].assign(e.inline_value);
-      }
+      ZQ_RETURN_IF_ERROR(ReadLeafValue(pager, node, s.lo, &values[i]));
       found[i] = 1;
     }
   }
