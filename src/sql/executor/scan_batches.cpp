@@ -11,12 +11,13 @@ namespace zq::sql {
 
 bool DecodeFilter::Passes(int64_t v) const {
   switch (op) {
-    case Op::kEq: return v == value;
-    case Op::kNe: return v != value;
-    case Op::kLt: return v < value;
-    case Op::kLe: return v <= value;
-    case Op::kGt: return v > value;
-    case Op::kGe: return v >= value;
+    case BinaryOp::kEq: return v == value;
+    case BinaryOp::kNe: return v != value;
+    case BinaryOp::kLt: return v < value;
+    case BinaryOp::kLe: return v <= value;
+    case BinaryOp::kGt: return v > value;
+    case BinaryOp::kGe: return v >= value;
+    default: ZQ_ASSERT(false);  // DecodeFilters takes comparisons only
   }
   return true;
 }

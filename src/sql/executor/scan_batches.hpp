@@ -17,6 +17,7 @@
 
 #include "catalog/schema.hpp"
 #include "sql/executor/column_batch.hpp"
+#include "sql/planner/plan.hpp"
 #include "storage/store/store.hpp"
 
 namespace zq::sql {
@@ -26,14 +27,13 @@ using StoredEntry = std::pair<std::string_view, std::string_view>;  // key, valu
 // valid until the next call.
 using EntrySource = std::function<size_t(StoredEntry* out, size_t max)>;
 
-// `column OP value` on an integer-like column (integers, dates, timestamps:
-// the int64 the batch holds), one conjunct of a scan's condition: a row
-// whose value is NULL or fails it cannot pass the condition, so the decoder
-// drops it before it takes space in a batch. The condition still runs on
-// the rows kept.
+// `column OP value` on an integer column (OP one of = <> < <= > >=), one
+// conjunct of a scan's condition: a row whose value is NULL or fails it
+// cannot pass the condition, so the decoder drops it before it takes space
+// in a batch. The condition still runs on the rows kept.
 struct DecodeFilter {
   uint32_t column = 0;
-  enum class Op : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe } op = Op::kEq;
+  BinaryOp op = BinaryOp::kEq;
   int64_t value = 0;
   bool Passes(int64_t v) const;
 };

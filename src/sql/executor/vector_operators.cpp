@@ -89,14 +89,11 @@ std::vector<DecodeFilter> DecodeFilters(const PlanNode& scan, ExecContext& ctx) 
   std::vector<DecodeFilter> out;
   if (!scan.predicate || scan.table.read_only()) return out;
   std::vector<const BoundExpr*> pending = {scan.predicate.get()};
+  // A column under a widening cast at most: a narrowing one can fail, which
+  // a filter must not hide.
   auto column_of = [](const BoundExpr& e) -> const BoundExpr* {
-    const BoundExpr* c = &e;
-    // Only a widening cast: a narrowing one can fail, which a filter must not hide.
-    if (c->kind == ExprKind::kCast && IsIntegerType(c->type.id) &&
-        NumericRank(c->children[0]->type.id) <= NumericRank(c->type.id)) {
-      c = c->children[0].get();
-    }
-    return c->kind == ExprKind::kColumn && c->depth == 0 && IsIntegerType(c->type.id) ? c : nullptr;
+    const BoundExpr* c = KeyColumn(e);
+    return c != nullptr && IsIntegerType(c->type.id) ? c : nullptr;
   };
   auto value_of = [&](const BoundExpr& e) -> std::optional<int64_t> {
     const Value* v = nullptr;
@@ -118,17 +115,7 @@ std::vector<DecodeFilter> DecodeFilters(const PlanNode& scan, ExecContext& ctx) 
       continue;
     }
     if (e.kind != ExprKind::kCompare) continue;
-    using Op = DecodeFilter::Op;
-    Op op;
-    switch (e.op) {
-      case BinaryOp::kEq: op = Op::kEq; break;
-      case BinaryOp::kNe: op = Op::kNe; break;
-      case BinaryOp::kLt: op = Op::kLt; break;
-      case BinaryOp::kLe: op = Op::kLe; break;
-      case BinaryOp::kGt: op = Op::kGt; break;
-      case BinaryOp::kGe: op = Op::kGe; break;
-      default: continue;
-    }
+    BinaryOp op = e.op;
     const BoundExpr* column = column_of(*e.children[0]);
     std::optional<int64_t> value = value_of(*e.children[1]);
     if (column == nullptr || !value) {
@@ -136,13 +123,7 @@ std::vector<DecodeFilter> DecodeFilters(const PlanNode& scan, ExecContext& ctx) 
       column = column_of(*e.children[1]);
       value = value_of(*e.children[0]);
       if (column == nullptr || !value) continue;
-      switch (op) {
-        case Op::kLt: op = Op::kGt; break;
-        case Op::kLe: op = Op::kGe; break;
-        case Op::kGt: op = Op::kLt; break;
-        case Op::kGe: op = Op::kLe; break;
-        default: break;
-      }
+      op = FlipCompare(op);
     }
     out.push_back({static_cast<uint32_t>(column->index), op, *value});
   }
@@ -202,8 +183,9 @@ class ScanVOp final : public VectorOp {
     Result<std::unique_ptr<storage::Cursor>> worker = ctx_.txn->NewSnapshotCursor(plan_.table.tree);
     ThrowIfError(worker.status());
     budget_.Add(cap);
-    // Filtering stays on this thread: filtering on the worker as well
-    // measured slower on the 2-vCPU machine of docs/benchmarks.md.
+    // The condition runs on this thread (running it on the worker as well
+    // measured slower on the 2-vCPU machine of docs/benchmarks.md); only the
+    // DecodeFilters, which need nothing of the ExecContext, run on both.
     try {
       parallel_ = std::make_unique<ParallelScan>(plan_.table, decode_, filters_,
                                                  std::move(split).value(),

@@ -43,6 +43,28 @@ bool SameExpr(const BoundExpr& a, const BoundExpr& b) {
   return true;
 }
 
+const BoundExpr* KeyColumn(const BoundExpr& e) {
+  if (e.kind == ExprKind::kColumn && e.depth == 0) return &e;
+  if (e.kind == ExprKind::kCast && IsIntegerType(e.type.id)) {
+    const BoundExpr& inner = *e.children[0];
+    if (inner.kind == ExprKind::kColumn && inner.depth == 0 && IsIntegerType(inner.type.id) &&
+        NumericRank(inner.type.id) <= NumericRank(e.type.id)) {
+      return &inner;
+    }
+  }
+  return nullptr;
+}
+
+BinaryOp FlipCompare(BinaryOp o) {
+  switch (o) {
+    case BinaryOp::kLt: return BinaryOp::kGt;
+    case BinaryOp::kLe: return BinaryOp::kGe;
+    case BinaryOp::kGt: return BinaryOp::kLt;
+    case BinaryOp::kGe: return BinaryOp::kLe;
+    default: return o;
+  }
+}
+
 bool IsConstantExpr(const BoundExpr& e) {
   switch (e.kind) {
     case ExprKind::kColumn:

@@ -124,6 +124,13 @@ struct BoundExpr {
 };
 
 bool SameExpr(const BoundExpr& a, const BoundExpr& b);
+// The column of this row `e` reads, as an index key holds it: the column
+// itself, or an integer column widened to a larger integer type (the
+// binder's promotion for `int_col = bigint_value`; integer keys of every
+// width are stored alike and compare by value). Null otherwise.
+const BoundExpr* KeyColumn(const BoundExpr& e);
+// The comparison with its operands swapped: `a < b` is `b > a`.
+BinaryOp FlipCompare(BinaryOp o);
 // Splits an AND tree into its conjuncts (moves them out of `e`) ...
 void SplitConjuncts(BoundPtr e, std::vector<BoundPtr>* out);
 // ... and joins conjuncts with AND (null when there are none).

@@ -54,32 +54,6 @@ bool IsBoundValue(const BoundExpr& e) {
   return true;
 }
 
-// The column of this row `e` reads, as an index key holds it: the column
-// itself, or an integer column widened to a larger integer type (the
-// binder's promotion for `int_col = bigint_value`; integer keys of every
-// width are stored alike and compare by value). Null otherwise.
-const BoundExpr* KeyColumn(const BoundExpr& e) {
-  if (e.kind == ExprKind::kColumn && e.depth == 0) return &e;
-  if (e.kind == ExprKind::kCast && IsIntegerType(e.type.id)) {
-    const BoundExpr& inner = *e.children[0];
-    if (inner.kind == ExprKind::kColumn && inner.depth == 0 && IsIntegerType(inner.type.id) &&
-        NumericRank(inner.type.id) <= NumericRank(e.type.id)) {
-      return &inner;
-    }
-  }
-  return nullptr;
-}
-
-BinaryOp FlipCompare(BinaryOp o) {
-  switch (o) {
-    case BinaryOp::kLt: return BinaryOp::kGt;
-    case BinaryOp::kLe: return BinaryOp::kGe;
-    case BinaryOp::kGt: return BinaryOp::kLt;
-    case BinaryOp::kGe: return BinaryOp::kLe;
-    default: return o;
-  }
-}
-
 // key OP value, either way round, where `is_key(side)` tells whether a side
 // is the key; fills the operator (as `key OP value`) and the value.
 template <typename IsKey>
