@@ -156,15 +156,6 @@ uint64_t EstimateRows(const PlanNode& p, const JoinStatistics& stats) {
   }
 }
 
-// Maps a column of the join's row (left ++ right) to the swapped row
-// (right ++ left).
-void SwapColumns(BoundExpr* e, int left_width, int right_width) {
-  if (e->kind == ExprKind::kColumn && e->depth == 0) {
-    e->index = e->index < left_width ? e->index + right_width : e->index - left_width;
-  }
-  for (BoundPtr& c : e->children) SwapColumns(c.get(), left_width, right_width);
-}
-
 // An inner join whose right input is estimated much larger than its left
 // (or is pinned by a key while the left is not) swaps them, under a
 // projection that restores the column order.
@@ -183,26 +174,17 @@ PlanPtr ChooseSides(const PlanPtr& plan, const JoinStatistics& stats) {
   }
   if (!swap) return plan;
   const int lw = static_cast<int>(left.columns.size()), rw = static_cast<int>(right.columns.size());
+  // Column i of the row left ++ right is column swapped(i) of right ++ left.
+  auto swapped = [lw, rw](int i) { return i < lw ? i + rw : i - lw; };
   MutPlan join = Mut(plan);
-  const std::vector<OutputColumn> original = join->columns;
+  std::vector<OutputColumn> original = join->columns;
   std::swap(join->children[0], join->children[1]);
-  join->columns.clear();
-  for (const PlanPtr& c : join->children) {
-    join->columns.insert(join->columns.end(), c->columns.begin(), c->columns.end());
-  }
+  SetJoinColumns(join.get());
   std::swap(join->left_keys, join->right_keys);
   std::swap(join->left_key_exprs, join->right_key_exprs);  // each over its own input
-  if (join->predicate) SwapColumns(join->predicate.get(), lw, rw);
-  MutPlan project = NewPlan(PlanKind::kProject);
-  project->columns = original;
-  for (int j = 0; j < lw + rw; j++) {
-    const int from = j < lw ? rw + j : j - lw;
-    project->exprs.push_back(ColumnRef(from, join->columns[static_cast<size_t>(from)]));
-  }
-  project->children.push_back(join);
-  return project;
+  if (join->predicate) MapColumns(join->predicate.get(), swapped);
+  return ProjectColumns(join, std::move(original), swapped);
 }
-
 
 // The column a scan's rows come ordered by (its primary key's first
 // column, when it reads the table in primary-key order and that column's
@@ -289,15 +271,18 @@ bool TakeApart(const PlanPtr& root, JoinChain* chain) {
   return true;
 }
 
+// The input whose columns hold column `column` of the combined row.
+size_t InputOf(const JoinChain& chain, int column) {
+  size_t i = chain.offsets.size() - 1;
+  while (chain.offsets[i] > column) i--;
+  return i;
+}
+
 // The inputs a condition reads (bit i: input i).
-uint64_t InputsRead(const BoundExpr& e, const std::vector<int>& offsets) {
+uint64_t InputsRead(const BoundExpr& e, const JoinChain& chain) {
   uint64_t bits = 0;
-  if (e.kind == ExprKind::kColumn && e.depth == 0) {
-    size_t i = offsets.size() - 1;
-    while (offsets[i] > e.index) i--;
-    bits |= uint64_t{1} << i;
-  }
-  for (const BoundPtr& c : e.children) bits |= InputsRead(*c, offsets);
+  if (e.kind == ExprKind::kColumn && e.depth == 0) bits |= uint64_t{1} << InputOf(chain, e.index);
+  for (const BoundPtr& c : e.children) bits |= InputsRead(*c, chain);
   return bits;
 }
 
@@ -343,12 +328,6 @@ std::vector<size_t> GreedyOrder(const JoinChain& chain, const std::vector<uint64
   return order;
 }
 
-// Rebuilds the chain as a left-deep tree in `order`, each condition at the
-// first join whose inputs it reads, under a projection restoring the
-// original columns.
-PlanPtr Rebuild(JoinChain& chain, const std::vector<size_t>& order,
-                const std::vector<uint64_t>& reads, const JoinStatistics& stats);
-
 PlanPtr ApplyStrategies(const PlanPtr& join, const JoinStatistics& stats) {
   PlanPtr result = ChooseSides(join, stats);
   PlanNode* node = Mut(join).get();
@@ -357,6 +336,9 @@ PlanPtr ApplyStrategies(const PlanPtr& join, const JoinStatistics& stats) {
   return result;
 }
 
+// Rebuilds the chain as a left-deep tree in `order`, each condition at the
+// first join whose inputs it reads, under a projection restoring the
+// original columns.
 PlanPtr Rebuild(JoinChain& chain, const std::vector<size_t>& order,
                 const std::vector<uint64_t>& reads, const JoinStatistics& stats) {
   const size_t n = chain.inputs.size();
@@ -367,18 +349,10 @@ PlanPtr Rebuild(JoinChain& chain, const std::vector<size_t>& order,
     at += static_cast<int>(chain.inputs[i]->columns.size());
   }
   auto new_position = [&](int column) {
-    size_t i = n - 1;
-    while (chain.offsets[i] > column) i--;
+    const size_t i = InputOf(chain, column);
     return new_offset[i] + (column - chain.offsets[i]);
   };
-  struct Remap {
-    const decltype(new_position)& to;
-    void operator()(BoundExpr* e) const {
-      if (e->kind == ExprKind::kColumn && e->depth == 0) e->index = to(e->index);
-      for (BoundPtr& c : e->children) (*this)(c.get());
-    }
-  };
-  for (BoundPtr& c : chain.conditions) Remap{new_position}(c.get());
+  for (BoundPtr& c : chain.conditions) MapColumns(c.get(), new_position);
   std::vector<bool> placed_condition(chain.conditions.size(), false);
   PlanPtr tree = chain.inputs[order[0]];
   uint64_t placed = uint64_t{1} << order[0];
@@ -387,9 +361,7 @@ PlanPtr Rebuild(JoinChain& chain, const std::vector<size_t>& order,
     placed |= uint64_t{1} << i;
     MutPlan join = NewPlan(PlanKind::kJoin);
     join->children = {tree, chain.inputs[i]};
-    for (const PlanPtr& c : join->children) {
-      join->columns.insert(join->columns.end(), c->columns.begin(), c->columns.end());
-    }
+    SetJoinColumns(join.get());
     std::vector<BoundPtr> here;
     for (size_t c = 0; c < chain.conditions.size(); c++) {
       if (placed_condition[c] || (reads[c] & ~placed) != 0) continue;
@@ -404,17 +376,12 @@ PlanPtr Rebuild(JoinChain& chain, const std::vector<size_t>& order,
   bool same_layout = true;
   for (size_t i = 0; i < n; i++) same_layout = same_layout && new_offset[i] == chain.offsets[i];
   if (same_layout) return tree;
-  MutPlan project = NewPlan(PlanKind::kProject);
-  project->columns = chain.columns;
-  for (int g = 0; g < static_cast<int>(chain.columns.size()); g++) {
-    const int from = new_position(g);
-    project->exprs.push_back(ColumnRef(from, tree->columns[static_cast<size_t>(from)]));
-  }
-  project->children.push_back(tree);
-  return project;
+  return ProjectColumns(tree, chain.columns, new_position);
 }
 
-PlanPtr Choose(const PlanPtr& plan, const JoinStatistics& stats) {
+}  // namespace
+
+PlanPtr ChooseJoinStrategies(const PlanPtr& plan, const JoinStatistics& stats) {
   MutPlan node = Mut(plan);
   // A CTE's plan is shared by its references and was decided on its own.
   if (node->kind == PlanKind::kMaterialized) return plan;
@@ -422,21 +389,15 @@ PlanPtr Choose(const PlanPtr& plan, const JoinStatistics& stats) {
   JoinChain chain;
   if (IsInnerJoin(*plan) && stats.table_rows && TakeApart(plan, &chain) &&
       chain.inputs.size() >= 3 && chain.inputs.size() <= 64) {
-    for (PlanPtr& in : chain.inputs) in = Choose(in, stats);
+    for (PlanPtr& in : chain.inputs) in = ChooseJoinStrategies(in, stats);
     std::vector<uint64_t> reads;
-    for (const BoundPtr& c : chain.conditions) reads.push_back(InputsRead(*c, chain.offsets));
+    for (const BoundPtr& c : chain.conditions) reads.push_back(InputsRead(*c, chain));
     const std::vector<size_t> order = GreedyOrder(chain, reads, stats);
     return Rebuild(chain, order, reads, stats);
   }
-  for (PlanPtr& c : node->children) c = Choose(c, stats);
+  for (PlanPtr& c : node->children) c = ChooseJoinStrategies(c, stats);
   if (node->kind != PlanKind::kJoin) return plan;
   return ApplyStrategies(plan, stats);
-}
-
-}  // namespace
-
-PlanPtr ChooseJoinStrategies(const PlanPtr& plan, const JoinStatistics& stats) {
-  return Choose(plan, stats);
 }
 
 }  // namespace zq::sql

@@ -43,8 +43,14 @@ bool ColumnSpan(const BoundExpr& e, int* lo, int* hi) {
 }
 
 void ShiftColumns(BoundExpr* e, int delta) {
-  if (e->kind == ExprKind::kColumn && e->depth == 0) e->index += delta;
-  for (BoundPtr& c : e->children) ShiftColumns(c.get(), delta);
+  MapColumns(e, [delta](int i) { return i + delta; });
+}
+
+void SetJoinColumns(PlanNode* join) {
+  join->columns.clear();
+  for (const PlanPtr& c : join->children) {
+    join->columns.insert(join->columns.end(), c->columns.begin(), c->columns.end());
+  }
 }
 
 bool CallsRandom(const BoundExpr& e) {
