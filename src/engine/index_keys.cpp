@@ -25,14 +25,10 @@ std::string IndexKeys::Prefix(size_t i, const sql::Row& row, bool* any_null) {
   const catalog::IndexDef& index = table_.indexes[i];
   std::string key;
   bool null = false;
+  sql::Value computed;
   for (size_t k = 0; k < index.columns.size(); k++) {
-    if (!index.IsExpression(k)) {
-      const sql::Value& v = row[index.columns[k]];
-      null = null || v.null;
-      sql::AppendIndexPart(index, k, v, &key);
-      continue;
-    }
-    const sql::Value v = sql::Evaluate(*parts_[i][k], row, ctx_);
+    if (index.IsExpression(k)) computed = sql::Evaluate(*parts_[i][k], row, ctx_);
+    const sql::Value& v = index.IsExpression(k) ? computed : row[index.columns[k]];
     null = null || v.null;
     sql::AppendIndexPart(index, k, v, &key);
   }
@@ -41,38 +37,40 @@ std::string IndexKeys::Prefix(size_t i, const sql::Row& row, bool* any_null) {
   return key;
 }
 
-std::string IndexKeys::FindConflict(size_t i, const sql::Row& row) {
+std::unique_ptr<storage::Cursor> IndexKeys::SeekSameKey(size_t i, const sql::Row& row,
+                                                        std::string* prefix) {
   const catalog::IndexDef& index = table_.indexes[i];
   // Unique hash indexes are refused (as in PostgreSQL): a shared prefix
   // here means equal key values, never a hash collision.
   ZQ_ASSERT(index.unique && !index.hash);
-  if (!Covers(i, row)) return std::string();
+  if (!Covers(i, row)) return nullptr;
   bool any_null = false;
-  const std::string prefix = Prefix(i, row, &any_null);
-  if (any_null) return std::string();
+  *prefix = Prefix(i, row, &any_null);
+  if (any_null) return nullptr;  // NULLs are distinct from everything
   Result<std::unique_ptr<storage::Cursor>> cursor = sc_.txn->NewCursor(index.tree);
   sql::ThrowIfError(cursor.status());
-  sql::ThrowIfError((*cursor)->Seek(prefix));
-  if (!(*cursor)->Valid() || (*cursor)->key().substr(0, prefix.size()) != prefix) return {};
-  return std::string((*cursor)->key().substr(prefix.size()));
+  sql::ThrowIfError((*cursor)->Seek(*prefix));
+  return std::move(cursor).value();
+}
+
+std::string IndexKeys::FindConflict(size_t i, const sql::Row& row) {
+  std::string prefix;
+  std::unique_ptr<storage::Cursor> cursor = SeekSameKey(i, row, &prefix);
+  if (!cursor || !cursor->Valid() || cursor->key().substr(0, prefix.size()) != prefix) return {};
+  return std::string(cursor->key().substr(prefix.size()));
 }
 
 void IndexKeys::CheckUnique(size_t i, const sql::Row& row, std::string_view own_key) {
-  const catalog::IndexDef& index = table_.indexes[i];
-  ZQ_ASSERT(index.unique && !index.hash);
-  if (!Covers(i, row)) return;
-  bool any_null = false;
-  const std::string prefix = Prefix(i, row, &any_null);
-  if (any_null) return;
-  Result<std::unique_ptr<storage::Cursor>> cursor = sc_.txn->NewCursor(index.tree);
-  sql::ThrowIfError(cursor.status());
-  sql::ThrowIfError((*cursor)->Seek(prefix));
-  while ((*cursor)->Valid() && (*cursor)->key().substr(0, prefix.size()) == prefix) {
-    if ((*cursor)->key().substr(prefix.size()) != own_key) {
+  std::string prefix;
+  std::unique_ptr<storage::Cursor> cursor = SeekSameKey(i, row, &prefix);
+  if (!cursor) return;
+  for (; cursor->Valid() && cursor->key().substr(0, prefix.size()) == prefix;
+       sql::ThrowIfError(cursor->Next())) {
+    if (cursor->key().substr(prefix.size()) != own_key) {
       sql::ThrowSqlError(sql::kSqlStateUniqueViolation, 0,
-                         "duplicate key value violates unique constraint \"" + index.name + "\"");
+                         "duplicate key value violates unique constraint \"" +
+                             table_.indexes[i].name + "\"");
     }
-    sql::ThrowIfError((*cursor)->Next());
   }
 }
 

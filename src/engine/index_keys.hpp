@@ -4,6 +4,7 @@
 // written through the statement's transaction.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,12 @@ class IndexKeys {
   void WriteAll(const sql::Row& row, std::string_view table_key, bool remove);
 
  private:
+  // A cursor at the first entry of unique index `i` that could share `row`'s
+  // key values (`prefix`), or null when the row conflicts with nothing (a
+  // NULL key value, a partial index that leaves it out).
+  std::unique_ptr<storage::Cursor> SeekSameKey(size_t i, const sql::Row& row,
+                                               std::string* prefix);
+
   const StatementContext& sc_;
   const catalog::TableDef& table_;
   std::vector<std::vector<sql::BoundPtr>> parts_;  // per index; null for a column part

@@ -93,7 +93,6 @@ void ChooseLookupJoin(PlanNode* plan, const JoinStatistics& stats) {
   join->lookup = true;
 }
 
-
 // Whether column `column` of `p`'s rows holds no value twice: the whole
 // primary key, or a unique index, of a table scan (NULLs aside).
 bool UniqueColumn(const PlanNode& p, int column) {

@@ -91,6 +91,10 @@ class Planner {
                        Scope* scope, uint32_t position);
   PlanPtr AddOrderLimit(PlanPtr plan, const SelectStmt& stmt, const Scope* outer);
   PlanPtr PushDownFilter(PlanPtr plan, BoundPtr predicate);
+  // An expression or condition of `index`, stored as SQL text, bound over
+  // its table's row.
+  BoundPtr BindIndexText(const catalog::TableDef& table, const catalog::IndexDef& index,
+                         const std::string& text);
 
   const catalog::Catalog* catalog_;
   ConstantFolder folder_;

@@ -306,17 +306,21 @@ Scope TableScope(const catalog::TableDef& table, const std::string& alias) {
   return scope;
 }
 
+BoundPtr Planner::BindIndexText(const catalog::TableDef& table, const catalog::IndexDef& index,
+                                const std::string& text) {
+  Result<ExprPtr> parsed = ParseExpression(text);
+  if (!parsed.ok()) {
+    ThrowSqlError(kSqlStateInternalError, 0, "index \"" + index.name + "\" is damaged");
+  }
+  return BindExpr(**parsed, TableScope(table, ""));
+}
+
 std::vector<BoundPtr> Planner::BindIndexParts(const catalog::TableDef& table,
                                               const catalog::IndexDef& index) {
   std::vector<BoundPtr> parts(index.columns.size());
-  const Scope scope = TableScope(table, "");
   for (size_t i = 0; i < parts.size(); i++) {
     if (!index.IsExpression(i)) continue;
-    Result<ExprPtr> parsed = ParseExpression(index.expressions[i]);
-    if (!parsed.ok()) {
-      ThrowSqlError(kSqlStateInternalError, 0, "index \"" + index.name + "\" is damaged");
-    }
-    parts[i] = CastTo(BindExpr(**parsed, scope), index.expression_types[i], 0);
+    parts[i] = CastTo(BindIndexText(table, index, index.expressions[i]), index.expression_types[i], 0);
   }
   return parts;
 }
@@ -324,11 +328,7 @@ std::vector<BoundPtr> Planner::BindIndexParts(const catalog::TableDef& table,
 BoundPtr Planner::BindIndexPredicate(const catalog::TableDef& table,
                                      const catalog::IndexDef& index) {
   if (index.predicate.empty()) return nullptr;
-  Result<ExprPtr> parsed = ParseExpression(index.predicate);
-  if (!parsed.ok()) {
-    ThrowSqlError(kSqlStateInternalError, 0, "index \"" + index.name + "\" is damaged");
-  }
-  return BindExpr(**parsed, TableScope(table, ""));
+  return BindIndexText(table, index, index.predicate);
 }
 
 BoundPtr Planner::BindExpr(const Expr& expr, const Scope& scope) {
