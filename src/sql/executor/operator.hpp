@@ -44,12 +44,17 @@ bool CountColumnReads(const BoundExpr& e, std::vector<int>* reads);
 class Reservation {
  public:
   explicit Reservation(ExecContext& ctx) : ctx_(ctx) {}
-  ~Reservation() { ctx_.Release(bytes_); }
+  ~Reservation() { Clear(); }
   Reservation(const Reservation&) = delete;
   Reservation& operator=(const Reservation&) = delete;
   void Add(uint64_t bytes) {
     ctx_.Reserve(bytes);
     bytes_ += bytes;
+  }
+  // Gives back everything held so far.
+  void Clear() {
+    ctx_.Release(bytes_);
+    bytes_ = 0;
   }
 
  private:

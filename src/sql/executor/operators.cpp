@@ -150,11 +150,25 @@ class ProjectOp final : public Operator {
 
 // ---- joins --------------------------------------------------------------------
 
+// A join's output row: `left` then `right`, or NULLs of the right input's
+// types when there is no right row (an unmatched row of a LEFT join).
+Row JoinedRow(const PlanNode& join, const Row& left, const Row* right) {
+  const std::vector<OutputColumn>& right_columns = join.children[1]->columns;
+  Row row;
+  row.reserve(left.size() + right_columns.size());
+  row.insert(row.end(), left.begin(), left.end());
+  if (right != nullptr) {
+    row.insert(row.end(), right->begin(), right->end());
+  } else {
+    for (const OutputColumn& c : right_columns) row.push_back(Value::Null(c.type.id));
+  }
+  return row;
+}
+
 class JoinOp final : public Operator {
  public:
   JoinOp(const PlanNode& plan, ExecContext& ctx)
       : plan_(plan), ctx_(ctx), budget_(ctx), left_(BuildOperator(*plan.children[0], ctx)) {
-    right_width_ = plan.children[1]->columns.size();
     left_width_ = plan.children[0]->columns.size();
     if (plan.lookup) return;  // the right side runs per left row
     OpPtr right = BuildOperator(*plan.children[1], ctx);
@@ -202,19 +216,7 @@ class JoinOp final : public Operator {
     }
   }
 
-  Row Combine(const Row& left, const Row* right) const {
-    Row row;
-    row.reserve(left_width_ + right_width_);
-    row.insert(row.end(), left.begin(), left.end());
-    if (right != nullptr) {
-      row.insert(row.end(), right->begin(), right->end());
-    } else {
-      for (size_t i = 0; i < right_width_; i++) {
-        row.push_back(Value::Null(plan_.children[1]->columns[i].type.id));
-      }
-    }
-    return row;
-  }
+  Row Combine(const Row& left, const Row* right) const { return JoinedRow(plan_, left, right); }
 
   // Joins the next left chunk; at the end emits unmatched right rows (RIGHT/FULL).
   bool FillPending() {
@@ -319,7 +321,7 @@ class JoinOp final : public Operator {
   std::vector<bool> matched_;
   std::unordered_map<std::string, std::vector<size_t>> table_;
   bool table_built_ = false;
-  size_t left_width_ = 0, right_width_ = 0;
+  size_t left_width_ = 0;
   std::vector<Row> pending_;
   bool left_done_ = false, tail_done_ = false;
 };
@@ -334,7 +336,7 @@ class MergeJoinOp final : public Operator {
         ctx_(ctx),
         left_(BuildOperator(*plan.children[0], ctx)),
         right_(BuildOperator(*plan.children[1], ctx)),
-        run_budget_(std::make_unique<Reservation>(ctx)) {}
+        run_budget_(ctx) {}
 
   bool Next(Chunk* out) override {
     out->clear();
@@ -367,7 +369,7 @@ class MergeJoinOp final : public Operator {
   void SeekRun(const Value& key) {
     if (run_valid_ && CompareValues(run_key_, key) == 0) return;
     run_.clear();
-    run_budget_ = std::make_unique<Reservation>(ctx_);
+    run_budget_.Clear();
     run_key_ = key;
     run_valid_ = true;
     for (const Row* r = PeekRight(); r != nullptr; r = PeekRight()) {
@@ -375,7 +377,7 @@ class MergeJoinOp final : public Operator {
       const int c = k.null ? -1 : CompareValues(k, key);
       if (c > 0) break;
       if (c == 0) {
-        run_budget_->Add(RowBytes(*r));
+        run_budget_.Add(RowBytes(*r));
         run_.push_back(std::move(right_chunk_[right_next_]));
       }
       right_next_++;
@@ -397,18 +399,13 @@ class MergeJoinOp final : public Operator {
       SeekRun(LeftKey(l));
       for (const Row& r : run_) {
         if (!OtherKeysEqual(l, r)) continue;
-        Row row = l;
-        row.insert(row.end(), r.begin(), r.end());
+        Row row = JoinedRow(plan_, l, &r);
         if (plan_.predicate && !EvaluatePredicate(*plan_.predicate, row, ctx_)) continue;
         any = true;
         out->push_back(std::move(row));
       }
     }
-    if (!any && plan_.join == JoinType::kLeft) {
-      Row row = l;
-      for (const OutputColumn& c : plan_.children[1]->columns) row.push_back(Value::Null(c.type.id));
-      out->push_back(std::move(row));
-    }
+    if (!any && plan_.join == JoinType::kLeft) out->push_back(JoinedRow(plan_, l, nullptr));
   }
 
   const PlanNode& plan_;
@@ -420,7 +417,7 @@ class MergeJoinOp final : public Operator {
   std::vector<Row> run_;
   Value run_key_;
   bool run_valid_ = false;
-  std::unique_ptr<Reservation> run_budget_;
+  Reservation run_budget_;  // run_'s rows
 };
 
 // ---- aggregation ----------------------------------------------------------------
