@@ -35,10 +35,6 @@ OpPtr BuildVectorized(const PlanNode& plan, ExecContext& ctx, const std::vector<
 // EXPLAIN), in no particular order.
 std::vector<const PlanNode*> VectorizedNodes(const PlanNode& plan);
 
-// Counts the reads of each column of the input row (depth 0) in `e`; false
-// when a correlated subquery reads the row from inside its own plan (those
-// reads are not counted: the caller must assume every column is read).
-bool CountColumnReads(const BoundExpr& e, std::vector<int>* reads);
 
 // Holds memory reserved from the budget until destroyed.
 class Reservation {

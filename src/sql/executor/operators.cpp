@@ -746,15 +746,6 @@ class WorkTableOp final : public Operator {
 
 }  // namespace
 
-bool CountColumnReads(const BoundExpr& e, std::vector<int>* reads) {
-  if (e.kind == ExprKind::kColumn && e.depth == 0) (*reads)[static_cast<size_t>(e.index)]++;
-  if (e.correlated) return false;
-  for (const BoundPtr& c : e.children) {
-    if (!CountColumnReads(*c, reads)) return false;
-  }
-  return true;
-}
-
 OpPtr BuildOperator(const PlanNode& plan, ExecContext& ctx, const std::vector<bool>* needed) {
   if (OpPtr vectorized = BuildVectorized(plan, ctx, needed)) return vectorized;
   switch (plan.kind) {

@@ -36,17 +36,6 @@ using VectorOpPtr = std::unique_ptr<VectorOp>;
 // Which output columns of an operator someone above reads.
 using Needed = std::vector<bool>;
 
-void MarkColumns(const BoundExpr& e, Needed* used) {
-  std::vector<int> reads(used->size(), 0);
-  if (!CountColumnReads(e, &reads)) {
-    used->assign(used->size(), true);  // a correlated subquery reads the whole row
-    return;
-  }
-  for (size_t c = 0; c < reads.size(); c++) {
-    if (reads[c] > 0) (*used)[c] = true;
-  }
-}
-
 VectorOpPtr BuildVector(const PlanNode& plan, const Needed& needed, ExecContext& ctx);
 
 // Keeps the rows of `batch` where `predicate` (may be null: all) is TRUE;
@@ -158,7 +147,7 @@ class ScanVOp final : public VectorOp {
   // The table columns read above the scan or by its own condition.
   static std::vector<uint8_t> ColumnsToDecode(const PlanNode& plan, const Needed& needed) {
     Needed decode = needed;
-    if (plan.predicate) MarkColumns(*plan.predicate, &decode);
+    if (plan.predicate) MarkColumnReads(*plan.predicate, &decode);
     return std::vector<uint8_t>(decode.begin(), decode.end());
   }
 
@@ -215,7 +204,7 @@ class FilterVOp final : public VectorOp {
  public:
   FilterVOp(const PlanNode& plan, const Needed& needed, ExecContext& ctx) : plan_(plan), eval_(ctx) {
     Needed child = needed;
-    MarkColumns(*plan.predicate, &child);
+    MarkColumnReads(*plan.predicate, &child);
     input_ = BuildVector(*plan.children[0], child, ctx);
   }
 
@@ -239,7 +228,7 @@ class ProjectVOp final : public VectorOp {
       : plan_(plan), eval_(ctx), needed_(needed) {
     Needed child(plan.children[0]->columns.size(), false);
     for (size_t i = 0; i < plan.exprs.size(); i++) {
-      if (needed[i]) MarkColumns(*plan.exprs[i], &child);
+      if (needed[i]) MarkColumnReads(*plan.exprs[i], &child);
     }
     input_ = BuildVector(*plan.children[0], child, ctx);
   }
@@ -348,7 +337,7 @@ class JoinVOp final : public VectorOp {
     left_width_ = plan.children[0]->columns.size();
     const size_t right_width = plan.children[1]->columns.size();
     Needed all = needed;
-    if (plan.predicate) MarkColumns(*plan.predicate, &all);
+    if (plan.predicate) MarkColumnReads(*plan.predicate, &all);
     left_needed_.assign(all.begin(), all.begin() + static_cast<ptrdiff_t>(left_width_));
     right_needed_.assign(all.begin() + static_cast<ptrdiff_t>(left_width_), all.end());
     right_needed_.resize(right_width);
@@ -522,10 +511,10 @@ class AggregateVOp final : public VectorOp {
  public:
   AggregateVOp(const PlanNode& plan, ExecContext& ctx) : plan_(plan), eval_(ctx), budget_(ctx) {
     Needed child(plan.children[0]->columns.size(), false);
-    for (const BoundPtr& g : plan.groups) MarkColumns(*g, &child);
+    for (const BoundPtr& g : plan.groups) MarkColumnReads(*g, &child);
     for (const AggregateSpec& a : plan.aggregates) {
-      for (const BoundPtr& arg : a.args) MarkColumns(*arg, &child);
-      if (a.filter) MarkColumns(*a.filter, &child);
+      for (const BoundPtr& arg : a.args) MarkColumnReads(*arg, &child);
+      if (a.filter) MarkColumnReads(*a.filter, &child);
     }
     VectorOpPtr input = BuildVector(*plan.children[0], child, ctx);
     Batch batch;

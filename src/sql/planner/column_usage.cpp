@@ -10,21 +10,8 @@ namespace {
 
 using Used = std::vector<bool>;
 
-// Adds the columns of the current row `e` reads; false when a correlated
-// subquery reads the row from inside its own plan (uncounted).
-bool AddReads(const BoundExpr& e, Used* used) {
-  if (e.kind == ExprKind::kColumn && e.depth == 0 && static_cast<size_t>(e.index) < used->size()) {
-    (*used)[static_cast<size_t>(e.index)] = true;
-  }
-  if (e.correlated) return false;
-  for (const BoundPtr& c : e.children) {
-    if (!AddReads(*c, used)) return false;
-  }
-  return true;
-}
-
 void Add(const BoundPtr& e, Used* used) {
-  if (e && !AddReads(*e, used)) used->assign(used->size(), true);
+  if (e) MarkColumnReads(*e, used);
 }
 
 Used All(const PlanPtr& p) { return Used(p->columns.size(), true); }

@@ -65,6 +65,26 @@ BinaryOp FlipCompare(BinaryOp o) {
   }
 }
 
+bool CountColumnReads(const BoundExpr& e, std::vector<int>* reads) {
+  if (e.kind == ExprKind::kColumn && e.depth == 0) (*reads)[static_cast<size_t>(e.index)]++;
+  if (e.correlated) return false;
+  for (const BoundPtr& c : e.children) {
+    if (!CountColumnReads(*c, reads)) return false;
+  }
+  return true;
+}
+
+void MarkColumnReads(const BoundExpr& e, std::vector<bool>* used) {
+  std::vector<int> reads(used->size(), 0);
+  if (!CountColumnReads(e, &reads)) {
+    used->assign(used->size(), true);
+    return;
+  }
+  for (size_t c = 0; c < reads.size(); c++) {
+    if (reads[c] > 0) (*used)[c] = true;
+  }
+}
+
 bool IsConstantExpr(const BoundExpr& e) {
   switch (e.kind) {
     case ExprKind::kColumn:

@@ -131,6 +131,13 @@ bool SameExpr(const BoundExpr& a, const BoundExpr& b);
 const BoundExpr* KeyColumn(const BoundExpr& e);
 // The comparison with its operands swapped: `a < b` is `b > a`.
 BinaryOp FlipCompare(BinaryOp o);
+// Counts the reads of each column of the input row (depth 0) in `e`; false
+// when a correlated subquery reads the row from inside its own plan (those
+// reads are not counted: the caller must assume every column is read).
+bool CountColumnReads(const BoundExpr& e, std::vector<int>* reads);
+// Marks the columns of the input row `e` reads (all of them when a
+// correlated subquery reads the row from inside its own plan).
+void MarkColumnReads(const BoundExpr& e, std::vector<bool>* used);
 // Splits an AND tree into its conjuncts (moves them out of `e`) ...
 void SplitConjuncts(BoundPtr e, std::vector<BoundPtr>* out);
 // ... and joins conjuncts with AND (null when there are none).
