@@ -30,10 +30,10 @@ inline std::vector<std::string> RenderRows(const QueryResult& result) {
   return out;
 }
 
-// A database file `path` on `vfs` (a test's in-memory FaultVfs); null, with
-// a test failure, when it does not open.
-inline std::unique_ptr<Database> OpenTestDatabase(storage::Vfs* vfs, const std::string& path) {
-  DatabaseOptions options;
+// A database file `path` on `vfs` (a test's in-memory FaultVfs), opened
+// with `options` otherwise; null, with a test failure, when it does not open.
+inline std::unique_ptr<Database> OpenTestDatabase(storage::Vfs* vfs, const std::string& path,
+                                                  DatabaseOptions options = {}) {
   options.store.vfs = vfs;
   Result<std::unique_ptr<Database>> db = Database::Open(path, options);
   if (!db.ok()) {

@@ -57,13 +57,10 @@ class JoinStrategyTest : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<Database> Open(storage::FaultVfs* vfs, uint64_t memory_limit) {
+  static std::unique_ptr<Database> Open(storage::FaultVfs* vfs, uint64_t memory_limit) {
     DatabaseOptions o;
-    o.store.vfs = vfs;
     o.memory_limit_bytes = memory_limit;
-    Result<std::unique_ptr<Database>> db = Database::Open("js.zq", o);
-    EXPECT_TRUE(db.ok()) << db.status().ToString();
-    return db.ok() ? std::move(db).value() : nullptr;
+    return OpenTestDatabase(vfs, "js.zq", o);
   }
 
   storage::FaultVfs small_vfs_{21}, large_vfs_{21};

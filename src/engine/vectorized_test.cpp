@@ -20,13 +20,10 @@ namespace {
 
 class VectorizedTest : public ::testing::Test {
  protected:
-  std::unique_ptr<Database> OpenDb(storage::FaultVfs* vfs, bool vectorized) {
+  static std::unique_ptr<Database> OpenDb(storage::FaultVfs* vfs, bool vectorized) {
     DatabaseOptions o;
-    o.store.vfs = vfs;
     o.vectorized_execution = vectorized;
-    Result<std::unique_ptr<Database>> db = Database::Open("db.zq", o);
-    EXPECT_TRUE(db.ok()) << db.status().ToString();
-    return db.ok() ? std::move(db).value() : nullptr;
+    return OpenTestDatabase(vfs, "db.zq", o);
   }
 
   void SetUp() override {
