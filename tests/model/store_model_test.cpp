@@ -131,23 +131,23 @@ void RunModel(uint64_t seed, storage::Vfs* vfs, const std::string& path, bool en
         const std::vector<std::string_view> views(keys.begin(), keys.end());
         std::vector<std::string> values;
         std::vector<uint8_t> found;
-        ASSERT_TRUE(txn->GetMany(t, views, &values, &found).ok());
-        for (size_t i = 0; i < keys.size(); i++) {
-          auto it = next[t].find(keys[i]);
-          ASSERT_EQ(found[i] != 0, it != next[t].end()) << keys[i];
-          if (found[i]) {
-            ASSERT_EQ(values[i], it->second);
+        // GetMany's answers are the model's.
+        auto expect = [&](const Model& want) {
+          for (size_t i = 0; i < keys.size(); i++) {
+            auto it = want.find(keys[i]);
+            ASSERT_EQ(found[i] != 0, it != want.end()) << keys[i];
+            if (found[i]) {
+              ASSERT_EQ(values[i], it->second);
+            }
           }
-        }
+        };
+        ASSERT_TRUE(txn->GetMany(t, views, &values, &found).ok());
+        expect(next[t]);
+        if (::testing::Test::HasFatalFailure()) return;
         auto snap = (*store)->GetSnapshot();
         ASSERT_TRUE(snap->GetMany(t, views, &values, &found).ok());
-        for (size_t i = 0; i < keys.size(); i++) {
-          auto it = model[t].find(keys[i]);
-          ASSERT_EQ(found[i] != 0, it != model[t].end()) << keys[i];
-          if (found[i]) {
-            ASSERT_EQ(values[i], it->second);
-          }
-        }
+        expect(model[t]);
+        if (::testing::Test::HasFatalFailure()) return;
       }
       if (rng() % 4 == 0) {  // reads through the transaction's own writes
         TreeId t = kTrees[rng() % 3];
