@@ -14,11 +14,14 @@ using storage::Store;
 constexpr storage::TreeId kCounters = 9;
 
 // Input: a list of (key, delta); each counter becomes its old value + delta.
-// A key "fail" makes the whole batch fail. Output: the new values, in order.
+// A key "fail" makes the whole batch fail before it writes anything; a key
+// "halfway" fails it after the writes before it (as a storage error would).
+// Output: the new values, in order.
 class CounterExecutor : public storage::BatchExecutor {
  public:
   Status Execute(std::string_view input, uint64_t last_timestamp, storage::WriteTxn* state,
                  std::string* output) override {
+    std::vector<std::pair<std::string_view, uint64_t>> items;
     ByteReader r(input);
     while (r.remaining() > 0) {
       std::string_view key;
@@ -27,6 +30,10 @@ class CounterExecutor : public storage::BatchExecutor {
         return Status::InvalidArgument("bad batch input");
       }
       if (key == "fail") return Status::InvalidArgument("batch refused");
+      items.emplace_back(key, delta);
+    }
+    for (const auto& [key, delta] : items) {
+      if (key == "halfway") return Status::Internal("batch failed halfway");
       std::string old;
       ZQ_ASSIGN_OR_RETURN(bool found, state->Get(kCounters, key, &old));
       uint64_t v = (found ? std::stoull(old) : 0) + delta;
@@ -96,6 +103,36 @@ TEST(BatchTest, ExecutesAtomicallyAndReplaysAtRecovery) {
   Model got;
   ASSERT_EQ(ReadTree(store->get(), kCounters, &got), "");
   EXPECT_EQ(got, expected);  // same values and the same logged timestamp
+}
+
+// A batch's writes go straight into the working trees, so a failure after
+// writing cannot be undone in place: the store refuses further writes, and
+// reopening it recovers the state before the batch (which was never logged).
+TEST(BatchTest, FailureAfterWritingPoisonsAndReopenRecovers) {
+  FaultVfs vfs(3);
+  CounterExecutor exec;
+  {
+    auto store = Store::Open("h.zq", Options(&vfs, &exec));
+    ASSERT_TRUE(store.ok());
+    CreateTree(store->get());
+    ASSERT_TRUE((*store)->CommitBatch(Batch({{"a", 5}}), 1, nullptr).ok());
+    EXPECT_EQ((*store)->CommitBatch(Batch({{"a", 100}, {"halfway", 0}}), 1, nullptr).code(),
+              StatusCode::kInternal);
+    EXPECT_EQ((*store)->CommitBatch(Batch({{"b", 1}}), 1, nullptr).code(),
+              StatusCode::kPoisoned);
+    auto txn = (*store)->BeginWrite();
+    ASSERT_TRUE(txn->Put(kCounters, "c", "1").ok());
+    EXPECT_EQ(txn->Commit().code(), StatusCode::kPoisoned);
+    (*store)->Close().IgnoreError();
+  }
+  auto store = Store::Open("h.zq", Options(&vfs, &exec));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Model got;
+  ASSERT_EQ(ReadTree(store->get(), kCounters, &got), "");
+  EXPECT_EQ(got["a"], "5");
+  EXPECT_EQ(got.count("b"), 0u);
+  EXPECT_EQ(got.count("c"), 0u);
+  ASSERT_TRUE((*store)->CommitBatch(Batch({{"a", 1}}), 1, nullptr).ok());
 }
 
 TEST(BatchTest, OrdinaryTransactionsConflictWithBatches) {

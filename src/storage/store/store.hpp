@@ -51,11 +51,14 @@ class WriteTxn;
 class BatchExecutor {
  public:
   virtual ~BatchExecutor() = default;
-  // `state` reads the newest committed state merged with this batch's own
-  // writes, and buffers writes (its Commit/Rollback are refused). `output`
-  // receives results for the caller (nullptr during recovery). Must be a
-  // pure function of (state, input, last_timestamp): recovery relies on it.
-  // An error leaves the store unchanged and is returned to the caller.
+  // `state` is the newest state itself: reads see this batch's own writes,
+  // and writes go straight into the trees (its Commit/Rollback are refused;
+  // it cannot create or drop trees; a write to a tree with an open cursor is
+  // refused). `output` receives results for the caller (nullptr during
+  // recovery). Must be a pure function of (state, input, last_timestamp):
+  // recovery relies on it. An error returned before the first write leaves
+  // the store unchanged; after it, the store is poisoned (reopening recovers
+  // the state before the batch), so check the input before writing.
   virtual Status Execute(std::string_view input, uint64_t last_timestamp, WriteTxn* state,
                          std::string* output) = 0;
 };

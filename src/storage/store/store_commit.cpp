@@ -5,8 +5,10 @@
 #include <thread>
 
 #include "storage/btree/btree.hpp"
-#include "storage/store/store_txn.hpp"
+#include "storage/store/batch_state.hpp"
 #include "storage/store/store_impl.hpp"
+#include "storage/store/store_txn.hpp"
+#include "storage/store/tree_access.hpp"
 #include "util/assert.hpp"
 #include "util/checksum.hpp"
 #include "util/coding.hpp"
@@ -21,12 +23,6 @@ uint64_t KeyHash(TreeId tree, std::string_view key) {
   return Checksum64(key.data(), key.size(), tree * 0x9E3779B97F4A7C15ull + 1);
 }
 uint64_t TreeHash(TreeId tree) { return Checksum64("\xff/tree", 6, tree * 0xC2B2AE3D27D4EB4Full); }
-
-std::string TreeKey(TreeId tree) {
-  std::string k(8, '\0');
-  PutBigEndian64(reinterpret_cast<uint8_t*>(k.data()), tree);
-  return k;
-}
 
 uint64_t NowNanos() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -81,10 +77,10 @@ void WriteSets(const ChangeSet& changes, std::vector<uint64_t>* writes,
 // That is coarser than per key, and safe; the ledger's batches write only the
 // ledger's trees, which transactions do not write, and hashing the tens of
 // thousands of keys of a batch cost several percent of its time.
-std::vector<uint64_t> BatchWriteSet(const ChangeSet& changes) {
+std::vector<uint64_t> BatchWriteSet(const std::vector<TreeId>& trees) {
   std::vector<uint64_t> writes;
-  writes.reserve(changes.trees().size());
-  for (const auto& entry : changes.trees()) writes.push_back(TreeHash(entry.first));
+  writes.reserve(trees.size());
+  for (TreeId tree : trees) writes.push_back(TreeHash(tree));
   std::sort(writes.begin(), writes.end());
   return writes;
 }
@@ -108,35 +104,44 @@ uint64_t StoreImpl::NextTimestampLocked(uint64_t count) {
   return last_timestamp_;
 }
 
-Status StoreImpl::ApplyAndQueueLocked(const ChangeSet& changes, WalRecordKind kind,
-                                      std::string payload, std::vector<uint64_t> writes,
-                                      uint64_t* seq) {
-  if (payload.size() > limits::kWalRecordBytesMax) {
-    return Status::LimitExceeded("transaction too large for one WAL record");
-  }
-  *seq = working_seq_ + 1;
+uint64_t StoreImpl::PrepareApplyLocked(uint64_t* bound) {
   // One bound serves both uses: it only grows, so reusing it after the apply
   // keeps at least as much conflict history as recomputing it would.
-  const uint64_t bound = ReclaimBound();
-  pager_->Reclaim(bound);
-  Status s = Apply(*seq, changes);
-  if (!s.ok()) {  // the working trees may be half-changed: stop all writes
-    Poison(s);
-    return s;
-  }
-  working_seq_ = *seq;
-  pending_.push_back({*seq, kind, std::move(payload)});
+  *bound = ReclaimBound();
+  pager_->Reclaim(*bound);
+  return working_seq_ + 1;
+}
+
+void StoreImpl::QueueLocked(uint64_t seq, uint64_t bound, WalRecordKind kind, std::string payload,
+                            std::vector<uint64_t> writes) {
+  working_seq_ = seq;
+  pending_.push_back({seq, kind, std::move(payload)});
   if (pending_count_++ == 0) group_start_ns_ = NowNanos();
   // A slowly decaying peak: the last committer of a group sees the whole group
   // inside Commit, the first sees almost nobody; the peak is the group size.
   const int peak = concurrency_x256_.load(std::memory_order_relaxed);
   concurrency_x256_.store(std::max(in_commit_.load() * 256, peak - peak / 64),
                           std::memory_order_relaxed);
-  pending_seq_ = *seq;
+  pending_seq_ = seq;
   pending_root_ = working_root_;
-  history_.push_back({*seq, std::move(writes)});
+  history_.push_back({seq, std::move(writes)});
   while (!history_.empty() && history_.front().seq <= bound) history_.pop_front();
   commits_++;
+}
+
+Status StoreImpl::ApplyAndQueueLocked(const ChangeSet& changes, std::string payload,
+                                      std::vector<uint64_t> writes, uint64_t* seq) {
+  if (payload.size() > limits::kWalRecordBytesMax) {
+    return Status::LimitExceeded("transaction too large for one WAL record");
+  }
+  uint64_t bound = 0;
+  *seq = PrepareApplyLocked(&bound);
+  Status s = Apply(*seq, changes);
+  if (!s.ok()) {  // the working trees may be half-changed: stop all writes
+    Poison(s);
+    return s;
+  }
+  QueueLocked(*seq, bound, WalRecordKind::kChanges, std::move(payload), std::move(writes));
   return Status::Ok();
 }
 
@@ -155,8 +160,7 @@ Status StoreImpl::Commit(uint64_t snapshot_seq, ChangeSet changes) {
     if (poisoned_flag_) return Status::Poisoned("database is poisoned: reopen it");
     ZQ_RETURN_IF_ERROR(ValidateLocked(snapshot_seq, check));
     changes.commit_timestamp = NextTimestampLocked(1);
-    ZQ_RETURN_IF_ERROR(ApplyAndQueueLocked(changes, WalRecordKind::kChanges, changes.Encode(),
-                                           std::move(writes), &seq));
+    ZQ_RETURN_IF_ERROR(ApplyAndQueueLocked(changes, changes.Encode(), std::move(writes), &seq));
   }
   ZQ_RETURN_IF_ERROR(WaitDurable(seq));
   MaybeCheckpoint();
@@ -164,14 +168,21 @@ Status StoreImpl::Commit(uint64_t snapshot_seq, ChangeSet changes) {
 }
 
 Status StoreImpl::ExecuteBatchLocked(std::string_view input, uint64_t last_timestamp,
-                                     std::string* output, ChangeSet* changes) {
+                                     uint64_t seq, std::string* output,
+                                     std::vector<TreeId>* written) {
   if (options_.batch_executor == nullptr) {
     return Status::NotSupported("logged batches need StoreOptions::batch_executor");
   }
-  WriteTxnImpl state(this, working_root_, working_seq_, WriteTxnImpl::Mode::kPipeline);
-  ZQ_RETURN_IF_ERROR(options_.batch_executor->Execute(input, last_timestamp, &state, output));
-  *changes = state.TakeChanges();
-  changes->commit_timestamp = last_timestamp;
+  BatchState state(pager_.get(), working_root_, seq);
+  Status s = options_.batch_executor->Execute(input, last_timestamp, &state, output);
+  Result<PageNo> roots = s.ok() ? state.Finish() : Result<PageNo>(s);
+  if (!roots.ok()) {
+    // Writes went straight into the working trees and cannot be taken back.
+    if (state.wrote()) Poison(roots.status());
+    return roots.status();
+  }
+  working_root_ = *roots;
+  *written = state.WrittenTrees();
   return Status::Ok();
 }
 
@@ -180,6 +191,9 @@ Status StoreImpl::CommitBatch(std::string_view input, uint64_t timestamp_count,
                               std::string* output) {
   if (options_.read_only) return Status::InvalidArgument("database is open read-only");
   if (timestamp_count == 0) return Status::InvalidArgument("timestamp_count must be >= 1");
+  if (input.size() + 8 > limits::kWalRecordBytesMax) {
+    return Status::LimitExceeded("batch too large for one WAL record");
+  }
   if (poisoned_flag_) {
     std::lock_guard<std::mutex> lock(flush_mu_);
     return poisoned_;
@@ -191,18 +205,19 @@ Status StoreImpl::CommitBatch(std::string_view input, uint64_t timestamp_count,
     if (poisoned_flag_) return Status::Poisoned("database is poisoned: reopen it");
     uint64_t saved_timestamp = last_timestamp_;
     uint64_t ts = NextTimestampLocked(timestamp_count);
-    ChangeSet changes;
-    Status s = ExecuteBatchLocked(input, ts, output, &changes);
+    uint64_t bound = 0;
+    seq = PrepareApplyLocked(&bound);
+    std::vector<TreeId> written;
+    Status s = ExecuteBatchLocked(input, ts, seq, output, &written);
     if (!s.ok()) {
       last_timestamp_ = saved_timestamp;
       return s;
     }
-    std::vector<uint64_t> writes = BatchWriteSet(changes);
     std::string payload;
+    payload.reserve(8 + input.size());
     AppendFixed64(&payload, ts);
     payload.append(input);
-    ZQ_RETURN_IF_ERROR(ApplyAndQueueLocked(changes, WalRecordKind::kBatch, std::move(payload),
-                                           std::move(writes), &seq));
+    QueueLocked(seq, bound, WalRecordKind::kBatch, std::move(payload), BatchWriteSet(written));
   }
   ZQ_RETURN_IF_ERROR(WaitDurable(seq));
   MaybeCheckpoint();
@@ -221,19 +236,13 @@ Status StoreImpl::Apply(uint64_t seq, const ChangeSet& changes) {
 
 Status StoreImpl::ApplyTree(uint64_t seq, TreeId tree, const TreeChanges& tc, PageNo* roots) {
   TreeWriter writer(pager_.get(), seq);
-  const std::string tree_key = TreeKey(tree);
-  std::string value;
-  ZQ_ASSIGN_OR_RETURN(bool exists, TreeGet(pager_.get(), *roots, tree_key, &value));
   PageNo root = kNullPage;
-  if (exists) {
-    if (value.size() != 8) return Status::Corruption("tree of trees: bad root entry");
-    root = GetFixed64(reinterpret_cast<const uint8_t*>(value.data()));
-  }
+  ZQ_ASSIGN_OR_RETURN(bool exists, LookupTreeRoot(pager_.get(), *roots, tree, &root));
   if (tc.dropped) {
     if (!exists) return Status::Corruption("commit drops a tree that does not exist");
     ZQ_RETURN_IF_ERROR(writer.Destroy(root));
     bool existed = false;
-    ZQ_RETURN_IF_ERROR(writer.Delete(roots, tree_key, &existed));
+    ZQ_RETURN_IF_ERROR(writer.Delete(roots, TreeOfTreesKey(tree), &existed));
     exists = false;
     root = kNullPage;
   }
@@ -253,10 +262,7 @@ Status StoreImpl::ApplyTree(uint64_t seq, TreeId tree, const TreeChanges& tc, Pa
       ZQ_RETURN_IF_ERROR(writer.Delete(&root, key, &changed));
     }
   }
-  uint8_t raw[8];
-  PutFixed64(raw, root);
-  bool inserted = false;
-  return writer.Put(roots, tree_key, std::string_view(reinterpret_cast<char*>(raw), 8), &inserted);
+  return StoreTreeRoot(&writer, roots, tree, root);
 }
 
 // ---- group commit -------------------------------------------------------------

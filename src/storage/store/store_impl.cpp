@@ -111,19 +111,22 @@ Status StoreImpl::Recover(const Superblock& sb) {
     while (true) {
       ZQ_ASSIGN_OR_RETURN(bool more, reader.Next(&record));
       if (!more) break;
-      ChangeSet changes;
+      uint64_t commit_timestamp = 0;
       if (record.kind == WalRecordKind::kBatch) {
         if (record.payload.size() < 8) return Status::Corruption("wal: short batch record");
-        uint64_t ts = GetFixed64(reinterpret_cast<const uint8_t*>(record.payload.data()));
+        commit_timestamp = GetFixed64(reinterpret_cast<const uint8_t*>(record.payload.data()));
         std::string_view input = std::string_view(record.payload).substr(8);
-        ZQ_RETURN_IF_ERROR(ExecuteBatchLocked(input, ts, nullptr, &changes)
+        std::vector<TreeId> written;
+        ZQ_RETURN_IF_ERROR(ExecuteBatchLocked(input, commit_timestamp, record.lsn, nullptr, &written)
                                .WithContext("wal replay of batch " + std::to_string(record.lsn)));
       } else {
+        ChangeSet changes;
         ZQ_RETURN_IF_ERROR(ChangeSet::Decode(record.payload, &changes));
+        ZQ_RETURN_IF_ERROR(Apply(record.lsn, changes).WithContext("wal replay"));
+        commit_timestamp = changes.commit_timestamp;
       }
-      ZQ_RETURN_IF_ERROR(Apply(record.lsn, changes).WithContext("wal replay"));
       working_seq_ = record.lsn;
-      last_timestamp_ = std::max(last_timestamp_, changes.commit_timestamp);
+      last_timestamp_ = std::max(last_timestamp_, commit_timestamp);
       replayed++;
     }
     clean = header_current && replayed == 0 && reader.valid_end() == wal_bytes;

@@ -93,13 +93,21 @@ class StoreImpl : public Store {
   Status Apply(uint64_t seq, const ChangeSet& changes);
   Status ApplyTree(uint64_t seq, TreeId tree, const TreeChanges& tc, PageNo* roots);
   Status ValidateLocked(uint64_t snapshot_seq, const std::vector<uint64_t>& check);
+  // Under commit_mu_: the next commit's sequence number, after reclaiming the
+  // pages no snapshot can see any more (*bound: the reclamation bound).
+  uint64_t PrepareApplyLocked(uint64_t* bound);
+  // Under commit_mu_, after commit `seq` is applied: queues its WAL record.
+  void QueueLocked(uint64_t seq, uint64_t bound, WalRecordKind kind, std::string payload,
+                   std::vector<uint64_t> writes);
   // Under commit_mu_: applies `changes` as the next commit and queues its
   // WAL record; poisons the store if applying fails halfway.
-  Status ApplyAndQueueLocked(const ChangeSet& changes, WalRecordKind kind, std::string payload,
+  Status ApplyAndQueueLocked(const ChangeSet& changes, std::string payload,
                              std::vector<uint64_t> writes, uint64_t* seq);
-  // Runs the batch executor over the working trees (commit_mu_ held).
-  Status ExecuteBatchLocked(std::string_view input, uint64_t last_timestamp, std::string* output,
-                            ChangeSet* changes);
+  // Runs the batch executor straight on the working trees as commit `seq`
+  // (commit_mu_ held); *written: the trees it wrote. A failure after the
+  // executor wrote poisons the store.
+  Status ExecuteBatchLocked(std::string_view input, uint64_t last_timestamp, uint64_t seq,
+                            std::string* output, std::vector<TreeId>* written);
   uint64_t NextTimestampLocked(uint64_t count);
   Status WaitDurable(uint64_t seq);
   bool GroupReady() const;

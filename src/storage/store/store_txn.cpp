@@ -2,51 +2,13 @@
 
 #include "storage/store/merged_cursor.hpp"
 #include "storage/store/store_impl.hpp"
+#include "storage/store/tree_access.hpp"
 #include "util/coding.hpp"
 
 namespace zq::storage {
 
 namespace {
 constexpr PageNo kAbsentTree = ~PageNo{0};
-
-// Adapts a TreeCursor to the public Cursor interface.
-class SnapshotCursor : public Cursor {
- public:
-  SnapshotCursor(Pager* pager, PageNo root) : cursor_(pager, root) {}
-  Status SeekFirst() override { return cursor_.SeekFirst(); }
-  Status SeekLast() override { return cursor_.SeekLast(); }
-  Status Seek(std::string_view key) override { return cursor_.Seek(key); }
-  Status SeekForPrev(std::string_view key) override { return cursor_.SeekForPrev(key); }
-  Status Next() override { return cursor_.Next(); }
-  Status Prev() override { return cursor_.Prev(); }
-  bool Valid() const override { return cursor_.Valid(); }
-  std::string_view key() const override { return cursor_.key(); }
-  std::string_view value() const override { return cursor_.value(); }
-  size_t ReadRun(std::pair<std::string_view, std::string_view>* out, size_t max) override {
-    return cursor_.ReadRun(out, max);
-  }
-
- private:
-  TreeCursor cursor_;
-};
-
-Status CheckKeyValue(std::string_view key, std::string_view value) {
-  if (key.size() > limits::kKeyBytesMax) {
-    return Status::LimitExceeded("key of " + std::to_string(key.size()) +
-                                 " bytes exceeds the limit of " +
-                                 std::to_string(limits::kKeyBytesMax));
-  }
-  if (value.size() > limits::kValueBytesMax) {
-    return Status::LimitExceeded("value of " + std::to_string(value.size()) +
-                                 " bytes exceeds the limit of " +
-                                 std::to_string(limits::kValueBytesMax));
-  }
-  return Status::Ok();
-}
-
-Status TreeMissing(TreeId tree) {
-  return Status::NotFound("tree " + std::to_string(tree) + " does not exist");
-}
 }  // namespace
 
 // ---- SnapshotImpl ---------------------------------------------------------------
@@ -56,9 +18,7 @@ SnapshotImpl::SnapshotImpl(StoreImpl* store, PageNo roots, uint64_t seq,
     : store_(store), roots_(roots), seq_(seq), registration_(registration) {}
 
 SnapshotImpl::~SnapshotImpl() {
-  if (registration_ != Registration::kNone) {
-    store_->ReleaseSnapshot(seq_, registration_ == Registration::kWriter);
-  }
+  store_->ReleaseSnapshot(seq_, registration_ == Registration::kWriter);
 }
 
 Pager* SnapshotImpl::pager() { return store_->pager(); }
@@ -70,14 +30,9 @@ Result<bool> SnapshotImpl::TreeRoot(TreeId tree, PageNo* root) {
       return r != kAbsentTree;
     }
   }
-  std::string key(8, '\0'), value;
-  PutBigEndian64(reinterpret_cast<uint8_t*>(key.data()), tree);
-  ZQ_ASSIGN_OR_RETURN(bool found, TreeGet(pager(), roots_, key, &value));
   PageNo r = kAbsentTree;
-  if (found) {
-    if (value.size() != 8) return Status::Corruption("tree of trees: bad root entry");
-    r = GetFixed64(reinterpret_cast<const uint8_t*>(value.data()));
-  }
+  ZQ_ASSIGN_OR_RETURN(bool found, LookupTreeRoot(pager(), roots_, tree, &r));
+  if (!found) r = kAbsentTree;
   root_cache_.emplace_back(tree, r);
   if (registration_ == Registration::kReader) store_->RememberRoot(seq_, tree, r);
   *root = r;
@@ -127,15 +82,14 @@ Result<std::unique_ptr<Cursor>> SnapshotImpl::NewCursor(TreeId tree) {
   PageNo root = kNullPage;
   ZQ_ASSIGN_OR_RETURN(bool exists, TreeRoot(tree, &root));
   if (!exists) return TreeMissing(tree);
-  return std::unique_ptr<Cursor>(new SnapshotCursor(pager(), root));
+  return std::unique_ptr<Cursor>(new TreeCursorAdapter(pager(), root));
 }
 
 // ---- WriteTxnImpl -----------------------------------------------------------------
 
-WriteTxnImpl::WriteTxnImpl(StoreImpl* store, PageNo roots, uint64_t seq, Mode mode)
-    : store_(store), mode_(mode), snapshot_seq_(seq) {
-  snapshot_.emplace(store, roots, seq,
-                    mode == Mode::kPipeline ? Registration::kNone : Registration::kWriter);
+WriteTxnImpl::WriteTxnImpl(StoreImpl* store, PageNo roots, uint64_t seq)
+    : store_(store), snapshot_seq_(seq) {
+  snapshot_.emplace(store, roots, seq, Registration::kWriter);
 }
 
 Result<bool> WriteTxnImpl::ExistsInSnapshot(TreeId tree) { return snapshot_->TreeExists(tree); }
@@ -332,9 +286,6 @@ Status WriteTxnImpl::ReleaseSavepoint(size_t token) {
 }
 
 Status WriteTxnImpl::Commit() {
-  if (mode_ == Mode::kPipeline) {
-    return Status::InvalidArgument("a batch's state commits with its batch");
-  }
   if (finished_) return Status::InvalidArgument("transaction already finished");
   finished_ = true;
   // The snapshot stays registered through validation: it keeps the commits
@@ -345,7 +296,6 @@ Status WriteTxnImpl::Commit() {
 }
 
 void WriteTxnImpl::Rollback() {
-  if (mode_ == Mode::kPipeline) return;  // the executor fails the batch instead
   finished_ = true;
   snapshot_.reset();
   changes_ = ChangeSet();

@@ -15,10 +15,9 @@ namespace zq::storage {
 
 class StoreImpl;
 
-// How a snapshot holds back reclamation: registered as a reader, as a write
-// transaction's base, or not at all (the batch executor's view of the working
-// trees, used under the commit lock, which reclamation also needs).
-enum class Registration { kReader, kWriter, kNone };
+// How a snapshot holds back reclamation: registered as a reader or as a
+// write transaction's base.
+enum class Registration { kReader, kWriter };
 
 class SnapshotImpl : public Snapshot {
  public:
@@ -50,10 +49,7 @@ class SnapshotImpl : public Snapshot {
 
 class WriteTxnImpl : public WriteTxn {
  public:
-  // kPipeline: the state a BatchExecutor works on — over the working trees,
-  // unregistered, and committed by the store with its batch.
-  enum class Mode { kTransaction, kPipeline };
-  WriteTxnImpl(StoreImpl* store, PageNo roots, uint64_t seq, Mode mode = Mode::kTransaction);
+  WriteTxnImpl(StoreImpl* store, PageNo roots, uint64_t seq);
   ~WriteTxnImpl() override = default;
 
   uint64_t snapshot_seq() const override { return snapshot_seq_; }
@@ -75,7 +71,6 @@ class WriteTxnImpl : public WriteTxn {
   Status ReleaseSavepoint(size_t token) override;
   Status Commit() override;
   void Rollback() override;
-  ChangeSet TakeChanges() { return std::move(changes_); }
 
  private:
   Status CheckWritable(TreeId tree);
@@ -85,7 +80,6 @@ class WriteTxnImpl : public WriteTxn {
   Result<bool> ExistsInSnapshot(TreeId tree);
 
   StoreImpl* store_;
-  Mode mode_;
   uint64_t snapshot_seq_;
   // Released when the transaction finishes, so that a finished transaction
   // holds back neither page reclamation nor Store::Close().
