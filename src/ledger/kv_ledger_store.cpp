@@ -121,7 +121,8 @@ Status Corrupt(std::string_view what) {
 
 }  // namespace
 
-KvLedgerStore::KvLedgerStore(storage::WriteTxn* txn) : txn_(txn) {
+KvLedgerStore::KvLedgerStore(storage::WriteTxn* txn, AccountCache* accounts)
+    : txn_(txn), account_cache_(accounts) {
   ZQ_ASSERT(txn_ != nullptr);
   ZQ_ASSERT(snapshot_ == nullptr);
 }
@@ -197,9 +198,16 @@ Status KvLedgerStore::WriteIndex(IndexId index, u128 value, uint64_t timestamp, 
 
 Result<bool> KvLedgerStore::ReadAccount(u128 id, Account* out) {
   ZQ_ASSERT(out != nullptr);
+  if (account_cache_ != nullptr) {
+    if (const Account* cached = account_cache_->Find(id)) {
+      *out = *cached;
+      return true;
+    }
+  }
   ZQ_ASSIGN_OR_RETURN(bool found, Get(kTreeAccounts, IdKey(id).view(), &value_));
   if (!found) return false;
   if (!DecodeRaw(value_, out) || out->id != id) return Corrupt("ledger: bad account record");
+  if (account_cache_ != nullptr) account_cache_->Put(*out);
   return true;
 }
 
@@ -242,6 +250,7 @@ Status KvLedgerStore::UpdateAccount(const Account& account) {
 
 Status KvLedgerStore::DeleteAccountWritten(const Account& account) {
   const AccountIndexEntries e = IndexEntriesOf(account);
+  if (account_cache_ != nullptr) account_cache_->Erase(account.id);
   ZQ_RETURN_IF_ERROR(Delete(kTreeAccounts, IdKey(account.id).view()));
   for (size_t i = 0; i < kAccountIndexCount; i++) {
     if (!e.present[i]) continue;
@@ -348,6 +357,7 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
   for (const CachedAccount* c : dirty) {
     ZQ_ASSERT(c->present);
     ZQ_RETURN_IF_ERROR(Put(kTreeAccounts, IdKey(c->account.id).view(), RawBytes(c->account)));
+    if (account_cache_ != nullptr) account_cache_->Put(c->account);
     if (c->inserted) {
       AddIndexWrites(IndexEntriesOf(c->account), c->account.timestamp, c->account.id,
                      index_writes);

@@ -38,6 +38,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ledger/account_cache.hpp"
 #include "ledger/ledger_store.hpp"
 #include "storage/store/store.hpp"
 
@@ -57,7 +58,9 @@ static_assert(kTreeIndexLast < storage::kFirstDynamicTreeId);
 
 class KvLedgerStore final : public LedgerStore {
  public:
-  explicit KvLedgerStore(storage::WriteTxn* txn);
+  // `accounts`, when given, is kept equal to the account records across the
+  // batches of one store (see AccountCache); it serves account reads.
+  explicit KvLedgerStore(storage::WriteTxn* txn, AccountCache* accounts = nullptr);
   explicit KvLedgerStore(storage::Snapshot* snapshot);  // read-only
 
   // Creates the ledger's trees that do not exist yet.
@@ -132,13 +135,6 @@ class KvLedgerStore final : public LedgerStore {
   // transaction sees it (read once per store, then kept up to date).
   Result<u128> StoredTransferIdBound();
 
-  struct U128Hash {
-    size_t operator()(u128 v) const {
-      const uint64_t high = static_cast<uint64_t>(v >> 64);
-      const uint64_t x = static_cast<uint64_t>(v) ^ (high * 0x9E3779B97F4A7C15ull);
-      return static_cast<size_t>((x ^ (x >> 29)) * 0xBF58476D1CE4E5B9ull);
-    }
-  };
   // An account as this batch sees it. `present` false caches "no such account".
   struct CachedAccount {
     Account account;
@@ -149,6 +145,7 @@ class KvLedgerStore final : public LedgerStore {
 
   storage::WriteTxn* txn_ = nullptr;
   storage::Snapshot* snapshot_ = nullptr;
+  AccountCache* account_cache_ = nullptr;
   std::string value_;  // reused by point reads
   std::unordered_map<u128, CachedAccount, U128Hash> accounts_;
   // Transfers created since the last Flush, in creation (timestamp) order; a

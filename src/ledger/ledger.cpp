@@ -35,13 +35,25 @@ Status RunCreate(StateMachine* machine, std::string_view events_bytes, uint32_t 
 }
 }  // namespace
 
+namespace {
+struct LedgerContext final : storage::BatchExecutor::Context {
+  AccountCache accounts;
+};
+}  // namespace
+
+std::unique_ptr<storage::BatchExecutor::Context> LedgerBatchExecutor::NewContext() {
+  return std::make_unique<LedgerContext>();
+}
+
 Status LedgerBatchExecutor::Execute(std::string_view input, uint64_t last_timestamp,
-                                    storage::WriteTxn* state, std::string* output) {
+                                    storage::WriteTxn* state, Context* context,
+                                    std::string* output) {
   if (input.size() < kInputHeadBytes) return Status::Corruption("ledger batch: short input");
   auto op = static_cast<LedgerOperation>(static_cast<uint8_t>(input[0]));
   uint32_t count = GetFixed32(reinterpret_cast<const uint8_t*>(input.data()) + 1);
   std::string_view events = input.substr(kInputHeadBytes);
-  KvLedgerStore store(state);
+  auto* ledger_context = dynamic_cast<LedgerContext*>(context);
+  KvLedgerStore store(state, ledger_context != nullptr ? &ledger_context->accounts : nullptr);
   StateMachine machine(&store);
   switch (op) {
     case LedgerOperation::kCreateAccounts:

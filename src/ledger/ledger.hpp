@@ -26,13 +26,15 @@ enum class LedgerOperation : uint8_t {
   kExpirePending = 3,  // the pulse: expires due pending transfers
 };
 
-// Executes ledger batches for the store (and again at recovery).
-// Stateless: one shared instance serves every store.
+// Executes ledger batches for the store (and again at recovery). Holds no
+// state itself (what it keeps across batches lives in each store's
+// context: an AccountCache), so one shared instance serves every store.
 class LedgerBatchExecutor final : public storage::BatchExecutor {
  public:
   static LedgerBatchExecutor* Shared();
+  std::unique_ptr<Context> NewContext() override;
   Status Execute(std::string_view input, uint64_t last_timestamp, storage::WriteTxn* state,
-                 std::string* output) override;
+                 Context* context, std::string* output) override;
 };
 
 class Ledger {

@@ -689,13 +689,16 @@ TEST(LedgerModel, KvStoreMatchesMemoryAndSurvivesReopen) {
       ASSERT_TRUE(txn->Commit().ok());
     }
     Workload workload(seed);
+    // Kept across batches as the batch executor keeps it; small, so that
+    // accounts are evicted and re-read all the time.
+    AccountCache account_cache(64);
     uint64_t events = 0, batch = 0;
     while (events < events_max) {
       const Op op = workload.Next();
       OpOutcome want, got;
       ASSERT_TRUE(Apply(&memory_sm, op, &want).ok());
       auto txn = (*store)->BeginWrite();
-      KvLedgerStore kv(txn.get());
+      KvLedgerStore kv(txn.get(), &account_cache);
       StateMachine sm(&kv);
       Status s = Apply(&sm, op, &got);
       ASSERT_TRUE(s.ok()) << s.ToString();

@@ -31,6 +31,16 @@ inline u128 MakeU128(uint64_t hi, uint64_t lo) {
   return (u128{hi} << 64) | lo;
 }
 
+// Hash of a u128 for hash tables and caches: ids are often sequential, so
+// both halves are mixed into every bit.
+struct U128Hash {
+  size_t operator()(u128 v) const {
+    const uint64_t high = static_cast<uint64_t>(v >> 64);
+    const uint64_t x = static_cast<uint64_t>(v) ^ (high * 0x9E3779B97F4A7C15ull);
+    return static_cast<size_t>((x ^ (x >> 29)) * 0xBF58476D1CE4E5B9ull);
+  }
+};
+
 // --- Account (spec §2.1) -------------------------------------------------
 struct Account {
   u128 id = 0;

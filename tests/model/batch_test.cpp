@@ -20,7 +20,7 @@ constexpr storage::TreeId kCounters = 9;
 class CounterExecutor : public storage::BatchExecutor {
  public:
   Status Execute(std::string_view input, uint64_t last_timestamp, storage::WriteTxn* state,
-                 std::string* output) override {
+                 Context*, std::string* output) override {
     std::vector<std::pair<std::string_view, uint64_t>> items;
     ByteReader r(input);
     while (r.remaining() > 0) {

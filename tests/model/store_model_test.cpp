@@ -431,7 +431,7 @@ class TransferExecutor final : public storage::BatchExecutor {
  public:
   // Input: "<from> <to> <thread>": one unit from key `from` to key `to`, and
   // thread's counter + 1. Values are decimal text.
-  Status Execute(std::string_view input, uint64_t, storage::WriteTxn* state,
+  Status Execute(std::string_view input, uint64_t, storage::WriteTxn* state, Context*,
                  std::string*) override {
     const std::string text(input);
     int from = 0, to = 0, thread = 0;

@@ -22,7 +22,8 @@ constexpr TreeId kTree = 1;
 // Input "key=value;key=value...": puts each pair into tree 1.
 class PutExecutor final : public BatchExecutor {
  public:
-  Status Execute(std::string_view input, uint64_t, WriteTxn* state, std::string*) override {
+  Status Execute(std::string_view input, uint64_t, WriteTxn* state, Context*,
+                 std::string*) override {
     while (!input.empty()) {
       const size_t end = std::min(input.find(';'), input.size());
       const std::string_view pair = input.substr(0, end);

@@ -50,7 +50,16 @@ class WriteTxn;
 // newest state, so batches are serial and never conflict with each other.
 class BatchExecutor {
  public:
+  // What an executor keeps from one batch to the next of one open store
+  // (caches of the state): made by NewContext when the store first runs a
+  // batch, handed to every Execute, and dropped when a batch fails and when
+  // the store closes, so it never outlives the state it describes.
+  class Context {
+   public:
+    virtual ~Context() = default;
+  };
   virtual ~BatchExecutor() = default;
+  virtual std::unique_ptr<Context> NewContext() { return nullptr; }
   // `state` is the newest state itself: reads see this batch's own writes,
   // and writes go straight into the trees (its Commit/Rollback are refused;
   // it cannot create or drop trees; a write to a tree with an open cursor is
@@ -60,7 +69,7 @@ class BatchExecutor {
   // the store unchanged; after it, the store is poisoned (reopening recovers
   // the state before the batch), so check the input before writing.
   virtual Status Execute(std::string_view input, uint64_t last_timestamp, WriteTxn* state,
-                         std::string* output) = 0;
+                         Context* context, std::string* output) = 0;
 };
 
 struct StoreOptions {

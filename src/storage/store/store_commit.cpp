@@ -173,10 +173,13 @@ Status StoreImpl::ExecuteBatchLocked(std::string_view input, uint64_t last_times
   if (options_.batch_executor == nullptr) {
     return Status::NotSupported("logged batches need StoreOptions::batch_executor");
   }
+  if (!batch_context_) batch_context_ = options_.batch_executor->NewContext();
   BatchState state(pager_.get(), working_root_, seq);
-  Status s = options_.batch_executor->Execute(input, last_timestamp, &state, output);
+  Status s = options_.batch_executor->Execute(input, last_timestamp, &state,
+                                              batch_context_.get(), output);
   Result<PageNo> roots = s.ok() ? state.Finish() : Result<PageNo>(s);
   if (!roots.ok()) {
+    batch_context_.reset();  // it may describe writes the batch did not finish
     // Writes went straight into the working trees and cannot be taken back.
     if (state.wrote()) Poison(roots.status());
     return roots.status();

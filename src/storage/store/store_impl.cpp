@@ -227,6 +227,7 @@ Status StoreImpl::Close() {
   // A store whose open failed (say, recovery stopped halfway) holds a partial
   // state: it must never be checkpointed over the files.
   if (opened_ && !options_.read_only && !poisoned_flag_) s = Checkpoint();
+  batch_context_.reset();
   pager_.reset();
   wal_file_.reset();
   data_file_.reset();

@@ -132,6 +132,8 @@ class StoreImpl : public Store {
   bool closed_ = false;
 
   std::mutex commit_mu_;
+  // The batch executor's state across batches (under commit_mu_).
+  std::unique_ptr<BatchExecutor::Context> batch_context_;
   PageNo working_root_ = kNullPage;
   uint64_t working_seq_ = 0;
   uint64_t last_timestamp_ = 0;
