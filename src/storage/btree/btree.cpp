@@ -300,7 +300,7 @@ Status TreeWriter::Put(PageNo* root, std::string_view key, std::string_view valu
                        bool* inserted) {
   ZQ_ASSERT(key.size() <= limits::kKeyBytesMax && value.size() <= limits::kValueBytesMax);
   const uint32_t usable = pager_->usable_bytes();
-  std::vector<uint8_t> cell;
+  std::vector<uint8_t>& cell = cell_;
   if (*root == kNullPage) {
     PageNo p = kNullPage;
     ZQ_ASSIGN_OR_RETURN(uint8_t* n, pager_->Allocate(PageKind::kLeaf, seq_, &p));
@@ -314,7 +314,7 @@ Status TreeWriter::Put(PageNo* root, std::string_view key, std::string_view valu
   }
   ZQ_ASSIGN_OR_RETURN(bool done, PutInHintedLeaf(*root, key, value, inserted));
   if (done) return Status::Ok();
-  std::vector<PathStep> path;
+  std::vector<PathStep>& path = path_;
   PageNo leaf = kNullPage;
   size_t edge_steps = 0;
   ZQ_RETURN_IF_ERROR(Descend(*root, key, &path, &leaf, &edge_steps));
@@ -505,7 +505,7 @@ Status TreeWriter::Delete(PageNo* root, std::string_view key, bool* existed) {
   *existed = false;
   hint_.leaf = kNullPage;
   if (*root == kNullPage) return Status::Ok();
-  std::vector<PathStep> path;
+  std::vector<PathStep>& path = path_;
   PageNo leaf = kNullPage;
   ZQ_RETURN_IF_ERROR(Descend(*root, key, &path, &leaf));
   {

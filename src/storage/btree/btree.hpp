@@ -93,7 +93,9 @@ class TreeWriter {
   Pager* pager_;
   uint64_t seq_;
   LeafHint hint_;
-  std::vector<uint8_t> cell_;  // reused cell buffer of the hinted path
+  // Buffers reused from one Put/Delete to the next (a malloc each saved).
+  std::vector<uint8_t> cell_;
+  std::vector<PathStep> path_;
 };
 
 // Every page of a tree (tree and overflow pages), each once; Corruption when
