@@ -121,8 +121,12 @@ Status Corrupt(std::string_view what) {
 
 }  // namespace
 
-KvLedgerStore::KvLedgerStore(storage::WriteTxn* txn, AccountCache* accounts)
-    : txn_(txn), account_cache_(accounts) {
+KvLedgerStore::KvLedgerStore(storage::WriteTxn* txn, Reusable* reusable)
+    : txn_(txn),
+      account_cache_(reusable != nullptr ? &reusable->accounts : nullptr),
+      accounts_(reusable != nullptr ? &reusable->memory : std::pmr::get_default_resource()),
+      new_transfer_slots_(reusable != nullptr ? &reusable->memory
+                                              : std::pmr::get_default_resource()) {
   ZQ_ASSERT(txn_ != nullptr);
   ZQ_ASSERT(snapshot_ == nullptr);
 }

@@ -33,6 +33,7 @@
 #pragma once
 
 #include <array>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -58,9 +59,18 @@ static_assert(kTreeIndexLast < storage::kFirstDynamicTreeId);
 
 class KvLedgerStore final : public LedgerStore {
  public:
-  // `accounts`, when given, is kept equal to the account records across the
-  // batches of one store (see AccountCache); it serves account reads.
-  explicit KvLedgerStore(storage::WriteTxn* txn, AccountCache* accounts = nullptr);
+  // What a writing store may keep from one batch to the next of one storage
+  // store (the batch executor's context): an AccountCache kept equal to the
+  // account records, which serves account reads, and a pool the batch's own
+  // maps allocate from, so their nodes are recycled instead of going back to
+  // malloc at the end of every batch.
+  struct Reusable {
+    explicit Reusable(size_t cached_accounts = AccountCache::kDefaultCapacity)
+        : accounts(cached_accounts) {}
+    AccountCache accounts;
+    std::pmr::unsynchronized_pool_resource memory;
+  };
+  explicit KvLedgerStore(storage::WriteTxn* txn, Reusable* reusable = nullptr);
   explicit KvLedgerStore(storage::Snapshot* snapshot);  // read-only
 
   // Creates the ledger's trees that do not exist yet.
@@ -147,11 +157,11 @@ class KvLedgerStore final : public LedgerStore {
   storage::Snapshot* snapshot_ = nullptr;
   AccountCache* account_cache_ = nullptr;
   std::string value_;  // reused by point reads
-  std::unordered_map<u128, CachedAccount, U128Hash> accounts_;
+  std::pmr::unordered_map<u128, CachedAccount, U128Hash> accounts_;
   // Transfers created since the last Flush, in creation (timestamp) order; a
   // rolled-back one keeps its slot with id 0.
   std::vector<Transfer> new_transfers_;
-  std::unordered_map<u128, size_t, U128Hash> new_transfer_slots_;
+  std::pmr::unordered_map<u128, size_t, U128Hash> new_transfer_slots_;
   std::optional<u128> stored_transfer_id_bound_;
 };
 

@@ -37,7 +37,7 @@ Status RunCreate(StateMachine* machine, std::string_view events_bytes, uint32_t 
 
 namespace {
 struct LedgerContext final : storage::BatchExecutor::Context {
-  AccountCache accounts;
+  KvLedgerStore::Reusable reusable;
 };
 }  // namespace
 
@@ -53,7 +53,7 @@ Status LedgerBatchExecutor::Execute(std::string_view input, uint64_t last_timest
   uint32_t count = GetFixed32(reinterpret_cast<const uint8_t*>(input.data()) + 1);
   std::string_view events = input.substr(kInputHeadBytes);
   auto* ledger_context = dynamic_cast<LedgerContext*>(context);
-  KvLedgerStore store(state, ledger_context != nullptr ? &ledger_context->accounts : nullptr);
+  KvLedgerStore store(state, ledger_context != nullptr ? &ledger_context->reusable : nullptr);
   StateMachine machine(&store);
   switch (op) {
     case LedgerOperation::kCreateAccounts:

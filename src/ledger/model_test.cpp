@@ -691,14 +691,14 @@ TEST(LedgerModel, KvStoreMatchesMemoryAndSurvivesReopen) {
     Workload workload(seed);
     // Kept across batches as the batch executor keeps it; small, so that
     // accounts are evicted and re-read all the time.
-    AccountCache account_cache(64);
+    KvLedgerStore::Reusable reusable(64);
     uint64_t events = 0, batch = 0;
     while (events < events_max) {
       const Op op = workload.Next();
       OpOutcome want, got;
       ASSERT_TRUE(Apply(&memory_sm, op, &want).ok());
       auto txn = (*store)->BeginWrite();
-      KvLedgerStore kv(txn.get(), &account_cache);
+      KvLedgerStore kv(txn.get(), &reusable);
       StateMachine sm(&kv);
       Status s = Apply(&sm, op, &got);
       ASSERT_TRUE(s.ok()) << s.ToString();
