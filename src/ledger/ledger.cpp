@@ -33,9 +33,8 @@ Status RunCreate(StateMachine* machine, std::string_view events_bytes, uint32_t 
   }
   return Status::Ok();
 }
-}  // namespace
 
-namespace {
+// What a store keeps for its ledger batches from one to the next.
 struct LedgerContext final : storage::BatchExecutor::Context {
   KvLedgerStore::Reusable reusable;
 };

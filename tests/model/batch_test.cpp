@@ -135,6 +135,50 @@ TEST(BatchTest, FailureAfterWritingPoisonsAndReopenRecovers) {
   ASSERT_TRUE((*store)->CommitBatch(Batch({{"a", 1}}), 1, nullptr).ok());
 }
 
+// What a batch's state refuses, each before it writes (so the store stays
+// usable): tree creation and drops, savepoint rollbacks, and a write to a
+// tree while a cursor on it is open. A cursor sees the batch's own writes.
+class ProbeExecutor : public storage::BatchExecutor {
+ public:
+  Status Execute(std::string_view input, uint64_t, storage::WriteTxn* state, Context*,
+                 std::string* output) override {
+    if (input == "create") return state->CreateTree().status();
+    if (input == "drop") return state->DropTree(kCounters);
+    if (input == "savepoint") return state->RollbackToSavepoint(state->Savepoint());
+    if (input == "cursor") {
+      ZQ_RETURN_IF_ERROR(state->Put(kCounters, "k1", "v1"));
+      ZQ_ASSIGN_OR_RETURN(auto cursor, state->NewCursor(kCounters));
+      ZQ_RETURN_IF_ERROR(cursor->SeekFirst());
+      if (cursor->Valid()) output->assign(cursor->key());
+      Status refused = state->Put(kCounters, "k2", "v2");
+      cursor.reset();
+      ZQ_RETURN_IF_ERROR(state->Put(kCounters, "k3", "v3"));  // allowed once it is gone
+      output->append(refused.ok() ? " allowed" : " refused");
+      return Status::Ok();
+    }
+    return Status::InvalidArgument("unknown probe");
+  }
+};
+
+TEST(BatchTest, BatchStateRefusesWhatItCannotDo) {
+  FaultVfs vfs(4);
+  ProbeExecutor exec;
+  storage::StoreOptions o = FaultOptions(&vfs);
+  o.batch_executor = &exec;
+  auto store = Store::Open("r.zq", o);
+  ASSERT_TRUE(store.ok());
+  CreateTree(store->get());
+  EXPECT_EQ((*store)->CommitBatch("create", 1, nullptr).code(), StatusCode::kNotSupported);
+  EXPECT_EQ((*store)->CommitBatch("drop", 1, nullptr).code(), StatusCode::kNotSupported);
+  EXPECT_EQ((*store)->CommitBatch("savepoint", 1, nullptr).code(), StatusCode::kNotSupported);
+  std::string out;
+  ASSERT_TRUE((*store)->CommitBatch("cursor", 1, &out).ok());
+  EXPECT_EQ(out, "k1 refused");
+  Model got;
+  ASSERT_EQ(ReadTree(store->get(), kCounters, &got), "");
+  EXPECT_EQ(got, (Model{{"k1", "v1"}, {"k3", "v3"}}));
+}
+
 TEST(BatchTest, OrdinaryTransactionsConflictWithBatches) {
   FaultVfs vfs(2);
   CounterExecutor exec;
