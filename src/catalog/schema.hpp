@@ -96,10 +96,13 @@ struct TableDef {
   std::vector<IndexDef> indexes;       // secondary indexes, incl. UNIQUE constraints
   // A packed table shows another component's fixed-layout records (the
   // ledger's) to SQL, read-only: one PackedField per column; its key columns
-  // are big-endian in the key; an index entry's key is the index columns
-  // (big-endian) and its value the row's single key column, little-endian.
-  // Never stored in the catalog: the engine adds these tables when it loads it.
+  // are big-endian in the key; the stored value is the packed_bytes record,
+  // sparse-coded (util/sparse_record.hpp); an index entry's key is the index
+  // columns (big-endian) and its value the row's single key column,
+  // little-endian and sparse-coded. Never stored in the catalog: the engine
+  // adds these tables when it loads it.
   std::vector<PackedField> packed;
+  uint32_t packed_bytes = 0;
 
   bool read_only() const { return !packed.empty(); }
 

@@ -27,9 +27,10 @@ ColumnType TypeFor(size_t bytes) {
 
 class Builder {
  public:
-  Builder(std::string name, storage::TreeId tree) {
+  Builder(std::string name, storage::TreeId tree, uint32_t record_bytes) {
     table_.name = std::move(name);
     table_.tree = tree;
+    table_.packed_bytes = record_bytes;
   }
   // A column stored in the record (little-endian) ...
   Builder& Value(const char* name, size_t offset, size_t bytes) {
@@ -80,7 +81,7 @@ class Builder {
 #define ZQ_FIELD(Record, field) offsetof(ledger::Record, field), sizeof(ledger::Record::field)
 
 TableDef Accounts() {
-  return Builder("ledger_accounts", ledger::kTreeAccounts)
+  return Builder("ledger_accounts", ledger::kTreeAccounts, sizeof(ledger::Account))
       .Key("id", 0, 16)
       .Value("debits_pending", ZQ_FIELD(Account, debits_pending))
       .Value("debits_posted", ZQ_FIELD(Account, debits_posted))
@@ -102,7 +103,7 @@ TableDef Accounts() {
 }
 
 TableDef Transfers() {
-  return Builder("ledger_transfers", ledger::kTreeTransfers)
+  return Builder("ledger_transfers", ledger::kTreeTransfers, sizeof(ledger::Transfer))
       .Key("id", 0, 16)
       .Value("debit_account_id", ZQ_FIELD(Transfer, debit_account_id))
       .Value("credit_account_id", ZQ_FIELD(Transfer, credit_account_id))
@@ -127,7 +128,7 @@ TableDef Transfers() {
 }
 
 TableDef Balances() {
-  return Builder("ledger_account_balances", ledger::kTreeBalances)
+  return Builder("ledger_account_balances", ledger::kTreeBalances, sizeof(ledger::AccountBalance))
       .Key("account_id", 0, 16)
       .Key("timestamp", 16, 8)
       .Value("debits_pending", ZQ_FIELD(AccountBalance, debits_pending))

@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "util/assert.hpp"
 #include "util/coding.hpp"
+#include "util/sparse_record.hpp"
 
 namespace zq::ledger {
 
@@ -13,6 +15,9 @@ namespace {
 
 constexpr size_t kTimestampKeyBytes = 8;
 constexpr std::string_view kCommitTimestampKey = "commit_timestamp";
+constexpr std::string_view kLayoutKey = "layout";
+// 1: records and ids stored raw (before 2026-11-27); 2: sparse-coded.
+constexpr uint64_t kLayoutVersion = 2;
 
 void PutBigEndian128(uint8_t* p, u128 v) {
   PutBigEndian64(p, static_cast<uint64_t>(v >> 64));
@@ -105,6 +110,7 @@ storage::TreeId IndexTree(IndexId index) {
   ZQ_ASSERT(static_cast<size_t>(index) < kIndexCount);
   return kTreeIndexFirst + static_cast<storage::TreeId>(index);
 }
+// Meta values (the commit timestamp, the layout version) are stored raw ...
 template <typename T>
 std::string_view RawBytes(const T& v) {
   return {reinterpret_cast<const char*>(&v), sizeof v};
@@ -114,6 +120,17 @@ bool DecodeRaw(std::string_view bytes, T* out) {
   if (bytes.size() != sizeof(T)) return false;
   std::memcpy(static_cast<void*>(out), bytes.data(), sizeof(T));
   return true;
+}
+// ... records and the ids in index and expiry entries sparse-coded
+// (util/sparse_record.hpp): most of their bytes are zero.
+template <typename T>
+std::string_view Encode(const T& v, std::string* buffer) {
+  EncodeSparseRecord(&v, sizeof v, buffer);
+  return *buffer;
+}
+template <typename T>
+bool Decode(std::string_view bytes, T* out) {
+  return DecodeSparseRecord(bytes, out, sizeof(T));
 }
 Status Corrupt(std::string_view what) {
   return Status::Corruption(what);
@@ -145,6 +162,20 @@ std::vector<storage::TreeId> LedgerTrees() {
   ZQ_ASSERT(trees.size() == 7 + kIndexCount);
   return trees;
 }
+
+// A ledger in another layout is refused whole: its bytes would not decode.
+// `reader` is the store's Snapshot or WriteTxn; the meta tree exists.
+template <typename Reader>
+Status CheckLayout(Reader* reader) {
+  std::string value;
+  ZQ_ASSIGN_OR_RETURN(bool found, reader->Get(kTreeMeta, kLayoutKey, &value));
+  uint64_t version = 1;  // layout 1 did not record itself
+  if (found && !DecodeRaw(value, &version)) return Corrupt("ledger: bad layout version");
+  if (version == kLayoutVersion) return Status::Ok();
+  return Status::NotSupported("the ledger in this database has layout " + std::to_string(version) +
+                              "; this ZQLite reads layout " + std::to_string(kLayoutVersion) +
+                              " only (layout 1: raw records, written before 2026-11-27)");
+}
 }  // namespace
 
 Result<bool> KvLedgerStore::TreesExist(storage::Snapshot* snapshot) {
@@ -153,15 +184,19 @@ Result<bool> KvLedgerStore::TreesExist(storage::Snapshot* snapshot) {
     ZQ_ASSIGN_OR_RETURN(bool exists, snapshot->TreeExists(tree));
     if (!exists) return false;
   }
+  ZQ_RETURN_IF_ERROR(CheckLayout(snapshot));
   return true;
 }
 
 Status KvLedgerStore::CreateTrees(storage::WriteTxn* txn) {
   ZQ_ASSERT(txn != nullptr);
+  ZQ_ASSIGN_OR_RETURN(bool existed, txn->TreeExists(kTreeMeta));
+  if (existed) ZQ_RETURN_IF_ERROR(CheckLayout(txn));
   for (storage::TreeId tree : LedgerTrees()) {
     ZQ_ASSIGN_OR_RETURN(bool exists, txn->TreeExists(tree));
     if (!exists) ZQ_RETURN_IF_ERROR(txn->CreateTreeWithId(tree));
   }
+  if (!existed) ZQ_RETURN_IF_ERROR(txn->Put(kTreeMeta, kLayoutKey, RawBytes(kLayoutVersion)));
   return Status::Ok();
 }
 
@@ -197,7 +232,7 @@ Status KvLedgerStore::WriteIndex(IndexId index, u128 value, uint64_t timestamp, 
   const Key<24> key = IndexKey(index, value, timestamp, &key_bytes);
   const std::string_view key_view = key.view().substr(0, key_bytes);
   if (!insert) return Delete(IndexTree(index), key_view);
-  return Put(IndexTree(index), key_view, RawBytes(id));  // the id little-endian, as in records
+  return Put(IndexTree(index), key_view, Encode(id, &encoded_));
 }
 
 Result<bool> KvLedgerStore::ReadAccount(u128 id, Account* out) {
@@ -210,7 +245,7 @@ Result<bool> KvLedgerStore::ReadAccount(u128 id, Account* out) {
   }
   ZQ_ASSIGN_OR_RETURN(bool found, Get(kTreeAccounts, IdKey(id).view(), &value_));
   if (!found) return false;
-  if (!DecodeRaw(value_, out) || out->id != id) return Corrupt("ledger: bad account record");
+  if (!Decode(value_, out) || out->id != id) return Corrupt("ledger: bad account record");
   if (account_cache_ != nullptr) account_cache_->Put(*out);
   return true;
 }
@@ -289,7 +324,7 @@ Result<bool> KvLedgerStore::GetTransfer(u128 id, Transfer* out) {
   if (id > stored_max) return false;
   ZQ_ASSIGN_OR_RETURN(bool found, Get(kTreeTransfers, IdKey(id).view(), &value_));
   if (!found) return false;
-  if (!DecodeRaw(value_, out) || out->id != id) return Corrupt("ledger: bad transfer record");
+  if (!Decode(value_, out) || out->id != id) return Corrupt("ledger: bad transfer record");
   return true;
 }
 
@@ -360,7 +395,7 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
   });
   for (const CachedAccount* c : dirty) {
     ZQ_ASSERT(c->present);
-    ZQ_RETURN_IF_ERROR(Put(kTreeAccounts, IdKey(c->account.id).view(), RawBytes(c->account)));
+    ZQ_RETURN_IF_ERROR(Put(kTreeAccounts, IdKey(c->account.id).view(), Encode(c->account, &encoded_)));
     if (account_cache_ != nullptr) account_cache_->Put(c->account);
     if (c->inserted) {
       AddIndexWrites(IndexEntriesOf(c->account), c->account.timestamp, c->account.id,
@@ -380,7 +415,7 @@ Status KvLedgerStore::FlushTransfers(IndexWrites* index_writes) {
   std::sort(created.begin(), created.end(),
             [](const Transfer* a, const Transfer* b) { return a->id < b->id; });
   for (const Transfer* t : created) {
-    ZQ_RETURN_IF_ERROR(Put(kTreeTransfers, IdKey(t->id).view(), RawBytes(*t)));
+    ZQ_RETURN_IF_ERROR(Put(kTreeTransfers, IdKey(t->id).view(), Encode(*t, &encoded_)));
     AddIndexWrites(IndexEntriesOf(*t), t->timestamp, t->id, index_writes);
   }
   // Deletes (chain rollbacks of flushed transfers) may leave it above the true
@@ -459,7 +494,7 @@ Status KvLedgerStore::AddExpiry(const ExpiryEntry& entry) {
   ZQ_ASSERT(entry.expires_at > entry.timestamp);
   ZQ_ASSERT(entry.transfer_id != 0);
   return Put(kTreeExpiries, ExpiryKey(entry.expires_at, entry.timestamp).view(),
-             RawBytes(entry.transfer_id));
+             Encode(entry.transfer_id, &encoded_));
 }
 
 Status KvLedgerStore::RemoveExpiry(const ExpiryEntry& entry) {
@@ -480,7 +515,7 @@ Status KvLedgerStore::ScanExpiries(uint64_t expires_at_max, size_t count_max,
     e.expires_at = GetBigEndian64(Bytes(cursor->key()));
     e.timestamp = GetBigEndian64(Bytes(cursor->key()) + 8);
     if (e.expires_at > expires_at_max) break;
-    if (!DecodeRaw(cursor->value(), &e.transfer_id)) return Corrupt("ledger: bad expiry value");
+    if (!Decode(cursor->value(), &e.transfer_id)) return Corrupt("ledger: bad expiry value");
     out->push_back(e);
     ZQ_RETURN_IF_ERROR(cursor->Next());
   }
@@ -492,7 +527,7 @@ Status KvLedgerStore::PutBalance(u128 account_id, const AccountBalance& balance)
   ZQ_ASSERT(account_id != 0);
   ZQ_ASSERT(balance.timestamp != 0);
   return Put(kTreeBalances, IdTimestampKey(account_id, balance.timestamp).view(),
-             RawBytes(balance));
+             Encode(balance, &encoded_));
 }
 
 Status KvLedgerStore::RemoveBalance(u128 account_id, uint64_t timestamp) {
@@ -507,7 +542,7 @@ Result<bool> KvLedgerStore::GetBalance(u128 account_id, uint64_t timestamp, Acco
   ZQ_ASSIGN_OR_RETURN(bool found,
                       Get(kTreeBalances, IdTimestampKey(account_id, timestamp).view(), &value));
   if (!found) return false;
-  if (!DecodeRaw(value, out) || out->timestamp != timestamp) {
+  if (!Decode(value, out) || out->timestamp != timestamp) {
     return Corrupt("ledger: bad balance record");
   }
   return true;
@@ -550,7 +585,7 @@ Status KvLedgerStore::ScanIndex(IndexId index, u128 value, uint64_t timestamp_mi
     if (key.size() != key_bytes) return Corrupt("ledger: bad index key");
     if (reversed ? key < lo : key > hi) break;
     u128 id = 0;
-    if (!DecodeRaw(cursor->value(), &id)) return Corrupt("ledger: bad index value");
+    if (!Decode(cursor->value(), &id)) return Corrupt("ledger: bad index value");
     const uint64_t ts = GetBigEndian64(Bytes(key) + key_bytes - kTimestampKeyBytes);
     ZQ_ASSIGN_OR_RETURN(bool more, visit(ts, id));
     if (!more) break;
@@ -566,7 +601,7 @@ Status KvLedgerStore::ForEachRecord(storage::TreeId tree, const Visit& visit) {
   ZQ_RETURN_IF_ERROR(cursor->SeekFirst());
   while (cursor->Valid()) {
     Record r;
-    if (!DecodeRaw(cursor->value(), &r)) return Corrupt("ledger: bad record");
+    if (!Decode(cursor->value(), &r)) return Corrupt("ledger: bad record");
     if (!visit(cursor->key(), r)) break;
     ZQ_RETURN_IF_ERROR(cursor->Next());
   }

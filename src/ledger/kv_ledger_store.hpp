@@ -1,18 +1,23 @@
 // KvLedgerStore: the LedgerStore contract over the storage engine's B+trees
-// (storage/store/store.hpp). Layout, one fixed tree id each (docs/ledger.md):
+// (storage/store/store.hpp). Layout 2, one fixed tree id each (docs/ledger.md):
 //
 //   tree  key (big-endian, so memcmp order = numeric order)    value
-//   100   account id u128                                      Account (128 B raw)
-//   101   transfer id u128                                     Transfer (128 B raw)
+//   100   account id u128                                      Account*
+//   101   transfer id u128                                     Transfer*
 //   102   failed transfer id u128                              empty
 //   103   pending transfer timestamp u64                       PendingStatus (1 B)
-//   104   expires_at u64 ‖ pending timestamp u64               transfer id (16 B LE)
-//   105   account id u128 ‖ transfer timestamp u64             AccountBalance (128 B)
-//   106   "commit_timestamp"                                   u64 LE
-//   110+i index IndexId i: field value ‖ object ts u64, the   object id (16 B LE)
+//   104   expires_at u64 ‖ pending timestamp u64               transfer id*
+//   105   account id u128 ‖ transfer timestamp u64             AccountBalance*
+//   106   "commit_timestamp" / "layout"                        u64 LE
+//   110+i index IndexId i: field value ‖ object ts u64, the   object id*
 //         value as wide as its field (u128 ids and user_data_128
 //         16 B, user_data_64 8 B, user_data_32 and ledger 4 B,
 //         code 2 B); the timestamp indexes key ts u64 alone
+//
+//   * sparse-coded (util/sparse_record.hpp): the 128-byte record or the
+//     16-byte id, little-endian, without the zero high bytes of each word.
+//     A transfer of the benchmark takes 32 bytes instead of 128, an id 4.
+// A database whose ledger has another layout is refused with NotSupported.
 //
 // Reads and writes go through one WriteTxn (reads see its own writes), or reads
 // only through one Snapshot. The caller commits the WriteTxn: one create batch
@@ -156,7 +161,8 @@ class KvLedgerStore final : public LedgerStore {
   storage::WriteTxn* txn_ = nullptr;
   storage::Snapshot* snapshot_ = nullptr;
   AccountCache* account_cache_ = nullptr;
-  std::string value_;  // reused by point reads
+  std::string value_;    // reused by point reads
+  std::string encoded_;  // reused by writes: a record or id, sparse-coded
   std::pmr::unordered_map<u128, CachedAccount, U128Hash> accounts_;
   // Transfers created since the last Flush, in creation (timestamp) order; a
   // rolled-back one keeps its slot with id 0.

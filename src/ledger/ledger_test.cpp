@@ -8,6 +8,7 @@
 
 #include <random>
 
+#include "ledger/kv_ledger_store.hpp"
 #include "ledger/ledger_test_util.hpp"
 #include "storage/vfs/fault_vfs.hpp"
 
@@ -115,6 +116,40 @@ TEST(LedgerPipeline, ResultsReadsAndRecoveryByReexecution) {
   auto after = (*ledger)->Hash();
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->ToHex(), before.ToHex());
+}
+
+// A ledger written in another layout (here layout 1, which did not record its
+// version) is refused with a clear error, never read as garbage; SQL's view of
+// it is not the ledger's concern.
+TEST(LedgerPipeline, RefusesAnotherLayout) {
+  storage::FaultVfs vfs(3);
+  g_clock = 0;
+  {
+    auto ledger = Ledger::Open("old.zq", Options(&vfs));
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    std::vector<CreateAccountsResult> ar;
+    std::vector<Account> accounts = {MakeAccount(1)};
+    ASSERT_TRUE((*ledger)->CreateAccounts(accounts, &ar).ok());
+  }
+  for (const char* layout : {"", "\x03\0\0\0\0\0\0\0"}) {
+    {
+      auto store = storage::Store::Open("old.zq", Options(&vfs));
+      ASSERT_TRUE(store.ok());
+      auto txn = (*store)->BeginWrite();
+      if (*layout == 0) {
+        ASSERT_TRUE(txn->Delete(kTreeMeta, "layout").ok());
+      } else {
+        ASSERT_TRUE(txn->Put(kTreeMeta, "layout", std::string_view(layout, 8)).ok());
+      }
+      ASSERT_TRUE(txn->Commit().ok());
+    }
+    auto ledger = Ledger::Open("old.zq", Options(&vfs));
+    ASSERT_FALSE(ledger.ok());
+    EXPECT_EQ(ledger.status().code(), StatusCode::kNotSupported);
+    EXPECT_NE(ledger.status().ToString().find(*layout == 0 ? "layout 1" : "layout 3"),
+              std::string::npos)
+        << ledger.status().ToString();
+  }
 }
 
 TEST(LedgerPipeline, PowerCutAtEverySync) {

@@ -8,6 +8,7 @@
 #include "sql/types/decimal.hpp"
 #include "util/checksum.hpp"
 #include "util/coding.hpp"
+#include "util/sparse_record.hpp"
 
 namespace zq::sql {
 
@@ -65,6 +66,8 @@ void StoreBigEndian(u128 v, size_t bytes, std::string* out) {
 }
 
 // 10^38: the first value NUMERIC(38,0) cannot hold.
+// The largest record a packed table shows (the ledger's are 128 bytes).
+constexpr size_t kPackedBytesMax = 256;
 constexpr u128 kNumericLimit = static_cast<u128>(100000000000000000ull) * 100000000000000000ull *
                                10000ull;
 
@@ -149,14 +152,16 @@ bool IndexEntryTableKey(const catalog::TableDef& table, const catalog::IndexDef&
                         std::string_view entry_key, std::string_view entry_value,
                         std::string* table_key) {
   if (table.read_only()) {
-    // The row's key column, little-endian in the entry's value.
+    // The row's key column, little-endian and sparse-coded in the entry's value.
     if (table.primary_key.size() != 1) return false;
     const catalog::PackedField& f = table.packed[table.primary_key[0]];
-    if (entry_value.size() != f.bytes) return false;
+    uint8_t key[16] = {};
+    if (f.bytes % kSparseWordBytes != 0 || f.bytes > sizeof key ||
+        !DecodeSparseRecord(entry_value, key, f.bytes)) {
+      return false;
+    }
     table_key->clear();
-    StoreBigEndian(LoadUnsigned(reinterpret_cast<const uint8_t*>(entry_value.data()), f.bytes,
-                                false),
-                   f.bytes, table_key);
+    StoreBigEndian(LoadUnsigned(key, f.bytes, false), f.bytes, table_key);
     return true;
   }
   if (index.hash) {
@@ -182,10 +187,16 @@ void ThrowMalformedRow(const catalog::TableDef& table) {
 Row DecodeStoredRow(const catalog::TableDef& table, std::string_view key, std::string_view value) {
   Row row;
   if (table.read_only()) {
+    uint8_t record[kPackedBytesMax];
+    if (table.packed_bytes == 0 || table.packed_bytes % kSparseWordBytes != 0 ||
+        table.packed_bytes > sizeof record || !DecodeSparseRecord(value, record, table.packed_bytes)) {
+      ThrowMalformedRow(table);
+    }
+    const std::string_view decoded(reinterpret_cast<const char*>(record), table.packed_bytes);
     row.reserve(table.columns.size());
     for (size_t i = 0; i < table.columns.size(); i++) {
       const catalog::PackedField& f = table.packed[i];
-      const std::string_view from = f.in_key ? key : value;
+      const std::string_view from = f.in_key ? key : decoded;
       if (size_t{f.offset} + f.bytes > from.size()) {
         ThrowSqlError("XX001", 0, "a record of table \"" + table.name + "\" is too short");
       }

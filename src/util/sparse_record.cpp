@@ -1,0 +1,61 @@
+#include "util/sparse_record.hpp"
+
+#include <cstring>
+
+#include "util/assert.hpp"
+
+namespace zq {
+
+namespace {
+
+size_t HeaderBytes(size_t words) { return (words + 1) / 2; }
+
+// Bytes of `word` up to and including its highest non-zero byte.
+unsigned SignificantBytes(uint64_t word) {
+  return word == 0 ? 0 : 8 - static_cast<unsigned>(__builtin_clzll(word)) / 8;
+}
+
+}  // namespace
+
+void EncodeSparseRecord(const void* record, size_t bytes, std::string* out) {
+  ZQ_ASSERT(bytes > 0 && bytes % kSparseWordBytes == 0);
+  const size_t words = bytes / kSparseWordBytes;
+  const auto* in = static_cast<const uint8_t*>(record);
+  out->resize(SparseRecordBytesMax(bytes));
+  auto* header = reinterpret_cast<uint8_t*>(out->data());
+  std::memset(header, 0, HeaderBytes(words));
+  uint8_t* body = header + HeaderBytes(words);
+  for (size_t i = 0; i < words; i++) {
+    uint64_t word;
+    std::memcpy(&word, in + i * kSparseWordBytes, kSparseWordBytes);
+    const unsigned kept = SignificantBytes(word);
+    header[i / 2] |= static_cast<uint8_t>(kept << (4 * (i % 2)));
+    std::memcpy(body, &word, kept);  // little-endian: the low bytes come first
+    body += kept;
+  }
+  out->resize(static_cast<size_t>(body - header));
+}
+
+bool DecodeSparseRecord(std::string_view in, void* record, size_t bytes) {
+  ZQ_ASSERT(bytes > 0 && bytes % kSparseWordBytes == 0);
+  const size_t words = bytes / kSparseWordBytes;
+  if (in.size() < HeaderBytes(words)) return false;
+  const auto* header = reinterpret_cast<const uint8_t*>(in.data());
+  const uint8_t* body = header + HeaderBytes(words);
+  const uint8_t* end = header + in.size();
+  // An odd word count leaves the last header byte's high nibble unused: zero.
+  if (words % 2 == 1 && (header[words / 2] >> 4) != 0) return false;
+  auto* out = static_cast<uint8_t*>(record);
+  for (size_t i = 0; i < words; i++) {
+    const unsigned kept = (header[i / 2] >> (4 * (i % 2))) & 0xf;
+    if (kept > kSparseWordBytes || static_cast<size_t>(end - body) < kept) return false;
+    if (kept > 0 && body[kept - 1] == 0) return false;  // not canonical
+    uint64_t word = 0;
+    std::memcpy(&word, body, kept);
+    std::memcpy(out + i * kSparseWordBytes, &word, kSparseWordBytes);
+    body += kept;
+  }
+  return body == end;
+}
+
+}  // namespace zq
