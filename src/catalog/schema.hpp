@@ -79,12 +79,14 @@ struct IndexDef {
 };
 
 // Where a column of a packed table lives: an unsigned integer of `bytes`
-// bytes at `offset`, little-endian in the stored value or big-endian (so
-// memcmp orders it) in the key.
+// bytes, little-endian at `offset` in the stored value; in a key (the table's
+// or an index's, the key columns one after the other) big-endian or, when
+// `varying`, an ordered varying-length unsigned (util/ordered_uint.hpp).
 struct PackedField {
   bool in_key = false;
-  uint16_t offset = 0;
-  uint8_t bytes = 0;  // 1, 2, 4, 8 or 16
+  uint16_t offset = 0;  // in the value
+  uint8_t bytes = 0;    // 1, 2, 4, 8 or 16
+  bool varying = false;
 };
 
 struct TableDef {
@@ -95,10 +97,10 @@ struct TableDef {
   std::vector<std::string> checks;     // CHECK conditions as SQL text
   std::vector<IndexDef> indexes;       // secondary indexes, incl. UNIQUE constraints
   // A packed table shows another component's fixed-layout records (the
-  // ledger's) to SQL, read-only: one PackedField per column; its key columns
-  // are big-endian in the key; the stored value is the packed_bytes record,
-  // sparse-coded (util/sparse_record.hpp); an index entry's key is the index
-  // columns (big-endian) and its value the row's single key column,
+  // ledger's) to SQL, read-only: one PackedField per column; the key holds
+  // the primary key columns, the stored value the packed_bytes record,
+  // sparse-coded (util/sparse_record.hpp); an index entry's key holds the
+  // index columns and its value the row's single primary key column,
   // little-endian and sparse-coded. Never stored in the catalog: the engine
   // adds these tables when it loads it.
   std::vector<PackedField> packed;

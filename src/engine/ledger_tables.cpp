@@ -65,8 +65,11 @@ class Builder {
     c.type = type;
     c.not_null = true;
     table_.columns.push_back(std::move(c));
+    // In keys the ledger writes ids and field values with their length
+    // (ledger/kv_ledger_store.hpp), timestamps at full width.
+    const bool varying = std::string_view(name) != "timestamp";
     table_.packed.push_back(PackedField{in_key, static_cast<uint16_t>(offset),
-                                        static_cast<uint8_t>(bytes)});
+                                        static_cast<uint8_t>(bytes), varying});
     return *this;
   }
   uint32_t Column(std::string_view name) const {

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "util/assert.hpp"
 #include "util/coding.hpp"
+#include "util/ordered_uint.hpp"
 #include "util/sparse_record.hpp"
 
 namespace zq::ledger {
@@ -16,55 +18,60 @@ namespace {
 constexpr size_t kTimestampKeyBytes = 8;
 constexpr std::string_view kCommitTimestampKey = "commit_timestamp";
 constexpr std::string_view kLayoutKey = "layout";
-// 1: records and ids stored raw (before 2026-11-27); 2: sparse-coded.
+// 1 (before 2026-11-27): raw records, fixed-width keys; 2: sparse-coded
+// records, ordered varying-length ids in keys.
 constexpr uint64_t kLayoutVersion = 2;
 
-void PutBigEndian128(uint8_t* p, u128 v) {
-  PutBigEndian64(p, static_cast<uint64_t>(v >> 64));
-  PutBigEndian64(p + 8, static_cast<uint64_t>(v));
-}
-u128 GetBigEndian128(const uint8_t* p) {
-  return MakeU128(GetBigEndian64(p), GetBigEndian64(p + 8));
-}
 const uint8_t* Bytes(std::string_view s) {
   return reinterpret_cast<const uint8_t*>(s.data());
 }
 
-// Fixed-size keys on the stack.
-template <size_t N>
+// Keys on the stack: ids and index field values as ordered varying-length
+// unsigned integers (util/ordered_uint.hpp), timestamps as fixed big-endian
+// u64 (they are all near 2^60, so a length byte would only add to them).
 struct Key {
-  uint8_t bytes[N];
-  std::string_view view() const { return {reinterpret_cast<const char*>(bytes), N}; }
+  uint8_t bytes[kOrderedUintBytesMax + 8];
+  size_t size = 0;
+  std::string_view view() const { return {reinterpret_cast<const char*>(bytes), size}; }
+  void AddUint(u128 v) { size += PutOrderedUint(bytes + size, v); }
+  void AddTimestamp(uint64_t ts) {
+    PutBigEndian64(bytes + size, ts);
+    size += 8;
+  }
 };
-Key<16> IdKey(u128 id) {
-  Key<16> k;
-  PutBigEndian128(k.bytes, id);
+Key IdKey(u128 id) {
+  Key k;
+  k.AddUint(id);
   return k;
 }
-Key<8> TimestampKey(uint64_t ts) {
-  Key<8> k;
-  PutBigEndian64(k.bytes, ts);
+Key TimestampKey(uint64_t ts) {
+  Key k;
+  k.AddTimestamp(ts);
   return k;
 }
-Key<24> IdTimestampKey(u128 id, uint64_t ts) {
-  Key<24> k;
-  PutBigEndian128(k.bytes, id);
-  PutBigEndian64(k.bytes + 16, ts);
+Key IdTimestampKey(u128 id, uint64_t ts) {
+  Key k;
+  k.AddUint(id);
+  k.AddTimestamp(ts);
   return k;
 }
-Key<16> ExpiryKey(uint64_t expires_at, uint64_t ts) {
-  Key<16> k;
-  PutBigEndian64(k.bytes, expires_at);
-  PutBigEndian64(k.bytes + 8, ts);
+Key ExpiryKey(uint64_t expires_at, uint64_t ts) {
+  Key k;
+  k.AddTimestamp(expires_at);
+  k.AddTimestamp(ts);
   return k;
+}
+// The id a key of IdKey holds, or nullopt when it is not one.
+std::optional<u128> IdOfKey(std::string_view key) {
+  u128 id = 0;
+  if (!GetOrderedUint(&key, &id) || !key.empty()) return std::nullopt;
+  return id;
 }
 bool IsTimestampIndex(IndexId index) {
   return index == IndexId::kAccountTimestamp || index == IndexId::kTransferTimestamp;
 }
-// Bytes of the field value in an index key: the field's own width, so that
-// ledger, code and user_data_32/64 keys stay short (and fit a std::string's
-// inline buffer in the transaction's write buffer).
-size_t IndexValueBytes(IndexId index) {
+// Bytes of the field an index holds: a value wider than that is in no record.
+size_t IndexFieldBytes(IndexId index) {
   switch (index) {
     case IndexId::kAccountTimestamp:
     case IndexId::kTransferTimestamp:
@@ -90,20 +97,15 @@ size_t IndexValueBytes(IndexId index) {
   return 16;
 }
 bool FitsIndexValue(IndexId index, u128 value) {
-  const size_t width = IndexValueBytes(index);
+  const size_t width = IndexFieldBytes(index);
   return width == 16 || (value >> (8 * width)) == 0;
 }
-// value (big-endian, IndexValueBytes wide) ‖ timestamp (big-endian).
-Key<24> IndexKey(IndexId index, u128 value, uint64_t ts, size_t* size) {
+// value (ordered uint) ‖ timestamp; a timestamp index's key is the timestamp.
+Key IndexKey(IndexId index, u128 value, uint64_t ts) {
   ZQ_ASSERT(FitsIndexValue(index, value));
-  const size_t width = IndexValueBytes(index);
-  Key<24> k;
-  for (size_t i = 0; i < width; i++) {
-    k.bytes[i] = static_cast<uint8_t>(value >> (8 * (width - 1 - i)));
-  }
-  PutBigEndian64(k.bytes + width, ts);
-  *size = width + kTimestampKeyBytes;
-  ZQ_ASSERT(*size <= sizeof k.bytes);
+  Key k;
+  if (!IsTimestampIndex(index)) k.AddUint(value);
+  k.AddTimestamp(ts);
   return k;
 }
 storage::TreeId IndexTree(IndexId index) {
@@ -228,9 +230,8 @@ Status KvLedgerStore::WriteIndex(IndexId index, u128 value, uint64_t timestamp, 
                                  bool insert) {
   ZQ_ASSERT(id != 0);
   ZQ_ASSERT(IsTimestampIndex(index) ? value == 0 : value != 0);
-  size_t key_bytes = 0;
-  const Key<24> key = IndexKey(index, value, timestamp, &key_bytes);
-  const std::string_view key_view = key.view().substr(0, key_bytes);
+  const Key key = IndexKey(index, value, timestamp);
+  const std::string_view key_view = key.view();
   if (!insert) return Delete(IndexTree(index), key_view);
   return Put(IndexTree(index), key_view, Encode(id, &encoded_));
 }
@@ -334,8 +335,9 @@ Result<u128> KvLedgerStore::StoredTransferIdBound() {
   ZQ_RETURN_IF_ERROR(cursor->SeekLast());
   u128 bound = 0;
   if (cursor->Valid()) {
-    if (cursor->key().size() != 16) return Corrupt("ledger: bad transfer key");
-    bound = GetBigEndian128(Bytes(cursor->key()));
+    const std::optional<u128> id = IdOfKey(cursor->key());
+    if (!id) return Corrupt("ledger: bad transfer key");
+    bound = *id;
   }
   stored_transfer_id_bound_ = bound;
   return bound;
@@ -569,11 +571,11 @@ Status KvLedgerStore::ScanIndex(IndexId index, u128 value, uint64_t timestamp_mi
   ZQ_RETURN_IF_ERROR(Flush());
   ZQ_ASSERT(!IsTimestampIndex(index) || value == 0);
   if (!FitsIndexValue(index, value)) return Status::Ok();  // no field holds such a value
-  size_t key_bytes = 0;
-  const Key<24> lo_key = IndexKey(index, value, timestamp_min, &key_bytes);
-  const Key<24> hi_key = IndexKey(index, value, timestamp_max, &key_bytes);
-  const std::string_view lo = lo_key.view().substr(0, key_bytes);
-  const std::string_view hi = hi_key.view().substr(0, key_bytes);
+  const Key lo_key = IndexKey(index, value, timestamp_min);
+  const Key hi_key = IndexKey(index, value, timestamp_max);
+  const std::string_view lo = lo_key.view();
+  const std::string_view hi = hi_key.view();
+  const size_t key_bytes = lo.size();  // every key of this value: same prefix
   ZQ_ASSIGN_OR_RETURN(auto cursor, NewCursor(IndexTree(index)));
   if (reversed) {
     ZQ_RETURN_IF_ERROR(cursor->SeekForPrev(hi));
@@ -582,8 +584,9 @@ Status KvLedgerStore::ScanIndex(IndexId index, u128 value, uint64_t timestamp_mi
   }
   while (cursor->Valid()) {
     const std::string_view key = cursor->key();
-    if (key.size() != key_bytes) return Corrupt("ledger: bad index key");
+    // Out of range first: keys of other values may have another length.
     if (reversed ? key < lo : key > hi) break;
+    if (key.size() != key_bytes) return Corrupt("ledger: bad index key");
     u128 id = 0;
     if (!Decode(cursor->value(), &id)) return Corrupt("ledger: bad index value");
     const uint64_t ts = GetBigEndian64(Bytes(key) + key_bytes - kTimestampKeyBytes);
@@ -636,8 +639,9 @@ Status KvLedgerStore::ForEachFailedTransferId(const IdVisitor& visit) {
   ZQ_ASSIGN_OR_RETURN(auto cursor, NewCursor(kTreeFailedTransferIds));
   ZQ_RETURN_IF_ERROR(cursor->SeekFirst());
   while (cursor->Valid()) {
-    if (cursor->key().size() != 16) return Corrupt("ledger: bad failed id key");
-    if (!visit(GetBigEndian128(Bytes(cursor->key())))) break;
+    const std::optional<u128> id = IdOfKey(cursor->key());
+    if (!id) return Corrupt("ledger: bad failed id key");
+    if (!visit(*id)) break;
     ZQ_RETURN_IF_ERROR(cursor->Next());
   }
   return Status::Ok();
@@ -647,8 +651,11 @@ Status KvLedgerStore::ForEachBalance(const BalanceVisitor& visit) {
   bool bad_key = false;
   ZQ_RETURN_IF_ERROR(ForEachRecord<AccountBalance>(
       kTreeBalances, [&](std::string_view key, const AccountBalance& b) {
-        bad_key = key.size() != 24;
-        return !bad_key && visit(GetBigEndian128(Bytes(key)), b);
+        // account id ‖ the record's own timestamp
+        u128 id = 0;
+        bad_key = !GetOrderedUint(&key, &id) || key.size() != 8 ||
+                  GetBigEndian64(Bytes(key)) != b.timestamp;
+        return !bad_key && visit(id, b);
       }));
   return bad_key ? Corrupt("ledger: bad balance key") : Status::Ok();
 }

@@ -1,19 +1,20 @@
 // KvLedgerStore: the LedgerStore contract over the storage engine's B+trees
 // (storage/store/store.hpp). Layout 2, one fixed tree id each (docs/ledger.md):
 //
-//   tree  key (big-endian, so memcmp order = numeric order)    value
-//   100   account id u128                                      Account*
-//   101   transfer id u128                                     Transfer*
-//   102   failed transfer id u128                              empty
-//   103   pending transfer timestamp u64                       PendingStatus (1 B)
-//   104   expires_at u64 ‖ pending timestamp u64               transfer id*
-//   105   account id u128 ‖ transfer timestamp u64             AccountBalance*
+//   tree  key (memcmp order = numeric order)                 value
+//   100   account id#                                          Account*
+//   101   transfer id#                                         Transfer*
+//   102   failed transfer id#                                  empty
+//   103   pending transfer timestamp                           PendingStatus (1 B)
+//   104   expires_at ‖ pending timestamp                       transfer id*
+//   105   account id# ‖ transfer timestamp                     AccountBalance*
 //   106   "commit_timestamp" / "layout"                        u64 LE
-//   110+i index IndexId i: field value ‖ object ts u64, the   object id*
-//         value as wide as its field (u128 ids and user_data_128
-//         16 B, user_data_64 8 B, user_data_32 and ledger 4 B,
-//         code 2 B); the timestamp indexes key ts u64 alone
+//   110+i index IndexId i: field value# ‖ object timestamp;  object id*
+//         the timestamp indexes: the timestamp alone
 //
+//   # an ordered varying-length unsigned (util/ordered_uint.hpp): a length
+//     byte and the significant bytes, big-endian (id 1,000,000: 4 bytes)
+//   timestamps: u64 big-endian
 //   * sparse-coded (util/sparse_record.hpp): the 128-byte record or the
 //     16-byte id, little-endian, without the zero high bytes of each word.
 //     A transfer of the benchmark takes 32 bytes instead of 128, an id 4.

@@ -4,6 +4,9 @@
 // filters against linear scans; these pin the documented edge cases.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "ledger/kv_ledger_store.hpp"
 #include "ledger/ledger_test_util.hpp"
 #include "storage/vfs/fault_vfs.hpp"
@@ -234,6 +237,81 @@ TEST(KvLedgerStoreTest, ReadsThroughSnapshotAndRejectsWrites) {
   std::vector<CreateTransfersResult> tr;
   const std::vector<Transfer> more = {MakeTransfer(12, 1, 2, 1)};
   EXPECT_FALSE(sm.CreateTransfers(more, 300, &tr).ok());
+}
+
+// Keys hold ids with their length (ordered varying-length integers): scans
+// for one id must stop at ids of other lengths, and an id without entries
+// finds nothing, whatever lengths its neighbours have.
+TEST(KvLedgerStoreTest, ScansOverIdsOfEveryLength) {
+  storage::FaultVfs vfs(9);
+  storage::StoreOptions options;
+  options.vfs = &vfs;
+  auto store = storage::Store::Open("lengths.zq", options);
+  ASSERT_TRUE(store.ok());
+  const u128 big = ~u128{0} - 1;
+  const u128 ids[] = {1, 255, 256, u128{1} << 64, big};
+  const u128 idle = 2;  // an account without transfers
+  auto txn = (*store)->BeginWrite();
+  ASSERT_TRUE(KvLedgerStore::CreateTrees(txn.get()).ok());
+  KvLedgerStore kv(txn.get());
+  StateMachine sm(&kv);
+  std::vector<Account> accounts = {MakeAccount(idle, 1, 1, af::kHistory)};
+  for (u128 id : ids) accounts.push_back(MakeAccount(id, 1, 1, af::kHistory));
+  std::vector<CreateAccountsResult> ar;
+  ASSERT_TRUE(sm.CreateAccounts(accounts, 100, &ar).ok());
+  for (const auto& r : ar) ASSERT_EQ(r.status, CreateAccountResult::kCreated);
+  // Transfer k + 1 goes from ids[k] to ids[k + 1].
+  std::vector<Transfer> transfers;
+  for (size_t k = 0; k + 1 < std::size(ids); k++) {
+    transfers.push_back(MakeTransfer(ids[k] == 1 ? 7 : ids[k] + 7, ids[k], ids[k + 1], 1 + k));
+  }
+  std::vector<CreateTransfersResult> tr;
+  ASSERT_TRUE(sm.CreateTransfers(transfers, 200, &tr).ok());
+  for (const auto& r : tr) ASSERT_EQ(r.status, CreateTransferResult::kCreated);
+  ASSERT_TRUE(kv.Flush().ok());
+  for (size_t k = 0; k < std::size(ids); k++) {
+    for (uint32_t flags : {aff::kDebits, aff::kCredits, aff::kDebits | aff::kCredits,
+                           aff::kDebits | aff::kCredits | aff::kReversed}) {
+      AccountFilter f{};
+      f.account_id = ids[k];
+      f.limit = 10;
+      f.flags = flags;
+      std::vector<Transfer> expected;
+      for (const Transfer& t : transfers) {
+        if (((flags & aff::kDebits) && t.debit_account_id == ids[k]) ||
+            ((flags & aff::kCredits) && t.credit_account_id == ids[k])) {
+          expected.push_back(t);
+        }
+      }
+      if (flags & aff::kReversed) std::reverse(expected.begin(), expected.end());
+      std::vector<Transfer> out;
+      ASSERT_TRUE(sm.GetAccountTransfers(f, &out).ok()) << "account #" << k;
+      ASSERT_EQ(out.size(), expected.size()) << "account #" << k << " flags " << flags;
+      for (size_t i = 0; i < out.size(); i++) EXPECT_EQ(out[i].id, expected[i].id);
+      std::vector<AccountBalance> balances;
+      ASSERT_TRUE(sm.GetAccountBalances(f, &balances).ok());
+      EXPECT_EQ(balances.size(), expected.size());
+    }
+  }
+  AccountFilter f{};
+  f.account_id = idle;
+  f.limit = 10;
+  f.flags = aff::kDebits | aff::kCredits;
+  std::vector<Transfer> out;
+  ASSERT_TRUE(sm.GetAccountTransfers(f, &out).ok());
+  EXPECT_TRUE(out.empty());
+  std::vector<Transfer> found;
+  std::vector<u128> lookup;
+  for (const Transfer& t : transfers) lookup.push_back(t.id);
+  ASSERT_TRUE(sm.LookupTransfers(lookup, &found).ok());
+  EXPECT_EQ(found.size(), transfers.size());
+  size_t balance_rows = 0;
+  ASSERT_TRUE(kv.ForEachBalance([&](u128, const AccountBalance&) {
+    balance_rows++;
+    return true;
+  }).ok());
+  EXPECT_EQ(balance_rows, 2 * transfers.size());
+  txn->Rollback();
 }
 
 }  // namespace

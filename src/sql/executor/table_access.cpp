@@ -8,6 +8,7 @@
 #include "sql/types/decimal.hpp"
 #include "util/checksum.hpp"
 #include "util/coding.hpp"
+#include "util/ordered_uint.hpp"
 #include "util/sparse_record.hpp"
 
 namespace zq::sql {
@@ -122,6 +123,14 @@ std::optional<u128> UnsignedOf(const Value& v, size_t bytes) {
   return out;
 }
 
+void AppendPackedKey(const catalog::PackedField& f, u128 v, std::string* out) {
+  if (f.varying) {
+    AppendOrderedUint(v, out);
+  } else {
+    StoreBigEndian(v, f.bytes, out);
+  }
+}
+
 }  // namespace
 
 bool AppendKeyColumn(const catalog::TableDef& table, uint32_t column, const Value& v,
@@ -130,10 +139,9 @@ bool AppendKeyColumn(const catalog::TableDef& table, uint32_t column, const Valu
     AppendOrderedKey(v, out, descending);
     return true;
   }
-  const catalog::PackedField& f = table.packed[column];
-  std::optional<u128> u = UnsignedOf(v, f.bytes);
+  std::optional<u128> u = UnsignedOf(v, table.packed[column].bytes);
   if (!u) return false;
-  StoreBigEndian(*u, f.bytes, out);
+  AppendPackedKey(table.packed[column], *u, out);
   return true;
 }
 
@@ -141,10 +149,15 @@ bool DecodeKeyColumn(const catalog::TableDef& table, uint32_t column, bool desce
                      std::string_view* in, Value* out) {
   if (!table.read_only()) return DecodeOrderedKey(in, table.columns[column].type, descending, out);
   const catalog::PackedField& f = table.packed[column];
-  if (in->size() < f.bytes) return false;
-  *out = PackedValue(table, column,
-                     LoadUnsigned(reinterpret_cast<const uint8_t*>(in->data()), f.bytes, true));
-  in->remove_prefix(f.bytes);
+  u128 v = 0;
+  if (f.varying) {
+    if (!GetOrderedUint(in, &v) || (f.bytes < 16 && (v >> (8 * f.bytes)) != 0)) return false;
+  } else {
+    if (in->size() < f.bytes) return false;
+    v = LoadUnsigned(reinterpret_cast<const uint8_t*>(in->data()), f.bytes, true);
+    in->remove_prefix(f.bytes);
+  }
+  *out = PackedValue(table, column, v);
   return true;
 }
 
@@ -161,7 +174,7 @@ bool IndexEntryTableKey(const catalog::TableDef& table, const catalog::IndexDef&
       return false;
     }
     table_key->clear();
-    StoreBigEndian(LoadUnsigned(key, f.bytes, false), f.bytes, table_key);
+    AppendPackedKey(f, LoadUnsigned(key, f.bytes, false), table_key);
     return true;
   }
   if (index.hash) {
@@ -192,18 +205,18 @@ Row DecodeStoredRow(const catalog::TableDef& table, std::string_view key, std::s
         table.packed_bytes > sizeof record || !DecodeSparseRecord(value, record, table.packed_bytes)) {
       ThrowMalformedRow(table);
     }
-    const std::string_view decoded(reinterpret_cast<const char*>(record), table.packed_bytes);
-    row.reserve(table.columns.size());
+    row.resize(table.columns.size());
+    for (uint32_t column : table.primary_key) {
+      if (!DecodeKeyColumn(table, column, false, &key, &row[column])) ThrowMalformedRow(table);
+    }
+    if (!key.empty()) ThrowMalformedRow(table);
     for (size_t i = 0; i < table.columns.size(); i++) {
       const catalog::PackedField& f = table.packed[i];
-      const std::string_view from = f.in_key ? key : decoded;
-      if (size_t{f.offset} + f.bytes > from.size()) {
+      if (f.in_key) continue;
+      if (size_t{f.offset} + f.bytes > table.packed_bytes) {
         ThrowSqlError("XX001", 0, "a record of table \"" + table.name + "\" is too short");
       }
-      row.push_back(PackedValue(
-          table, i,
-          LoadUnsigned(reinterpret_cast<const uint8_t*>(from.data()) + f.offset, f.bytes,
-                       f.in_key)));
+      row[i] = PackedValue(table, i, LoadUnsigned(record + f.offset, f.bytes, false));
     }
     return row;
   }
