@@ -63,8 +63,9 @@ TEST(OrderedUintTest, MemcmpOrderIsNumericOrderWithSuffixes) {
 
 TEST(OrderedUintTest, RejectsMalformedInput) {
   u128 v = 0;
-  for (const std::string& bad : {std::string(), std::string("\x02\x01", 2),
-                                 std::string("\x01\x00", 2), std::string("\x11", 1) + std::string(17, '\x01')}) {
+  for (const std::string& bad :
+       {std::string(), std::string("\x02\x01", 2), std::string("\x01\x00", 2),
+        std::string("\x11", 1) + std::string(17, '\x01')}) {
     std::string_view in = bad;
     EXPECT_FALSE(GetOrderedUint(&in, &v)) << bad.size();
   }

@@ -8,7 +8,9 @@ namespace zq {
 
 namespace {
 
-size_t HeaderBytes(size_t words) { return (words + 1) / 2; }
+size_t HeaderBytes(size_t words) {
+  return (words + 1) / 2;
+}
 
 // Bytes of `word` up to and including its highest non-zero byte.
 unsigned SignificantBytes(uint64_t word) {

@@ -62,7 +62,11 @@ TEST(SparseRecordTest, RejectsAnythingButACanonicalEncoding) {
   EXPECT_FALSE(DecodeSparseRecord(std::string("\x00\x00", 2), out, 16)) << "trailing byte";
   EXPECT_FALSE(DecodeSparseRecord(std::string("\x02\x01", 2), out, 16)) << "truncated body";
   EXPECT_FALSE(DecodeSparseRecord(std::string("\x02\x01\x00", 3), out, 16)) << "top byte zero";
-  EXPECT_FALSE(DecodeSparseRecord(std::string("\x09" "123456789", 10), out, 16)) << "nibble 9";
+  EXPECT_FALSE(DecodeSparseRecord(std::string("\x09"
+                                              "123456789",
+                                              10),
+                                  out, 16))
+      << "nibble 9";
   EXPECT_FALSE(DecodeSparseRecord(std::string("\x10\x01", 2), out, 8)) << "unused nibble set";
   EXPECT_TRUE(DecodeSparseRecord(std::string("\x01\x01", 2), out, 8));
 }

@@ -66,9 +66,9 @@ void StoreBigEndian(u128 v, size_t bytes, std::string* out) {
   }
 }
 
-// 10^38: the first value NUMERIC(38,0) cannot hold.
 // The largest record a packed table shows (the ledger's are 128 bytes).
 constexpr size_t kPackedBytesMax = 256;
+// 10^38: the first value NUMERIC(38,0) cannot hold.
 constexpr u128 kNumericLimit = static_cast<u128>(100000000000000000ull) * 100000000000000000ull *
                                10000ull;
 

@@ -345,6 +345,10 @@ Status TreeWriter::Put(PageNo* root, std::string_view key, std::string_view valu
   std::string separator;
   PageNo right = kNullPage;
   const bool append = edge_steps == path.size() && i == node::Count(n);
+  if (!append) {
+    ZQ_ASSIGN_OR_RETURN(bool shared, InsertBySharing(path, n, i, cell_view));
+    if (shared) return Status::Ok();
+  }
   ZQ_RETURN_IF_ERROR(SplitAndInsert(n, i, cell_view, append, &separator, &right));
   return InsertIntoParents(root, &path, edge_steps, std::move(separator), right);
 }
@@ -414,6 +418,100 @@ void TreeWriter::RememberLeaf(PageNo root, PageNo leaf, const std::vector<PathSt
   }
 }
 
+// Cells per page before the one that takes more than half the bytes: both
+// parts of `cells` (each with its 2-byte slot) then fit a page when the whole
+// fits two.
+namespace {
+size_t HalfByBytes(const std::vector<std::string_view>& cells) {
+  size_t total = 0;
+  for (std::string_view c : cells) total += c.size() + 2;
+  size_t m = 0, acc = 0;
+  while (m < cells.size() && acc + cells[m].size() + 2 <= total / 2) acc += cells[m++].size() + 2;
+  return m;
+}
+size_t CellsBytes(std::span<const std::string_view> cells) {
+  size_t total = 0;
+  for (std::string_view c : cells) total += c.size() + 2;
+  return total;
+}
+}  // namespace
+
+Result<bool> TreeWriter::InsertBySharing(const std::vector<PathStep>& path, uint8_t* n,
+                                         int index, std::string_view cell) {
+  if (path.empty()) return false;  // the root leaf has no sibling
+  const uint32_t usable = pager_->usable_bytes();
+  const uint32_t capacity = usable - node::kHeaderBytes;
+  const PathStep& step = path.back();
+  uint8_t* parent = pager_->PrivateBody(step.pgno);  // made writable by the descent
+  ZQ_ASSERT(parent != nullptr && !node::IsLeaf(parent));
+  const int last_child = node::Count(parent);
+  for (const int side : {-1, 1}) {
+    const int sibling_index = step.child_index + side;
+    if (sibling_index < 0 || sibling_index > last_child) continue;
+    const PageNo sibling = node::Child(parent, sibling_index);
+    ZQ_ASSIGN_OR_RETURN(const uint8_t* s, ReadTreePage(pager_, sibling));
+    if (!node::IsLeaf(s)) return Status::Corruption("b-tree: a leaf's sibling is not a leaf");
+    // A sibling with little room would only move the split a few puts later.
+    if (node::UsedBytes(s, usable) + usable / 8 > usable) continue;
+    // Both leaves' cells in key order, the new one included, staged: the
+    // pages are rewritten (and the sibling may move) below.
+    std::string staged;
+    std::vector<std::pair<size_t, size_t>> spans;
+    auto stage = [&](std::string_view c) {
+      spans.emplace_back(staged.size(), c.size());
+      staged.append(c);
+    };
+    auto stage_leaf = [&]() {
+      for (int k = 0; k <= node::Count(n); k++) {
+        stage(k == index ? cell : node::CellBytes(n, k < index ? k : k - 1));
+      }
+    };
+    auto stage_sibling = [&]() {
+      for (int k = 0; k < node::Count(s); k++) stage(node::CellBytes(s, k));
+    };
+    if (side < 0) {
+      stage_sibling();
+      stage_leaf();
+    } else {
+      stage_leaf();
+      stage_sibling();
+    }
+    std::vector<std::string_view> cells;
+    cells.reserve(spans.size());
+    for (auto [off, len] : spans) cells.emplace_back(staged.data() + off, len);
+    const size_t m = std::clamp<size_t>(HalfByBytes(cells), 1, cells.size() - 1);
+    const std::span<const std::string_view> all(cells);
+    if (CellsBytes(all.first(m)) > capacity || CellsBytes(all.subspan(m)) > capacity) continue;
+    // The separator between the two changes; the parent must hold the new one.
+    const int separator_cell = std::min(step.child_index, sibling_index);
+    const std::string separator =
+        ShortSeparator(LeafCellKey(cells[m - 1]), LeafCellKey(cells[m]));
+    const size_t old_cell = node::CellBytes(parent, separator_cell).size();
+    const size_t new_cell = VarintLength(separator.size()) + 8 + separator.size();
+    if (node::UsedBytes(parent, usable) - old_cell + new_cell > usable) continue;
+
+    PageNo moved = kNullPage;
+    ZQ_ASSIGN_OR_RETURN(uint8_t* w, pager_->MakeWritable(sibling, seq_, &moved));
+    if (moved != sibling) node::SetChild(parent, sibling_index, moved);
+    uint8_t* left = side < 0 ? w : n;
+    uint8_t* right = side < 0 ? n : w;
+    node::Rebuild(left, usable, PageKind::kLeaf, 0,
+                  std::vector<std::string_view>(cells.begin(), cells.begin() + m));
+    node::Rebuild(right, usable, PageKind::kLeaf, 0,
+                  std::vector<std::string_view>(cells.begin() + m, cells.end()));
+    const uint64_t right_child = node::Child(parent, separator_cell + 1);
+    node::RemoveCell(parent, usable, separator_cell);
+    std::vector<uint8_t> encoded;
+    node::EncodeInternalCell(separator, right_child, &encoded);
+    const bool fits = node::InsertCell(
+        parent, usable, separator_cell,
+        std::string_view(reinterpret_cast<const char*>(encoded.data()), encoded.size()));
+    ZQ_ASSERT(fits);
+    return true;
+  }
+  return false;
+}
+
 Status TreeWriter::SplitAndInsert(uint8_t* n, int index, std::string_view cell, bool append,
                                   std::string* separator, PageNo* right) {
   const uint32_t usable = pager_->usable_bytes();
@@ -428,14 +526,9 @@ Status TreeWriter::SplitAndInsert(uint8_t* n, int index, std::string_view cell, 
     staged.append(c);
   }
   std::vector<std::string_view> cells;
-  size_t total = 0;
-  for (auto [off, len] : spans) {
-    cells.emplace_back(staged.data() + off, len);
-    total += len + 2;
-  }
+  for (auto [off, len] : spans) cells.emplace_back(staged.data() + off, len);
   // Split point by bytes; internal splits lift cell m, so both sides keep >= 1.
-  size_t m = 0, acc = 0;
-  while (m < cells.size() && acc + cells[m].size() + 2 <= total / 2) acc += cells[m++].size() + 2;
+  size_t m = HalfByBytes(cells);
   const size_t lo = 1, hi = leaf ? cells.size() - 1 : cells.size() - 2;
   ZQ_ASSERT(cells.size() >= 3 || (leaf && cells.size() >= 2));
   m = append ? hi : std::clamp(m, lo, hi);
