@@ -397,7 +397,8 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
   });
   for (const CachedAccount* c : dirty) {
     ZQ_ASSERT(c->present);
-    ZQ_RETURN_IF_ERROR(Put(kTreeAccounts, IdKey(c->account.id).view(), Encode(c->account, &encoded_)));
+    ZQ_RETURN_IF_ERROR(
+        Put(kTreeAccounts, IdKey(c->account.id).view(), Encode(c->account, &encoded_)));
     if (account_cache_ != nullptr) account_cache_->Put(c->account);
     if (c->inserted) {
       AddIndexWrites(IndexEntriesOf(c->account), c->account.timestamp, c->account.id,

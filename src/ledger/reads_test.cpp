@@ -195,12 +195,16 @@ TEST_F(ReadsTest, QueryAccountsAndTransfers) {
   EXPECT_TRUE(transfers.empty());
 }
 
+Result<std::unique_ptr<storage::Store>> OpenStore(storage::FaultVfs* vfs, const char* path) {
+  storage::StoreOptions options;
+  options.vfs = vfs;
+  return storage::Store::Open(path, options);
+}
+
 // The KV store answers the same reads, through a read-only snapshot too.
 TEST(KvLedgerStoreTest, ReadsThroughSnapshotAndRejectsWrites) {
   storage::FaultVfs vfs(7);
-  storage::StoreOptions options;
-  options.vfs = &vfs;
-  auto store = storage::Store::Open("reads.zq", options);
+  auto store = OpenStore(&vfs, "reads.zq");
   ASSERT_TRUE(store.ok());
   {
     auto txn = (*store)->BeginWrite();
@@ -244,9 +248,7 @@ TEST(KvLedgerStoreTest, ReadsThroughSnapshotAndRejectsWrites) {
 // finds nothing, whatever lengths its neighbours have.
 TEST(KvLedgerStoreTest, ScansOverIdsOfEveryLength) {
   storage::FaultVfs vfs(9);
-  storage::StoreOptions options;
-  options.vfs = &vfs;
-  auto store = storage::Store::Open("lengths.zq", options);
+  auto store = OpenStore(&vfs, "lengths.zq");
   ASSERT_TRUE(store.ok());
   const u128 big = ~u128{0} - 1;
   const u128 ids[] = {1, 255, 256, u128{1} << 64, big};

@@ -418,22 +418,49 @@ void TreeWriter::RememberLeaf(PageNo root, PageNo leaf, const std::vector<PathSt
   }
 }
 
-// Cells per page before the one that takes more than half the bytes: both
-// parts of `cells` (each with its 2-byte slot) then fit a page when the whole
-// fits two.
 namespace {
-size_t HalfByBytes(const std::vector<std::string_view>& cells) {
-  size_t total = 0;
-  for (std::string_view c : cells) total += c.size() + 2;
-  size_t m = 0, acc = 0;
-  while (m < cells.size() && acc + cells[m].size() + 2 <= total / 2) acc += cells[m++].size() + 2;
-  return m;
-}
+// Bytes `cells` take in a page, each with its 2-byte slot.
 size_t CellsBytes(std::span<const std::string_view> cells) {
   size_t total = 0;
   for (std::string_view c : cells) total += c.size() + 2;
   return total;
 }
+// Cells before the one that takes the first part past half the bytes: both
+// parts then fit a page when the whole fits two.
+size_t HalfByBytes(std::span<const std::string_view> cells) {
+  const size_t total = CellsBytes(cells);
+  size_t m = 0, acc = 0;
+  while (m < cells.size() && acc + cells[m].size() + 2 <= total / 2) acc += cells[m++].size() + 2;
+  return m;
+}
+// Cells copied out of pages about to be rewritten, in the order added.
+class StagedCells {
+ public:
+  void Add(std::string_view cell) {
+    spans_.emplace_back(bytes_.size(), cell.size());
+    bytes_.append(cell);
+  }
+  // Every cell of node n, with `cell` inserted at `index`.
+  void AddNode(const uint8_t* n, int index, std::string_view cell) {
+    for (int k = 0; k <= node::Count(n); k++) {
+      Add(k == index ? cell : node::CellBytes(n, k < index ? k : k - 1));
+    }
+  }
+  void AddNode(const uint8_t* n) {
+    for (int k = 0; k < node::Count(n); k++) Add(node::CellBytes(n, k));
+  }
+  // Views into the staged bytes: valid while this object lives and is not added to.
+  std::vector<std::string_view> Views() const {
+    std::vector<std::string_view> cells;
+    cells.reserve(spans_.size());
+    for (auto [off, len] : spans_) cells.emplace_back(bytes_.data() + off, len);
+    return cells;
+  }
+
+ private:
+  std::string bytes_;
+  std::vector<std::pair<size_t, size_t>> spans_;
+};
 }  // namespace
 
 Result<bool> TreeWriter::InsertBySharing(const std::vector<PathStep>& path, uint8_t* n,
@@ -455,30 +482,11 @@ Result<bool> TreeWriter::InsertBySharing(const std::vector<PathStep>& path, uint
     if (node::UsedBytes(s, usable) + usable / 8 > usable) continue;
     // Both leaves' cells in key order, the new one included, staged: the
     // pages are rewritten (and the sibling may move) below.
-    std::string staged;
-    std::vector<std::pair<size_t, size_t>> spans;
-    auto stage = [&](std::string_view c) {
-      spans.emplace_back(staged.size(), c.size());
-      staged.append(c);
-    };
-    auto stage_leaf = [&]() {
-      for (int k = 0; k <= node::Count(n); k++) {
-        stage(k == index ? cell : node::CellBytes(n, k < index ? k : k - 1));
-      }
-    };
-    auto stage_sibling = [&]() {
-      for (int k = 0; k < node::Count(s); k++) stage(node::CellBytes(s, k));
-    };
-    if (side < 0) {
-      stage_sibling();
-      stage_leaf();
-    } else {
-      stage_leaf();
-      stage_sibling();
-    }
-    std::vector<std::string_view> cells;
-    cells.reserve(spans.size());
-    for (auto [off, len] : spans) cells.emplace_back(staged.data() + off, len);
+    StagedCells staged;
+    if (side < 0) staged.AddNode(s);
+    staged.AddNode(n, index, cell);
+    if (side > 0) staged.AddNode(s);
+    const std::vector<std::string_view> cells = staged.Views();
     const size_t m = std::clamp<size_t>(HalfByBytes(cells), 1, cells.size() - 1);
     const std::span<const std::string_view> all(cells);
     if (CellsBytes(all.first(m)) > capacity || CellsBytes(all.subspan(m)) > capacity) continue;
@@ -517,16 +525,9 @@ Status TreeWriter::SplitAndInsert(uint8_t* n, int index, std::string_view cell, 
   const uint32_t usable = pager_->usable_bytes();
   const bool leaf = node::IsLeaf(n);
   // Stage every cell (the page is rewritten below).
-  std::string staged;
-  std::vector<std::pair<size_t, size_t>> spans;
-  int count = node::Count(n);
-  for (int k = 0; k <= count; k++) {
-    std::string_view c = k == index ? cell : node::CellBytes(n, k < index ? k : k - 1);
-    spans.emplace_back(staged.size(), c.size());
-    staged.append(c);
-  }
-  std::vector<std::string_view> cells;
-  for (auto [off, len] : spans) cells.emplace_back(staged.data() + off, len);
+  StagedCells staged;
+  staged.AddNode(n, index, cell);
+  const std::vector<std::string_view> cells = staged.Views();
   // Split point by bytes; internal splits lift cell m, so both sides keep >= 1.
   size_t m = HalfByBytes(cells);
   const size_t lo = 1, hi = leaf ? cells.size() - 1 : cells.size() - 2;
