@@ -25,6 +25,20 @@ const Account* AccountCache::Find(u128 id) const {
   return nullptr;
 }
 
+void AccountCache::PrefetchSet(u128 id) const {
+  if (!ids_.empty()) __builtin_prefetch(&ids_[SetOf(id) * kWays]);
+}
+
+void AccountCache::PrefetchAccount(u128 id) const {
+  if (ids_.empty()) return;
+  const size_t base = SetOf(id) * kWays;
+  for (size_t w = 0; w < kWays; w++) {
+    if (ids_[base + w] != id) continue;
+    const auto* bytes = reinterpret_cast<const char*>(&accounts_[base + w]);
+    for (size_t line = 0; line < sizeof(Account); line += 64) __builtin_prefetch(bytes + line);
+  }
+}
+
 void AccountCache::Put(const Account& account) {
   ZQ_ASSERT(account.id != 0);
   if (ids_.empty()) {

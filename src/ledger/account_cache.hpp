@@ -29,6 +29,10 @@ class AccountCache {
   // The cached account with this id, or nullptr. Valid until the next Put/Erase.
   const Account* Find(u128 id) const;
   void Put(const Account& account);
+  // Hints ahead of a Find or Put of `id`: first the line of the set's ids,
+  // then (once that line has arrived) the account itself if it is cached.
+  void PrefetchSet(u128 id) const;
+  void PrefetchAccount(u128 id) const;
   void Erase(u128 id);
   size_t capacity() const { return sets_ * kWays; }
 

@@ -143,10 +143,10 @@ Status Corrupt(std::string_view what) {
 KvLedgerStore::KvLedgerStore(storage::WriteTxn* txn, Reusable* reusable)
     : txn_(txn),
       account_cache_(reusable != nullptr ? &reusable->accounts : nullptr),
-      accounts_(reusable != nullptr ? &reusable->memory : std::pmr::get_default_resource()),
-      new_transfer_slots_(reusable != nullptr ? &reusable->memory
-                                              : std::pmr::get_default_resource()) {
+      maps_(reusable != nullptr ? &reusable->maps : &own_maps_) {
   ZQ_ASSERT(txn_ != nullptr);
+  maps_->accounts.Clear();
+  maps_->transfer_slots.Clear();
   ZQ_ASSERT(snapshot_ == nullptr);
 }
 
@@ -254,23 +254,34 @@ Result<bool> KvLedgerStore::ReadAccount(u128 id, Account* out) {
 Result<bool> KvLedgerStore::GetAccount(u128 id, Account* out) {
   ZQ_ASSERT(out != nullptr);
   if (txn_ == nullptr) return ReadAccount(id, out);
-  auto it = accounts_.find(id);
-  if (it == accounts_.end()) {
-    CachedAccount cached;
-    ZQ_ASSIGN_OR_RETURN(cached.present, ReadAccount(id, &cached.account));
-    it = accounts_.emplace(id, cached).first;
+  CachedAccount* cached = maps_->accounts.Find(id);
+  if (cached == nullptr) {
+    CachedAccount read;
+    ZQ_ASSIGN_OR_RETURN(read.present, ReadAccount(id, &read.account));
+    cached = &maps_->accounts[id];
+    *cached = read;
   }
-  if (!it->second.present) return false;
-  ZQ_ASSERT(it->second.account.id == id);
-  *out = it->second.account;
+  if (!cached->present) return false;
+  ZQ_ASSERT(cached->account.id == id);
+  *out = cached->account;
   return true;
+}
+
+void KvLedgerStore::PrefetchAccount(u128 id, bool near) {
+  if (txn_ == nullptr || account_cache_ == nullptr) return;
+  if (near) {
+    account_cache_->PrefetchAccount(id);
+  } else {
+    maps_->accounts.Prefetch(id);
+    account_cache_->PrefetchSet(id);
+  }
 }
 
 Status KvLedgerStore::InsertAccount(const Account& account) {
   ZQ_ASSERT(account.id != 0);
   ZQ_ASSERT(account.timestamp != 0);
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
-  CachedAccount& cached = accounts_[account.id];
+  CachedAccount& cached = maps_->accounts[account.id];
   ZQ_ASSERT(!cached.present);
   cached = CachedAccount{account, true, true, true};
   return Status::Ok();
@@ -280,7 +291,7 @@ Status KvLedgerStore::UpdateAccount(const Account& account) {
   ZQ_ASSERT(account.id != 0);
   ZQ_ASSERT(account.timestamp != 0);
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
-  CachedAccount& cached = accounts_[account.id];
+  CachedAccount& cached = maps_->accounts[account.id];
   // An account not read through this store is one of the transaction's.
   cached.present = true;
   cached.account = account;
@@ -303,19 +314,18 @@ Status KvLedgerStore::DeleteAccountWritten(const Account& account) {
 Status KvLedgerStore::RemoveAccount(const Account& account) {
   ZQ_ASSERT(account.id != 0);
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
-  auto it = accounts_.find(account.id);
-  const bool only_buffered = it != accounts_.end() && it->second.inserted;
+  const CachedAccount* cached = maps_->accounts.Find(account.id);
+  const bool only_buffered = cached != nullptr && cached->inserted;
   // Created and removed between two flushes: nothing was written.
   if (!only_buffered) ZQ_RETURN_IF_ERROR(DeleteAccountWritten(account));
-  accounts_[account.id] = CachedAccount{};
+  maps_->accounts[account.id] = CachedAccount{};
   return Status::Ok();
 }
 
 Result<bool> KvLedgerStore::GetTransfer(u128 id, Transfer* out) {
   ZQ_ASSERT(out != nullptr);
-  auto slot = new_transfer_slots_.find(id);
-  if (slot != new_transfer_slots_.end()) {
-    *out = new_transfers_[slot->second];
+  if (const size_t* slot = maps_->transfer_slots.Find(id)) {
+    *out = new_transfers_[*slot];
     ZQ_ASSERT(out->id == id);
     return true;
   }
@@ -347,7 +357,8 @@ Status KvLedgerStore::InsertTransfer(const Transfer& transfer) {
   ZQ_ASSERT(transfer.id != 0);
   ZQ_ASSERT(transfer.timestamp != 0);
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
-  const bool fresh = new_transfer_slots_.emplace(transfer.id, new_transfers_.size()).second;
+  bool fresh = false;
+  maps_->transfer_slots.Insert(transfer.id, &fresh) = new_transfers_.size();
   ZQ_ASSERT(fresh);
   new_transfers_.push_back(transfer);
   return Status::Ok();
@@ -367,11 +378,26 @@ Status KvLedgerStore::DeleteTransferWritten(const Transfer& transfer) {
 Status KvLedgerStore::RemoveTransfer(const Transfer& transfer) {
   ZQ_ASSERT(transfer.id != 0);
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
-  auto slot = new_transfer_slots_.find(transfer.id);
-  if (slot == new_transfer_slots_.end()) return DeleteTransferWritten(transfer);
-  new_transfers_[slot->second].id = 0;  // created and removed between two flushes
-  new_transfer_slots_.erase(slot);
+  const size_t* slot = maps_->transfer_slots.Find(transfer.id);
+  if (slot == nullptr) return DeleteTransferWritten(transfer);
+  new_transfers_[*slot].id = 0;  // created and removed between two flushes
+  maps_->transfer_slots.Erase(transfer.id);
   return Status::Ok();
+}
+
+// Writes of keys scattered over a large tree spend most of their time
+// waiting for memory; one overlapped walk of a group's paths first
+// (WriteTxn::Prefetch) makes the writes find them in the CPU cache.
+template <typename KeyAt>
+Status KvLedgerStore::PrefetchGroup(storage::TreeId tree, size_t remaining, const KeyAt& key_at) {
+  const size_t n = std::min(remaining, kPrefetchGroup);
+  std::array<Key, kPrefetchGroup> keys;
+  std::array<std::string_view, kPrefetchGroup> views;
+  for (size_t k = 0; k < n; k++) {
+    keys[k] = key_at(k);
+    views[k] = keys[k].view();
+  }
+  return txn_->Prefetch(tree, std::span(views.data(), n));
 }
 
 namespace {
@@ -388,15 +414,33 @@ void AddIndexWrites(const Entries& e, uint64_t timestamp, u128 id,
 }  // namespace
 
 Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
-  std::vector<const CachedAccount*> dirty;
-  for (const auto& [id, cached] : accounts_) {
+  std::vector<CachedAccount*> dirty;
+  maps_->accounts.ForEach([&](u128, CachedAccount& cached) {
     if (cached.dirty) dirty.push_back(&cached);
-  }
+  });
   std::sort(dirty.begin(), dirty.end(), [](const CachedAccount* a, const CachedAccount* b) {
     return a->account.id < b->account.id;
   });
-  for (const CachedAccount* c : dirty) {
+  // The records lie scattered in the batch map and the cache: each is asked
+  // for a few accounts ahead of its write.
+  constexpr size_t kAhead = 8;
+  const auto prefetch_cached = [&](size_t k) {
+    const auto* bytes = reinterpret_cast<const char*>(dirty[k]);
+    for (size_t line = 0; line < sizeof(CachedAccount); line += 64) __builtin_prefetch(bytes + line);
+    if (account_cache_ != nullptr) account_cache_->PrefetchSet(dirty[k]->account.id);
+  };
+  for (size_t k = 0; k < std::min(kAhead, dirty.size()); k++) prefetch_cached(k);
+  for (size_t j = 0; j < dirty.size(); j++) {
+    const CachedAccount* c = dirty[j];
     ZQ_ASSERT(c->present);
+    if (j + kAhead < dirty.size()) prefetch_cached(j + kAhead);
+    if (account_cache_ != nullptr && j + kAhead / 2 < dirty.size()) {
+      account_cache_->PrefetchAccount(dirty[j + kAhead / 2]->account.id);
+    }
+    if (j % kPrefetchGroup == 0) {
+      ZQ_RETURN_IF_ERROR(PrefetchGroup(kTreeAccounts, dirty.size() - j,
+                                       [&](size_t k) { return IdKey(dirty[j + k]->account.id); }));
+    }
     ZQ_RETURN_IF_ERROR(
         Put(kTreeAccounts, IdKey(c->account.id).view(), Encode(c->account, &encoded_)));
     if (account_cache_ != nullptr) account_cache_->Put(c->account);
@@ -405,7 +449,7 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
                      index_writes);
     }
   }
-  for (auto& [id, cached] : accounts_) cached.dirty = cached.inserted = false;
+  for (CachedAccount* c : dirty) c->dirty = c->inserted = false;
   return Status::Ok();
 }
 
@@ -414,7 +458,7 @@ Status KvLedgerStore::FlushTransfers(IndexWrites* index_writes) {
   for (const Transfer& t : new_transfers_) {
     if (t.id != 0) created.push_back(&t);
   }
-  ZQ_ASSERT(created.size() == new_transfer_slots_.size());
+  ZQ_ASSERT(created.size() == maps_->transfer_slots.size());
   std::sort(created.begin(), created.end(),
             [](const Transfer* a, const Transfer* b) { return a->id < b->id; });
   for (const Transfer* t : created) {
@@ -427,7 +471,7 @@ Status KvLedgerStore::FlushTransfers(IndexWrites* index_writes) {
     stored_transfer_id_bound_ = std::max(*stored_transfer_id_bound_, created.back()->id);
   }
   new_transfers_.clear();
-  new_transfer_slots_.clear();
+  maps_->transfer_slots.Clear();
   return Status::Ok();
 }
 
@@ -451,8 +495,15 @@ Status KvLedgerStore::Flush() {
     if (!std::is_sorted(writes.begin(), writes.end(), key_order)) {
       std::sort(writes.begin(), writes.end(), key_order);
     }
-    for (const IndexWrite& w : writes) {
-      ZQ_RETURN_IF_ERROR(WriteIndex(static_cast<IndexId>(i), w.value, w.timestamp, w.id, true));
+    const auto index = static_cast<IndexId>(i);
+    for (size_t j = 0; j < writes.size(); j++) {
+      const IndexWrite& w = writes[j];
+      if (j % kPrefetchGroup == 0) {
+        ZQ_RETURN_IF_ERROR(PrefetchGroup(IndexTree(index), writes.size() - j, [&](size_t k) {
+          return IndexKey(index, writes[j + k].value, writes[j + k].timestamp);
+        }));
+      }
+      ZQ_RETURN_IF_ERROR(WriteIndex(index, w.value, w.timestamp, w.id, true));
     }
   }
   ZQ_ASSERT(new_transfers_.empty());

@@ -39,15 +39,14 @@
 #pragma once
 
 #include <array>
-#include <memory_resource>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "ledger/account_cache.hpp"
 #include "ledger/ledger_store.hpp"
 #include "storage/store/store.hpp"
+#include "util/int_hash_map.hpp"
 
 namespace zq::ledger {
 
@@ -65,16 +64,28 @@ static_assert(kTreeIndexLast < storage::kFirstDynamicTreeId);
 
 class KvLedgerStore final : public LedgerStore {
  public:
+  // An account as this batch sees it. `present` false caches "no such account".
+  struct CachedAccount {
+    Account account;
+    bool present = false;
+    bool inserted = false;  // created since the last Flush: its index entries are due
+    bool dirty = false;     // the record is due
+  };
+  // The maps a writing store fills during its batch (emptied when it starts).
+  struct BatchMaps {
+    IntHashMap<u128, CachedAccount, U128Hash> accounts;
+    // Transfers created since the last Flush: id -> slot in new_transfers_.
+    IntHashMap<u128, size_t, U128Hash> transfer_slots;
+  };
   // What a writing store may keep from one batch to the next of one storage
   // store (the batch executor's context): an AccountCache kept equal to the
-  // account records, which serves account reads, and a pool the batch's own
-  // maps allocate from, so their nodes are recycled instead of going back to
-  // malloc at the end of every batch.
+  // account records, which serves account reads, and the batch maps, whose
+  // memory then serves every batch.
   struct Reusable {
     explicit Reusable(size_t cached_accounts = AccountCache::kDefaultCapacity)
         : accounts(cached_accounts) {}
     AccountCache accounts;
-    std::pmr::unsynchronized_pool_resource memory;
+    BatchMaps maps;
   };
   explicit KvLedgerStore(storage::WriteTxn* txn, Reusable* reusable = nullptr);
   explicit KvLedgerStore(storage::Snapshot* snapshot);  // read-only
@@ -85,6 +96,7 @@ class KvLedgerStore final : public LedgerStore {
   static Result<bool> TreesExist(storage::Snapshot* snapshot);
 
   Result<bool> GetAccount(u128 id, Account* out) override;
+  void PrefetchAccount(u128 id, bool near) override;
   Status InsertAccount(const Account& account) override;
   Status UpdateAccount(const Account& account) override;
   Status RemoveAccount(const Account& account) override;
@@ -145,30 +157,25 @@ class KvLedgerStore final : public LedgerStore {
   using IndexWrites = std::array<std::vector<IndexWrite>, kIndexCount>;
 
  private:
+  static constexpr size_t kPrefetchGroup = 64;
+  template <typename KeyAt>
+  Status PrefetchGroup(storage::TreeId tree, size_t remaining, const KeyAt& key_at);
   Status FlushAccounts(IndexWrites* index_writes);
   Status FlushTransfers(IndexWrites* index_writes);
   // An upper bound of the transfer ids in the transfers tree, as this store's
   // transaction sees it (read once per store, then kept up to date).
   Result<u128> StoredTransferIdBound();
 
-  // An account as this batch sees it. `present` false caches "no such account".
-  struct CachedAccount {
-    Account account;
-    bool present = false;
-    bool inserted = false;  // created since the last Flush: its index entries are due
-    bool dirty = false;     // the record is due
-  };
-
   storage::WriteTxn* txn_ = nullptr;
   storage::Snapshot* snapshot_ = nullptr;
   AccountCache* account_cache_ = nullptr;
   std::string value_;    // reused by point reads
   std::string encoded_;  // reused by writes: a record or id, sparse-coded
-  std::pmr::unordered_map<u128, CachedAccount, U128Hash> accounts_;
+  BatchMaps own_maps_;  // when no Reusable was given
+  BatchMaps* maps_ = &own_maps_;
   // Transfers created since the last Flush, in creation (timestamp) order; a
   // rolled-back one keeps its slot with id 0.
   std::vector<Transfer> new_transfers_;
-  std::pmr::unordered_map<u128, size_t, U128Hash> new_transfer_slots_;
   std::optional<u128> stored_transfer_id_bound_;
 };
 

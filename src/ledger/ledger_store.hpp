@@ -93,6 +93,9 @@ class LedgerStore {
   virtual ~LedgerStore() = default;
 
   virtual Result<bool> GetAccount(u128 id, Account* out) = 0;
+  // A hint that GetAccount(id) follows soon: `near` false a few events
+  // ahead, true just before. Changes nothing.
+  virtual void PrefetchAccount(u128 /*id*/, bool /*near*/) {}
   virtual Status InsertAccount(const Account& account) = 0;
   virtual Status UpdateAccount(const Account& account) = 0;  // balances, flags
   virtual Status RemoveAccount(const Account& account) = 0;  // chain rollback only

@@ -110,6 +110,8 @@ class StateMachine {
   Status ExecuteCreate(std::span<const Event> events, uint64_t batch_timestamp,
                        std::vector<ResultRecord>* results, CreateFn create);
   Status CheckBatchTimestamp(size_t event_count, uint64_t batch_timestamp);
+  // Before transfer i: tells the store which accounts the next transfers read.
+  void PrefetchAccounts(std::span<const Transfer> events, size_t i);
 
   Result<CreateAccountResult> CreateAccount(const Account& a, uint64_t timestamp,
                                             uint64_t* result_timestamp);

@@ -32,7 +32,10 @@ void EncodeSparseRecord(const void* record, size_t bytes, std::string* out) {
     std::memcpy(&word, in + i * kSparseWordBytes, kSparseWordBytes);
     const unsigned kept = SignificantBytes(word);
     header[i / 2] |= static_cast<uint8_t>(kept << (4 * (i % 2)));
-    std::memcpy(body, &word, kept);  // little-endian: the low bytes come first
+    // Little-endian: the low bytes come first. All eight are stored (a fixed
+    // size copies faster than `kept` bytes); the next word or the final
+    // resize drops the extra ones, and body + 8 stays within the maximum size.
+    std::memcpy(body, &word, kSparseWordBytes);
     body += kept;
   }
   out->resize(static_cast<size_t>(body - header));
@@ -53,7 +56,12 @@ bool DecodeSparseRecord(std::string_view in, void* record, size_t bytes) {
     if (kept > kSparseWordBytes || static_cast<size_t>(end - body) < kept) return false;
     if (kept > 0 && body[kept - 1] == 0) return false;  // not canonical
     uint64_t word = 0;
-    std::memcpy(&word, body, kept);
+    if (end - body >= static_cast<ptrdiff_t>(kSparseWordBytes)) {  // a fixed-size load, masked
+      std::memcpy(&word, body, kSparseWordBytes);
+      if (kept < kSparseWordBytes) word &= (uint64_t{1} << (8 * kept)) - 1;
+    } else {
+      std::memcpy(&word, body, kept);
+    }
     std::memcpy(out + i * kSparseWordBytes, &word, kSparseWordBytes);
     body += kept;
   }

@@ -123,7 +123,8 @@ Result<bool> TreeGet(Pager* pager, PageNo root, std::string_view key, std::strin
 }
 
 namespace {
-// TreeGetMany for up to kGroupKeys keys, its state on the stack.
+// TreeGetMany for up to kGroupKeys keys, its state on the stack; with
+// `values` null it only walks the paths (TreePrefetch).
 constexpr size_t kGroupKeys = 64;
 Status GetGroup(Pager* pager, PageNo root, std::span<const std::string_view> keys,
                 std::string* values, uint8_t* found) {
@@ -169,7 +170,7 @@ Status GetGroup(Pager* pager, PageNo root, std::span<const std::string_view> key
         continue;
       }
       at[i] = kNullPage;
-      if (!s.equal) continue;
+      if (!s.equal || values == nullptr) continue;
       ZQ_RETURN_IF_ERROR(ReadLeafValue(pager, node, s.lo, &values[i]));
       found[i] = 1;
     }
@@ -186,6 +187,14 @@ Status TreeGetMany(Pager* pager, PageNo root, std::span<const std::string_view> 
     const size_t n = std::min(kGroupKeys, keys.size() - at);
     ZQ_RETURN_IF_ERROR(
         GetGroup(pager, root, keys.subspan(at, n), values->data() + at, found->data() + at));
+  }
+  return Status::Ok();
+}
+
+Status TreePrefetch(Pager* pager, PageNo root, std::span<const std::string_view> keys) {
+  for (size_t at = 0; at < keys.size(); at += kGroupKeys) {
+    const size_t n = std::min(kGroupKeys, keys.size() - at);
+    ZQ_RETURN_IF_ERROR(GetGroup(pager, root, keys.subspan(at, n), nullptr, nullptr));
   }
   return Status::Ok();
 }
@@ -389,6 +398,21 @@ Result<bool> TreeWriter::PutInHintedLeaf(PageNo root, std::string_view key,
   hint_.next = i + 1;
   *inserted = true;
   return true;
+}
+
+Status TreeWriter::Prefetch(PageNo root, std::span<const std::string_view> keys) {
+  std::string_view away[kGroupKeys];
+  size_t n = 0;
+  const bool hinted = hint_.leaf != kNullPage && hint_.root == root;
+  for (std::string_view key : keys) {
+    if (hinted && key > hint_.last_key && (!hint_.bounded || key < hint_.upper)) continue;
+    away[n++] = key;
+    if (n == std::size(away)) {
+      ZQ_RETURN_IF_ERROR(TreePrefetch(pager_, root, {away, n}));
+      n = 0;
+    }
+  }
+  return TreePrefetch(pager_, root, {away, n});
 }
 
 void TreeWriter::RememberLeaf(PageNo root, PageNo leaf, const std::vector<PathStep>& path,

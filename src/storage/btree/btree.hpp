@@ -31,6 +31,9 @@ Result<bool> TreeGet(Pager* pager, PageNo root, std::string_view key, std::strin
 // is searched, so the cache misses of different keys overlap.
 Status TreeGetMany(Pager* pager, PageNo root, std::span<const std::string_view> keys,
                    std::vector<std::string>* values, std::vector<uint8_t>* found);
+// Walks the paths of `keys` as TreeGetMany does, reading no value: brings the
+// nodes a write of those keys will search into the CPU cache.
+Status TreePrefetch(Pager* pager, PageNo root, std::span<const std::string_view> keys);
 // About how many entries a tree holds, from the nodes on one path down its
 // middle (a page per level): exact for a single leaf, otherwise the product
 // of the fanouts met, which the planner uses as a statistic.
@@ -43,6 +46,9 @@ class TreeWriter {
   // *inserted is true for a new key, false for a replaced value.
   Status Put(PageNo* root, std::string_view key, std::string_view value, bool* inserted);
   Status Delete(PageNo* root, std::string_view key, bool* existed);
+  // TreePrefetch for the keys that will not go to the leaf the last Put went
+  // to (keys arriving in order mostly do, and need no descent).
+  Status Prefetch(PageNo root, std::span<const std::string_view> keys);
   // Retires every page of the tree (a dropped tree).
   Status Destroy(PageNo root);
 

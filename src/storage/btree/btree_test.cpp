@@ -173,7 +173,7 @@ TEST_F(BTreeTest, RandomPutsAndDeletesMatchMap) {
 // The writer's fast paths: keys put in ascending runs go straight to the
 // leaf the previous key went to, same-size values are overwritten in place,
 // and an ascending load splits the rightmost leaf so pages stay full.
-TEST_F(BTreeTest, AscendingRunsAndSameSizeOverwritesMatchMap) {
+TEST_F(BTreeTest, AscendingRunsAndSameSizeOverwritesMatchMap) {  // with Prefetch hints
   std::mt19937_64 rng(7);
   std::map<std::string, std::string> model;
   PageNo root = kNullPage;
@@ -191,7 +191,13 @@ TEST_F(BTreeTest, AscendingRunsAndSameSizeOverwritesMatchMap) {
     std::vector<std::string> keys;
     for (uint64_t id : ids) keys.push_back(key_of(id));
     std::sort(keys.begin(), keys.end());
-    for (const std::string& k : keys) {
+    for (size_t i = 0; i < keys.size(); i++) {
+      const std::string& k = keys[i];
+      if (i % 50 == 0) {  // a hint for the keys ahead (some in the hinted leaf) changes nothing
+        std::vector<std::string_view> ahead(keys.begin() + i,
+                                            keys.begin() + std::min(keys.size(), i + 90));
+        ASSERT_TRUE(w.Prefetch(root, ahead).ok());
+      }
       bool inserted = false;
       if (rng() % 10 == 0) {
         ASSERT_TRUE(w.Delete(&root, k, &inserted).ok());

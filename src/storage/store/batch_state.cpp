@@ -84,6 +84,11 @@ Status BatchState::GetMany(TreeId tree, std::span<const std::string_view> keys,
   return TreeGetMany(pager_, t->root, keys, values, found);
 }
 
+Status BatchState::Prefetch(TreeId tree, std::span<const std::string_view> keys) {
+  ZQ_ASSIGN_OR_RETURN(OpenTree * t, Open(tree));
+  return t->writer->Prefetch(t->root, keys);
+}
+
 Result<uint64_t> BatchState::EstimateEntries(TreeId tree) {
   ZQ_ASSIGN_OR_RETURN(OpenTree * t, Open(tree));
   return TreeEstimateEntries(pager_, t->root);

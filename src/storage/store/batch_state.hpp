@@ -49,6 +49,7 @@ class BatchState final : public WriteTxn {
   Result<bool> Get(TreeId tree, std::string_view key, std::string* value) override;
   Status GetMany(TreeId tree, std::span<const std::string_view> keys,
                  std::vector<std::string>* values, std::vector<uint8_t>* found) override;
+  Status Prefetch(TreeId tree, std::span<const std::string_view> keys) override;
   Result<uint64_t> EstimateEntries(TreeId tree) override;
   Result<std::unique_ptr<Cursor>> NewCursor(TreeId tree) override;
   // No parallel scans of a batch's state: no split points.
