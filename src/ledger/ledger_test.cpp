@@ -11,6 +11,8 @@
 #include "ledger/kv_ledger_store.hpp"
 #include "ledger/ledger_test_util.hpp"
 #include "storage/vfs/fault_vfs.hpp"
+#include "util/coding.hpp"
+#include "util/sparse_record.hpp"
 
 namespace zq::ledger {
 namespace {
@@ -150,6 +152,58 @@ TEST(LedgerPipeline, RefusesAnotherLayout) {
               std::string::npos)
         << ledger.status().ToString();
   }
+}
+
+// Batch inputs are sparse-coded now; a WAL written before (raw 128-byte
+// events) is still executed at recovery. Malformed inputs are refused before
+// anything is written, and the store stays usable.
+TEST(LedgerPipeline, ExecutesBothInputFormsAndRefusesMalformedOnes) {
+  storage::FaultVfs vfs(4);
+  g_clock = 0;
+  storage::StoreOptions options = Options(&vfs);
+  options.batch_executor = LedgerBatchExecutor::Shared();
+  auto store = storage::Store::Open("forms.zq", options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto ledger = Ledger::Attach(store->get());
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  std::vector<CreateAccountsResult> ar;
+  std::vector<Account> accounts = {MakeAccount(1), MakeAccount(2)};
+  ASSERT_TRUE((*ledger)->CreateAccounts(accounts, &ar).ok());
+  std::vector<CreateTransfersResult> tr;
+  std::vector<Transfer> sparse = {MakeTransfer(10, 1, 2, 70)};
+  ASSERT_TRUE((*ledger)->CreateTransfers(sparse, &tr).ok());
+  ASSERT_EQ(tr[0].status, CreateTransferResult::kCreated);
+
+  const auto input = [](uint8_t op, uint32_t count, std::string_view events) {
+    std::string in(1, static_cast<char>(op));
+    AppendFixed32(&in, count);
+    in.append(events);
+    return in;
+  };
+  const Transfer raw = MakeTransfer(11, 2, 1, 30);
+  const std::string raw_bytes(reinterpret_cast<const char*>(&raw), sizeof raw);
+  std::string out;
+  ASSERT_TRUE((*store)->CommitBatch(input(2, 1, raw_bytes), 1, &out).ok());
+  ASSERT_EQ(out.size(), sizeof(CreateTransfersResult));
+  EXPECT_EQ(reinterpret_cast<const CreateTransfersResult*>(out.data())->status,
+            CreateTransferResult::kCreated);
+
+  const Transfer more = MakeTransfer(12, 2, 1, 1);
+  std::string coded;
+  AppendSparseRecord(&more, sizeof more, &coded);
+  for (const std::string& bad :
+       {input(2, 1, raw_bytes.substr(1)), input(0x82, 2, coded), input(0x82, 1, coded + "x"),
+        input(0x82, 1, coded.substr(0, coded.size() - 1)), input(0x82, 1, "\x09"),
+        input(0x82, 1u << 30, coded), input(0x7f, 0, "")}) {
+    EXPECT_EQ((*store)->CommitBatch(bad, 1, nullptr).code(), StatusCode::kCorruption);
+  }
+  ASSERT_TRUE((*store)->CommitBatch(input(0x82, 1, coded), 1, nullptr).ok());
+  std::vector<Account> found;
+  std::vector<u128> ids = {1};
+  ASSERT_TRUE((*ledger)->LookupAccounts(ids, &found).ok());
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].debits_posted, 70u);
+  EXPECT_EQ(found[0].credits_posted, 31u);
 }
 
 TEST(LedgerPipeline, PowerCutAtEverySync) {

@@ -20,11 +20,17 @@ unsigned SignificantBytes(uint64_t word) {
 }  // namespace
 
 void EncodeSparseRecord(const void* record, size_t bytes, std::string* out) {
+  out->clear();
+  AppendSparseRecord(record, bytes, out);
+}
+
+void AppendSparseRecord(const void* record, size_t bytes, std::string* out) {
   ZQ_ASSERT(bytes > 0 && bytes % kSparseWordBytes == 0);
   const size_t words = bytes / kSparseWordBytes;
   const auto* in = static_cast<const uint8_t*>(record);
-  out->resize(SparseRecordBytesMax(bytes));
-  auto* header = reinterpret_cast<uint8_t*>(out->data());
+  const size_t start = out->size();
+  out->resize(start + SparseRecordBytesMax(bytes));
+  auto* header = reinterpret_cast<uint8_t*>(out->data()) + start;
   std::memset(header, 0, HeaderBytes(words));
   uint8_t* body = header + HeaderBytes(words);
   for (size_t i = 0; i < words; i++) {
@@ -38,7 +44,20 @@ void EncodeSparseRecord(const void* record, size_t bytes, std::string* out) {
     std::memcpy(body, &word, kSparseWordBytes);
     body += kept;
   }
-  out->resize(static_cast<size_t>(body - header));
+  out->resize(start + static_cast<size_t>(body - header));
+}
+
+size_t SparseRecordSize(std::string_view in, size_t bytes) {
+  ZQ_ASSERT(bytes > 0 && bytes % kSparseWordBytes == 0);
+  const size_t words = bytes / kSparseWordBytes;
+  if (in.size() < HeaderBytes(words)) return 0;
+  size_t size = HeaderBytes(words);
+  for (size_t i = 0; i < words; i++) {
+    const unsigned kept = (static_cast<uint8_t>(in[i / 2]) >> (4 * (i % 2))) & 0xf;
+    if (kept > kSparseWordBytes) return 0;
+    size += kept;
+  }
+  return size;
 }
 
 bool DecodeSparseRecord(std::string_view in, void* record, size_t bytes) {

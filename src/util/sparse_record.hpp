@@ -29,6 +29,13 @@ constexpr size_t SparseRecordBytesMax(size_t bytes) {
 // Replaces *out with the encoding of record[0, bytes); bytes a non-zero
 // multiple of 8.
 void EncodeSparseRecord(const void* record, size_t bytes, std::string* out);
+// Appends the encoding to *out instead: records one after another form a
+// stream that SparseRecordSize splits again.
+void AppendSparseRecord(const void* record, size_t bytes, std::string* out);
+// The size of the encoding of a `bytes`-byte record that starts `in`, read
+// from its header; 0 when `in` is too short to hold the header, or an entry
+// of the header is above 8. The body is not checked (DecodeSparseRecord does).
+size_t SparseRecordSize(std::string_view in, size_t bytes);
 // Decodes `in` into record[0, bytes). False (record unspecified) unless `in`
 // is the canonical encoding of a record of exactly `bytes` bytes.
 bool DecodeSparseRecord(std::string_view in, void* record, size_t bytes);

@@ -71,6 +71,30 @@ TEST(SparseRecordTest, RejectsAnythingButACanonicalEncoding) {
   EXPECT_TRUE(DecodeSparseRecord(std::string("\x01\x01", 2), out, 8));
 }
 
+TEST(SparseRecordTest, AStreamOfRecordsSplitsAgain) {
+  std::mt19937_64 rng(5);
+  std::vector<std::vector<uint8_t>> records;
+  std::string stream = "head";
+  for (int i = 0; i < 5000; i++) {
+    records.push_back(RandomRecord(rng, 128));
+    AppendSparseRecord(records.back().data(), 128, &stream);
+  }
+  std::string_view rest = std::string_view(stream).substr(4);
+  std::vector<uint8_t> back(128);
+  for (const auto& record : records) {
+    const size_t size = SparseRecordSize(rest, 128);
+    ASSERT_GT(size, 0u);
+    ASSERT_LE(size, rest.size());
+    ASSERT_TRUE(DecodeSparseRecord(rest.substr(0, size), back.data(), 128));
+    ASSERT_EQ(back, record);
+    rest.remove_prefix(size);
+  }
+  EXPECT_TRUE(rest.empty());
+  EXPECT_EQ(SparseRecordSize("", 8), 0u) << "no header";
+  EXPECT_EQ(SparseRecordSize("\x09", 8), 0u) << "nibble 9";
+  EXPECT_EQ(SparseRecordSize("\x03", 8), 4u) << "the body is not checked";
+}
+
 // Arbitrary bytes never read out of bounds, and whatever decodes re-encodes to
 // the same bytes (ASan watches the first part).
 TEST(SparseRecordTest, RandomBytesDecodeSafely) {
