@@ -3,6 +3,7 @@
 #include <bit>
 
 #include "util/assert.hpp"
+#include "util/prefetch.hpp"
 
 namespace zq::ledger {
 
@@ -34,8 +35,7 @@ void AccountCache::PrefetchAccount(u128 id) const {
   const size_t base = SetOf(id) * kWays;
   for (size_t w = 0; w < kWays; w++) {
     if (ids_[base + w] != id) continue;
-    const auto* bytes = reinterpret_cast<const char*>(&accounts_[base + w]);
-    for (size_t line = 0; line < sizeof(Account); line += 64) __builtin_prefetch(bytes + line);
+    PrefetchLines(&accounts_[base + w], sizeof(Account));
   }
 }
 

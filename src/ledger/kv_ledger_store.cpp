@@ -9,6 +9,7 @@
 #include "util/assert.hpp"
 #include "util/coding.hpp"
 #include "util/ordered_uint.hpp"
+#include "util/prefetch.hpp"
 #include "util/sparse_record.hpp"
 
 namespace zq::ledger {
@@ -425,8 +426,7 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
   // for a few accounts ahead of its write.
   constexpr size_t kAhead = 8;
   const auto prefetch_cached = [&](size_t k) {
-    const auto* bytes = reinterpret_cast<const char*>(dirty[k]);
-    for (size_t line = 0; line < sizeof(CachedAccount); line += 64) __builtin_prefetch(bytes + line);
+    PrefetchLines(dirty[k], sizeof(CachedAccount));
     if (account_cache_ != nullptr) account_cache_->PrefetchSet(dirty[k]->account.id);
   };
   for (size_t k = 0; k < std::min(kAhead, dirty.size()); k++) prefetch_cached(k);

@@ -12,6 +12,11 @@ size_t HeaderBytes(size_t words) {
   return (words + 1) / 2;
 }
 
+// Header entry i: how many bytes of word i follow (0..15 as stored).
+unsigned KeptBytes(const uint8_t* header, size_t i) {
+  return (header[i / 2] >> (4 * (i % 2))) & 0xf;
+}
+
 // Bytes of `word` up to and including its highest non-zero byte.
 unsigned SignificantBytes(uint64_t word) {
   return word == 0 ? 0 : 8 - static_cast<unsigned>(__builtin_clzll(word)) / 8;
@@ -53,7 +58,7 @@ size_t SparseRecordSize(std::string_view in, size_t bytes) {
   if (in.size() < HeaderBytes(words)) return 0;
   size_t size = HeaderBytes(words);
   for (size_t i = 0; i < words; i++) {
-    const unsigned kept = (static_cast<uint8_t>(in[i / 2]) >> (4 * (i % 2))) & 0xf;
+    const unsigned kept = KeptBytes(reinterpret_cast<const uint8_t*>(in.data()), i);
     if (kept > kSparseWordBytes) return 0;
     size += kept;
   }
@@ -71,7 +76,7 @@ bool DecodeSparseRecord(std::string_view in, void* record, size_t bytes) {
   if (words % 2 == 1 && (header[words / 2] >> 4) != 0) return false;
   auto* out = static_cast<uint8_t*>(record);
   for (size_t i = 0; i < words; i++) {
-    const unsigned kept = (header[i / 2] >> (4 * (i % 2))) & 0xf;
+    const unsigned kept = KeptBytes(header, i);
     if (kept > kSparseWordBytes || static_cast<size_t>(end - body) < kept) return false;
     if (kept > 0 && body[kept - 1] == 0) return false;  // not canonical
     uint64_t word = 0;

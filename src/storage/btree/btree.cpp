@@ -177,26 +177,30 @@ Status GetGroup(Pager* pager, PageNo root, std::span<const std::string_view> key
   }
   return Status::Ok();
 }
+
+// GetGroup over consecutive groups of keys; values and found null, or as
+// many as keys.
+Status GetGroups(Pager* pager, PageNo root, std::span<const std::string_view> keys,
+                 std::string* values, uint8_t* found) {
+  for (size_t at = 0; at < keys.size(); at += kGroupKeys) {
+    const size_t n = std::min(kGroupKeys, keys.size() - at);
+    ZQ_RETURN_IF_ERROR(GetGroup(pager, root, keys.subspan(at, n),
+                                values == nullptr ? nullptr : values + at,
+                                found == nullptr ? nullptr : found + at));
+  }
+  return Status::Ok();
+}
 }  // namespace
 
 Status TreeGetMany(Pager* pager, PageNo root, std::span<const std::string_view> keys,
                    std::vector<std::string>* values, std::vector<uint8_t>* found) {
   values->resize(keys.size());
   found->assign(keys.size(), 0);
-  for (size_t at = 0; at < keys.size(); at += kGroupKeys) {
-    const size_t n = std::min(kGroupKeys, keys.size() - at);
-    ZQ_RETURN_IF_ERROR(
-        GetGroup(pager, root, keys.subspan(at, n), values->data() + at, found->data() + at));
-  }
-  return Status::Ok();
+  return GetGroups(pager, root, keys, values->data(), found->data());
 }
 
 Status TreePrefetch(Pager* pager, PageNo root, std::span<const std::string_view> keys) {
-  for (size_t at = 0; at < keys.size(); at += kGroupKeys) {
-    const size_t n = std::min(kGroupKeys, keys.size() - at);
-    ZQ_RETURN_IF_ERROR(GetGroup(pager, root, keys.subspan(at, n), nullptr, nullptr));
-  }
-  return Status::Ok();
+  return GetGroups(pager, root, keys, nullptr, nullptr);
 }
 
 Result<uint64_t> TreeEstimateEntries(Pager* pager, PageNo root) {
@@ -362,12 +366,14 @@ Status TreeWriter::Put(PageNo* root, std::string_view key, std::string_view valu
   return InsertIntoParents(root, &path, edge_steps, std::move(separator), right);
 }
 
+bool TreeWriter::InHintedLeaf(PageNo root, std::string_view key) const {
+  return hint_.leaf != kNullPage && hint_.root == root && key > hint_.last_key &&
+         (!hint_.bounded || key < hint_.upper);
+}
+
 Result<bool> TreeWriter::PutInHintedLeaf(PageNo root, std::string_view key,
                                          std::string_view value, bool* inserted) {
-  if (hint_.leaf == kNullPage || hint_.root != root || !(key > hint_.last_key) ||
-      (hint_.bounded && !(key < hint_.upper))) {
-    return false;
-  }
+  if (!InHintedLeaf(root, key)) return false;
   uint8_t* n = pager_->PrivateBody(hint_.leaf);
   if (n == nullptr || !node::IsLeaf(n)) {  // not expected while the hint lives
     hint_.leaf = kNullPage;
@@ -403,9 +409,8 @@ Result<bool> TreeWriter::PutInHintedLeaf(PageNo root, std::string_view key,
 Status TreeWriter::Prefetch(PageNo root, std::span<const std::string_view> keys) {
   std::string_view away[kGroupKeys];
   size_t n = 0;
-  const bool hinted = hint_.leaf != kNullPage && hint_.root == root;
   for (std::string_view key : keys) {
-    if (hinted && key > hint_.last_key && (!hint_.bounded || key < hint_.upper)) continue;
+    if (InHintedLeaf(root, key)) continue;
     away[n++] = key;
     if (n == std::size(away)) {
       ZQ_RETURN_IF_ERROR(TreePrefetch(pager_, root, {away, n}));

@@ -98,6 +98,8 @@ class TreeWriter {
   };
   // Puts into the hinted leaf when the key belongs there and fits; false
   // means "take the general path".
+  // Whether a Put of `key` into the tree at `root` belongs in the hinted leaf.
+  bool InHintedLeaf(PageNo root, std::string_view key) const;
   Result<bool> PutInHintedLeaf(PageNo root, std::string_view key, std::string_view value,
                                bool* inserted);
   void RememberLeaf(PageNo root, PageNo leaf, const std::vector<PathStep>& path,
