@@ -109,6 +109,15 @@ Key IndexKey(IndexId index, u128 value, uint64_t ts) {
   k.AddTimestamp(ts);
   return k;
 }
+// The slot in DeferredIndexWrites of an index whose entries batches defer,
+// or -1: the account indexes of transfers, whose keys are scattered.
+int DeferredSlot(IndexId index) {
+  if (index == IndexId::kTransferDebitAccountId) return 0;
+  if (index == IndexId::kTransferCreditAccountId) return 1;
+  return -1;
+}
+constexpr std::array<IndexId, 2> kDeferredIndexes = {IndexId::kTransferDebitAccountId,
+                                                     IndexId::kTransferCreditAccountId};
 storage::TreeId IndexTree(IndexId index) {
   ZQ_ASSERT(static_cast<size_t>(index) < kIndexCount);
   return kTreeIndexFirst + static_cast<storage::TreeId>(index);
@@ -144,10 +153,18 @@ Status Corrupt(std::string_view what) {
 KvLedgerStore::KvLedgerStore(storage::WriteTxn* txn, Reusable* reusable)
     : txn_(txn),
       account_cache_(reusable != nullptr ? &reusable->accounts : nullptr),
-      maps_(reusable != nullptr ? &reusable->maps : &own_maps_) {
+      maps_(reusable != nullptr ? &reusable->maps : &own_maps_),
+      deferred_(reusable != nullptr && reusable->deferred_entries_max > 0 ? &reusable->deferred
+                                                                         : nullptr),
+      deferred_entries_max_(reusable != nullptr ? reusable->deferred_entries_max : 0) {
   ZQ_ASSERT(txn_ != nullptr);
   maps_->accounts.Clear();
   maps_->transfer_slots.Clear();
+  if (deferred_ != nullptr) {
+    for (size_t slot = 0; slot < deferred_start_.size(); slot++) {
+      deferred_start_[slot] = deferred_->index[slot].incoming.entries.size();
+    }
+  }
   ZQ_ASSERT(snapshot_ == nullptr);
 }
 
@@ -370,10 +387,28 @@ Status KvLedgerStore::DeleteTransferWritten(const Transfer& transfer) {
   ZQ_RETURN_IF_ERROR(Delete(kTreeTransfers, IdKey(transfer.id).view()));
   for (size_t i = 0; i < kTransferIndexCount; i++) {
     if (!e.present[i]) continue;
-    ZQ_RETURN_IF_ERROR(
-        WriteIndex(e.entries[i].index, e.entries[i].value, transfer.timestamp, transfer.id, false));
+    const IndexEntry& entry = e.entries[i];
+    if (TakeBackDeferred(entry.index, entry.value, transfer.timestamp, transfer.id)) continue;
+    ZQ_RETURN_IF_ERROR(WriteIndex(entry.index, entry.value, transfer.timestamp, transfer.id, false));
   }
   return Status::Ok();
+}
+
+bool KvLedgerStore::TakeBackDeferred(IndexId index, u128 value, uint64_t timestamp, u128 id) {
+  const int slot = DeferredSlot(index);
+  if (deferred_ == nullptr || slot < 0) return false;
+  // A rolled-back transfer is of this batch: its entry, if deferred still,
+  // is among those this store added to `incoming` (FinishBatch, which moves
+  // them on, runs after the batch).
+  std::vector<IndexWrite>& entries = deferred_->index[slot].incoming.entries;
+  for (size_t k = entries.size(); k-- > deferred_start_[slot];) {
+    IndexWrite& w = entries[k];
+    if (w.timestamp == timestamp && w.value == value && w.id == id) {
+      w.id = 0;  // stays in its sorted run, skipped when written
+      return true;
+    }
+  }
+  return false;
 }
 
 Status KvLedgerStore::RemoveTransfer(const Transfer& transfer) {
@@ -475,6 +510,34 @@ Status KvLedgerStore::FlushTransfers(IndexWrites* index_writes) {
   return Status::Ok();
 }
 
+namespace {
+// Within an index, (value, timestamp) orders like the key: value ‖ ts, both
+// big-endian, the value of one fixed width per index.
+bool KeyOrder(const KvLedgerStore::IndexWrite& a, const KvLedgerStore::IndexWrite& b) {
+  return a.value != b.value ? a.value < b.value : a.timestamp < b.timestamp;
+}
+// Indexes whose value is the same for most records (ledger, code, the
+// timestamps) usually arrive in order already.
+void SortIndexWrites(std::vector<KvLedgerStore::IndexWrite>* writes) {
+  if (!std::is_sorted(writes->begin(), writes->end(), KeyOrder)) {
+    std::sort(writes->begin(), writes->end(), KeyOrder);
+  }
+}
+}  // namespace
+
+Status KvLedgerStore::WriteSortedIndexEntries(IndexId index, std::span<const IndexWrite> w) {
+  for (size_t j = 0; j < w.size(); j++) {
+    if (j % kPrefetchGroup == 0) {
+      ZQ_RETURN_IF_ERROR(PrefetchGroup(IndexTree(index), w.size() - j, [&](size_t k) {
+        return IndexKey(index, w[j + k].value, w[j + k].timestamp);
+      }));
+    }
+    if (w[j].id == 0) continue;  // taken back
+    ZQ_RETURN_IF_ERROR(WriteIndex(index, w[j].value, w[j].timestamp, w[j].id, true));
+  }
+  return Status::Ok();
+}
+
 // Every tree's writes go out together and in key order: the transaction's
 // buffer then appends instead of searching, and the commit applies them to the
 // B+tree in order.
@@ -483,30 +546,110 @@ Status KvLedgerStore::Flush() {
   IndexWrites index_writes;
   ZQ_RETURN_IF_ERROR(FlushAccounts(&index_writes));
   ZQ_RETURN_IF_ERROR(FlushTransfers(&index_writes));
-  // Within an index, (value, timestamp) orders like the key: value ‖ ts, both
-  // big-endian, the value of one fixed width per index. Indexes whose value
-  // is the same for most records (ledger, code, the timestamps) usually
-  // arrive in order already.
-  const auto key_order = [](const IndexWrite& a, const IndexWrite& b) {
-    return a.value != b.value ? a.value < b.value : a.timestamp < b.timestamp;
-  };
   for (size_t i = 0; i < kIndexCount; i++) {
-    std::vector<IndexWrite>& writes = index_writes[i];
-    if (!std::is_sorted(writes.begin(), writes.end(), key_order)) {
-      std::sort(writes.begin(), writes.end(), key_order);
-    }
     const auto index = static_cast<IndexId>(i);
-    for (size_t j = 0; j < writes.size(); j++) {
-      const IndexWrite& w = writes[j];
-      if (j % kPrefetchGroup == 0) {
-        ZQ_RETURN_IF_ERROR(PrefetchGroup(IndexTree(index), writes.size() - j, [&](size_t k) {
-          return IndexKey(index, writes[j + k].value, writes[j + k].timestamp);
-        }));
-      }
-      ZQ_RETURN_IF_ERROR(WriteIndex(index, w.value, w.timestamp, w.id, true));
+    std::vector<IndexWrite>& writes = index_writes[i];
+    SortIndexWrites(&writes);
+    const int slot = DeferredSlot(index);
+    if (deferred_ != nullptr && slot >= 0) {
+      if (writes.empty()) continue;
+      DeferredRuns& incoming = deferred_->index[slot].incoming;
+      incoming.entries.insert(incoming.entries.end(), writes.begin(), writes.end());
+      incoming.run_ends.push_back(incoming.entries.size());
+      deferred_added_[slot] += writes.size();
+      continue;
     }
+    ZQ_RETURN_IF_ERROR(WriteSortedIndexEntries(index, writes));
   }
   ZQ_ASSERT(new_transfers_.empty());
+  return Status::Ok();
+}
+
+namespace {
+// std::*_heap keep the greatest on top: "later" makes it a min-heap.
+bool HeadLater(const KvLedgerStore::DeferredIndex::RunHead& a,
+               const KvLedgerStore::DeferredIndex::RunHead& b) {
+  return a.value != b.value ? a.value > b.value : a.timestamp > b.timestamp;
+}
+}  // namespace
+
+// The settling runs are merged through a min-heap of their next entries,
+// kept from one batch to the next.
+Status KvLedgerStore::WriteSettling(size_t slot, size_t count) {
+  DeferredIndex& d = deferred_->index[slot];
+  const std::vector<IndexWrite>& entries = d.settling.entries;
+  slice_.clear();
+  while (slice_.size() < count && !d.heap.empty()) {
+    std::pop_heap(d.heap.begin(), d.heap.end(), HeadLater);
+    DeferredIndex::RunHead& head = d.heap.back();
+    slice_.push_back(entries[d.next[head.run]++]);
+    if (d.next[head.run] == d.settling.run_ends[head.run]) {
+      d.heap.pop_back();
+    } else {
+      const IndexWrite& w = entries[d.next[head.run]];
+      head.value = w.value;
+      head.timestamp = w.timestamp;
+      std::push_heap(d.heap.begin(), d.heap.end(), HeadLater);
+    }
+  }
+  ZQ_ASSERT(slice_.size() <= d.settling_due);
+  d.settling_due -= slice_.size();
+  ZQ_RETURN_IF_ERROR(WriteSortedIndexEntries(kDeferredIndexes[slot], slice_));
+  if (d.settling_due == 0) {
+    ZQ_ASSERT(d.heap.empty());
+    d.settling.Clear();
+    d.next.clear();
+  }
+  return Status::Ok();
+}
+
+// A slice a bit larger than what the batch deferred: the settling entries
+// are all written before `incoming` fills up again, so every batch does
+// about the same share of the merging.
+Status KvLedgerStore::FinishBatch() {
+  if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
+  if (deferred_ == nullptr) return Status::Ok();
+  for (size_t slot = 0; slot < kDeferredIndexes.size(); slot++) {
+    DeferredIndex& d = deferred_->index[slot];
+    const size_t added = deferred_added_[slot];
+    if (d.settling_due > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, added + added / 4 + 64));
+  }
+  size_t incoming = 0;
+  for (const DeferredIndex& d : deferred_->index) incoming += d.incoming.entries.size();
+  if (incoming < deferred_entries_max_) return Status::Ok();
+  for (size_t slot = 0; slot < kDeferredIndexes.size(); slot++) {
+    DeferredIndex& d = deferred_->index[slot];
+    // Batches larger than the usual outran the slices: catch up first.
+    if (d.settling_due > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, d.settling_due));
+    ZQ_ASSERT(d.settling.entries.empty());
+    std::swap(d.settling, d.incoming);
+    d.settling_due = d.settling.entries.size();
+    d.next.assign(d.settling.run_ends.size(), 0);
+    d.heap.clear();
+    for (uint32_t run = 0; run < d.settling.run_ends.size(); run++) {
+      d.next[run] = run == 0 ? 0 : d.settling.run_ends[run - 1];
+      if (d.next[run] == d.settling.run_ends[run]) continue;
+      const IndexWrite& w = d.settling.entries[d.next[run]];
+      d.heap.push_back({w.value, w.timestamp, run});
+    }
+    std::make_heap(d.heap.begin(), d.heap.end(), HeadLater);
+    deferred_start_[slot] = 0;
+  }
+  return Status::Ok();
+}
+
+Status KvLedgerStore::Settle() {
+  if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
+  if (deferred_ == nullptr) return Status::Ok();
+  for (size_t slot = 0; slot < kDeferredIndexes.size(); slot++) {
+    DeferredIndex& d = deferred_->index[slot];
+    if (d.settling_due > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, d.settling_due));
+    std::vector<IndexWrite>& incoming = d.incoming.entries;
+    if (d.incoming.run_ends.size() > 1) std::sort(incoming.begin(), incoming.end(), KeyOrder);
+    ZQ_RETURN_IF_ERROR(WriteSortedIndexEntries(kDeferredIndexes[slot], incoming));
+    d.incoming.Clear();
+    deferred_start_[slot] = 0;
+  }
   return Status::Ok();
 }
 
@@ -621,6 +764,7 @@ Status KvLedgerStore::ScanIndex(IndexId index, u128 value, uint64_t timestamp_mi
                                 uint64_t timestamp_max, bool reversed, const IndexVisitor& visit) {
   ZQ_ASSERT(timestamp_min <= timestamp_max);
   ZQ_RETURN_IF_ERROR(Flush());
+  if (DeferredSlot(index) >= 0 && HasDeferred()) ZQ_RETURN_IF_ERROR(Settle());
   ZQ_ASSERT(!IsTimestampIndex(index) || value == 0);
   if (!FitsIndexValue(index, value)) return Status::Ok();  // no field holds such a value
   const Key lo_key = IndexKey(index, value, timestamp_min);

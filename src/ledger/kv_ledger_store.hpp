@@ -36,10 +36,22 @@
 // and the commit timestamp are few and write through. The resulting
 // transaction content is exactly that of writing through, so the layout, the
 // state hash and recovery by re-execution do not change.
+//
+// Deferred index entries (write mode, a Reusable that allows them): the debit and credit
+// account indexes are keyed by account id, so a batch's entries land one per
+// leaf all over two large trees, each insert a wait for memory. Batches
+// leave them in Reusable::deferred instead, and Settle() writes them out
+// merged many batches at a time: once a million transfers' worth have come
+// in, the next million batches each merge a slice of them, in key order (so
+// each leaf gets several at once), and all that are left when the storage
+// engine asks (BatchExecutor::SettleInput: before it publishes a state to
+// readers, before a checkpoint), so no reader and no checkpoint ever sees a
+// state without them. The batch's own scans of those indexes settle first.
 #pragma once
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -64,6 +76,53 @@ static_assert(kTreeIndexLast < storage::kFirstDynamicTreeId);
 
 class KvLedgerStore final : public LedgerStore {
  public:
+  // An index entry due at Flush() or Settle(), kept with the others of its index.
+  struct IndexWrite {
+    u128 value;
+    uint64_t timestamp;
+    u128 id;
+  };
+  using IndexWrites = std::array<std::vector<IndexWrite>, kIndexCount>;
+  // Entries of one index not yet in its tree: sorted runs, one per Flush,
+  // back to back. `incoming` fills; once it holds deferred_entries_max
+  // entries (both indexes together), it becomes `settling`, which the
+  // following batches merge into the tree a slice at a time, in key order.
+  struct DeferredRuns {
+    std::vector<IndexWrite> entries;  // id 0: taken back (chain rollback)
+    std::vector<size_t> run_ends;
+    void Clear() {
+      entries.clear();
+      run_ends.clear();
+    }
+  };
+  struct DeferredIndex {
+    DeferredRuns incoming;
+    DeferredRuns settling;
+    // Merging the settling runs: per run, its first entry not written; a
+    // min-heap of the runs with entries left, each with the key of that
+    // entry (so the heap's comparisons stay within the heap's own memory).
+    struct RunHead {
+      u128 value;
+      uint64_t timestamp;
+      uint32_t run;
+    };
+    std::vector<size_t> next;
+    std::vector<RunHead> heap;
+    size_t settling_due = 0;
+  };
+  struct DeferredIndexWrites {
+    std::array<DeferredIndex, 2> index;  // debit, credit
+    size_t size() const {
+      size_t n = 0;
+      for (const DeferredIndex& d : index) n += d.incoming.entries.size() + d.settling_due;
+      return n;
+    }
+  };
+  // The batch executor's default for Reusable::deferred_entries_max: two
+  // entries per transfer, so about a million transfers (~80 MiB, twice that
+  // while the previous million settle).
+  static constexpr size_t kDeferredEntriesDefault = size_t{1} << 21;
+
   // An account as this batch sees it. `present` false caches "no such account".
   struct CachedAccount {
     Account account;
@@ -86,6 +145,11 @@ class KvLedgerStore final : public LedgerStore {
         : accounts(cached_accounts) {}
     AccountCache accounts;
     BatchMaps maps;
+    // Deferring index entries is for the batch executor alone: the storage
+    // engine then settles them before anyone reads. 0: write at Flush().
+    // Otherwise Settle() runs inside the batch that reaches this many.
+    size_t deferred_entries_max = 0;
+    DeferredIndexWrites deferred;
   };
   explicit KvLedgerStore(storage::WriteTxn* txn, Reusable* reusable = nullptr);
   explicit KvLedgerStore(storage::Snapshot* snapshot);  // read-only
@@ -128,6 +192,12 @@ class KvLedgerStore final : public LedgerStore {
                    bool reversed, const IndexVisitor& visit) override;
 
   Status Flush() override;
+  // Writes every deferred index entry into its tree (write mode).
+  Status Settle();
+  // The end of a batch (write mode): writes the next slice of the settling
+  // entries, and turns a full `incoming` into `settling`.
+  Status FinishBatch();
+  bool HasDeferred() const { return deferred_ != nullptr && deferred_->size() > 0; }
 
   Status ForEachAccount(const AccountVisitor& visit) override;
   Status ForEachTransfer(const TransferVisitor& visit) override;
@@ -147,21 +217,19 @@ class KvLedgerStore final : public LedgerStore {
   Status DeleteAccountWritten(const Account& account);
   Status DeleteTransferWritten(const Transfer& transfer);
 
- public:
-  // An index entry due at Flush(), kept with the others of its index.
-  struct IndexWrite {
-    u128 value;
-    uint64_t timestamp;
-    u128 id;
-  };
-  using IndexWrites = std::array<std::vector<IndexWrite>, kIndexCount>;
-
- private:
   static constexpr size_t kPrefetchGroup = 64;
   template <typename KeyAt>
   Status PrefetchGroup(storage::TreeId tree, size_t remaining, const KeyAt& key_at);
   Status FlushAccounts(IndexWrites* index_writes);
   Status FlushTransfers(IndexWrites* index_writes);
+  // Writes entries sorted in key order into the index's tree, skipping
+  // taken-back ones.
+  Status WriteSortedIndexEntries(IndexId index, std::span<const IndexWrite> writes);
+  // Writes up to `count` of the settling entries of deferred slot `slot`.
+  Status WriteSettling(size_t slot, size_t count);
+  // Takes a deferred entry of the current batch back (chain rollback);
+  // false when it was not deferred or is written already.
+  bool TakeBackDeferred(IndexId index, u128 value, uint64_t timestamp, u128 id);
   // An upper bound of the transfer ids in the transfers tree, as this store's
   // transaction sees it (read once per store, then kept up to date).
   Result<u128> StoredTransferIdBound();
@@ -173,6 +241,11 @@ class KvLedgerStore final : public LedgerStore {
   std::string encoded_;  // reused by writes: a record or id, sparse-coded
   BatchMaps own_maps_;  // when no Reusable was given
   BatchMaps* maps_ = &own_maps_;
+  DeferredIndexWrites* deferred_ = nullptr;  // when the Reusable allows deferring
+  size_t deferred_entries_max_ = 0;
+  std::array<size_t, 2> deferred_start_{};   // the first of this batch's incoming entries
+  std::array<size_t, 2> deferred_added_{};   // entries this batch deferred
+  std::vector<IndexWrite> slice_;            // reused by WriteSettling
   // Transfers created since the last Flush, in creation (timestamp) order; a
   // rolled-back one keeps its slot with id 0.
   std::vector<Transfer> new_transfers_;

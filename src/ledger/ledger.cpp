@@ -70,7 +70,9 @@ struct LedgerContext final : storage::BatchExecutor::Context {
 }  // namespace
 
 std::unique_ptr<storage::BatchExecutor::Context> LedgerBatchExecutor::NewContext() {
-  return std::make_unique<LedgerContext>();
+  auto context = std::make_unique<LedgerContext>();
+  context->reusable.deferred_entries_max = deferred_entries_max_;
+  return context;
 }
 
 Status LedgerBatchExecutor::Execute(std::string_view input, uint64_t last_timestamp,
@@ -86,16 +88,31 @@ Status LedgerBatchExecutor::Execute(std::string_view input, uint64_t last_timest
   StateMachine machine(&store);
   switch (op) {
     case LedgerOperation::kCreateAccounts:
-      return RunCreate<Account>(&machine, events, count, sparse, last_timestamp, output);
+      ZQ_RETURN_IF_ERROR(
+          RunCreate<Account>(&machine, events, count, sparse, last_timestamp, output));
+      return store.FinishBatch();
     case LedgerOperation::kCreateTransfers:
-      return RunCreate<Transfer>(&machine, events, count, sparse, last_timestamp, output);
+      ZQ_RETURN_IF_ERROR(
+          RunCreate<Transfer>(&machine, events, count, sparse, last_timestamp, output));
+      return store.FinishBatch();
     case LedgerOperation::kExpirePending: {
       ZQ_ASSIGN_OR_RETURN(size_t expired, machine.ExpirePendingTransfers(last_timestamp));
       if (output) AppendFixed64(output, expired);
-      return Status::Ok();
+      return store.FinishBatch();
     }
+    case LedgerOperation::kSettle:
+      if (count != 0 || !events.empty()) return Status::Corruption("ledger batch: bad settle");
+      return store.Settle();
   }
   return Status::Corruption("ledger batch: unknown operation");
+}
+
+std::string LedgerBatchExecutor::SettleInput(Context* context) {
+  auto* ledger_context = dynamic_cast<LedgerContext*>(context);
+  if (ledger_context == nullptr || ledger_context->reusable.deferred.size() == 0) return {};
+  std::string input(kInputHeadBytes, '\0');
+  input[0] = static_cast<char>(LedgerOperation::kSettle);
+  return input;
 }
 
 LedgerBatchExecutor* LedgerBatchExecutor::Shared() {
@@ -105,7 +122,11 @@ LedgerBatchExecutor* LedgerBatchExecutor::Shared() {
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
                                              storage::StoreOptions options) {
-  options.batch_executor = LedgerBatchExecutor::Shared();
+  if (options.batch_executor == nullptr) {
+    options.batch_executor = LedgerBatchExecutor::Shared();
+  } else if (dynamic_cast<LedgerBatchExecutor*>(options.batch_executor) == nullptr) {
+    return Status::InvalidArgument("a ledger's store runs a LedgerBatchExecutor");
+  }
   ZQ_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::Store::Open(path, options));
   ZQ_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Attach(store.get()));
   ledger->owned_store_ = std::move(store);

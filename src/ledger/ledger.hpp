@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/kv_ledger_store.hpp"
 #include "ledger/state_machine.hpp"
 #include "ledger/types.hpp"
 #include "storage/store/store.hpp"
@@ -24,6 +25,7 @@ enum class LedgerOperation : uint8_t {
   kCreateAccounts = 1,
   kCreateTransfers = 2,
   kExpirePending = 3,  // the pulse: expires due pending transfers
+  kSettle = 4,         // writes out deferred index entries (no events)
 };
 
 // Executes ledger batches for the store (and again at recovery). Holds no
@@ -31,16 +33,27 @@ enum class LedgerOperation : uint8_t {
 // context: an AccountCache), so one shared instance serves every store.
 class LedgerBatchExecutor final : public storage::BatchExecutor {
  public:
+  // `deferred_entries_max`: debit/credit index entries batches may leave for
+  // a later settle (KvLedgerStore); 0 writes them with their batch.
+  explicit LedgerBatchExecutor(
+      size_t deferred_entries_max = KvLedgerStore::kDeferredEntriesDefault)
+      : deferred_entries_max_(deferred_entries_max) {}
+  // The executor of Ledger::Open, with the defaults.
   static LedgerBatchExecutor* Shared();
   std::unique_ptr<Context> NewContext() override;
   Status Execute(std::string_view input, uint64_t last_timestamp, storage::WriteTxn* state,
                  Context* context, std::string* output) override;
+  // kSettle when the context holds deferred index entries.
+  std::string SettleInput(Context* context) override;
+
+ private:
+  size_t deferred_entries_max_;
 };
 
 class Ledger {
  public:
   // Opens (or creates) a database holding a ledger. `options.batch_executor`
-  // is set by this call.
+  // is a LedgerBatchExecutor, or null for LedgerBatchExecutor::Shared().
   static Result<std::unique_ptr<Ledger>> Open(const std::string& path,
                                               storage::StoreOptions options);
   // The ledger of a store opened by someone else (the SQL engine), which must

@@ -70,6 +70,15 @@ class BatchExecutor {
   // the state before the batch), so check the input before writing.
   virtual Status Execute(std::string_view input, uint64_t last_timestamp, WriteTxn* state,
                          Context* context, std::string* output) = 0;
+  // Deferred work: an executor may leave part of a batch's writes in its
+  // context (say, index entries it applies many batches at a time, which is
+  // cheaper than one by one), as long as it hands the store an input that
+  // writes them out. The store runs that input as a logged batch before it
+  // publishes a state to readers and before every checkpoint, so readers and
+  // the file only ever see settled states; recovery replays it like any
+  // batch. Empty: nothing is deferred. A context whose batch failed before
+  // writing anything must still describe the trees (the store keeps it).
+  virtual std::string SettleInput(Context* /*context*/) { return {}; }
 };
 
 struct StoreOptions {

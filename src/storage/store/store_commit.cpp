@@ -179,13 +179,39 @@ Status StoreImpl::ExecuteBatchLocked(std::string_view input, uint64_t last_times
                                               batch_context_.get(), output);
   Result<PageNo> roots = s.ok() ? state.Finish() : Result<PageNo>(s);
   if (!roots.ok()) {
-    batch_context_.reset();  // it may describe writes the batch did not finish
-    // Writes went straight into the working trees and cannot be taken back.
-    if (state.wrote()) Poison(roots.status());
+    // Writes went straight into the working trees and cannot be taken back;
+    // the context may describe writes the batch did not finish. Without
+    // writes, the trees and the context (and any work it deferred) stand.
+    if (state.wrote()) {
+      batch_context_.reset();
+      Poison(roots.status());
+    }
     return roots.status();
   }
   working_root_ = *roots;
   *written = state.WrittenTrees();
+  return Status::Ok();
+}
+
+Status StoreImpl::SettleLocked() {
+  if (!batch_context_) return Status::Ok();
+  const std::string input = options_.batch_executor->SettleInput(batch_context_.get());
+  if (input.empty()) return Status::Ok();
+  // Takes no timestamp: settles happen whenever someone reads, and batch
+  // timestamps must not depend on that.
+  const uint64_t ts = last_timestamp_;
+  uint64_t bound = 0;
+  const uint64_t seq = PrepareApplyLocked(&bound);
+  std::vector<TreeId> written;
+  ZQ_RETURN_IF_ERROR(ExecuteBatchLocked(input, ts, seq, nullptr, &written));
+  if (options_.read_only) {  // settles what recovery replayed; nothing to log
+    working_seq_ = seq;
+    return Status::Ok();
+  }
+  std::string payload;
+  AppendFixed64(&payload, ts);
+  payload.append(input);
+  QueueLocked(seq, bound, WalRecordKind::kBatch, std::move(payload), BatchWriteSet(written));
   return Status::Ok();
 }
 
@@ -304,14 +330,22 @@ Result<uint64_t> StoreImpl::FlushPending(bool commit_mu_held) {
   {
     std::unique_lock<std::mutex> lock(commit_mu_, std::defer_lock);
     if (!commit_mu_held) lock.lock();
+    // With nobody reading, the pages stay private (later commits change them
+    // in place); a reader arriving later publishes on demand.
+    publish = readers_since_publish_.exchange(false);
+    if (publish) {
+      // Readers only ever see settled states (BatchExecutor::SettleInput).
+      Status settled = SettleLocked();
+      if (!settled.ok()) {
+        readers_since_publish_ = true;
+        return settled;
+      }
+    }
     records.swap(pending_);
     pending_count_ = 0;
     last_seq = pending_seq_;
     root = pending_root_;
     salt = wal_salt_;
-    // With nobody reading, the pages stay private (later commits change them
-    // in place); a reader arriving later publishes on demand.
-    publish = readers_since_publish_.exchange(false);
     if (publish) pager_->set_claimed_seq(last_seq);  // from now on readers may see these pages
   }
   if (!records.empty()) {
@@ -353,8 +387,9 @@ void StoreImpl::PublishWorking() {
   {
     std::lock_guard<std::mutex> lock(commit_mu_);
     if (!poisoned_flag_) {
-      // Everything applied must be durable before readers may see it.
-      Result<uint64_t> flushed = FlushPending(true);
+      // Everything applied must be settled and durable before readers may see it.
+      Status settled = SettleLocked();
+      Result<uint64_t> flushed = settled.ok() ? FlushPending(true) : Result<uint64_t>(settled);
       if (flushed.ok()) {
         durable = working_seq_;
         PublishWorkingLocked();

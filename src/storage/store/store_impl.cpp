@@ -133,6 +133,9 @@ Status StoreImpl::Recover(const Superblock& sb) {
     wal_end_ = reader.valid_end();
     wal_salt_ = header.salt;
   }
+  // A read-only store cannot log a settle (BatchExecutor::SettleInput); it
+  // settles what it replayed in memory, before anyone reads.
+  if (options_.read_only) ZQ_RETURN_IF_ERROR(SettleLocked().WithContext("wal replay"));
   pager_->set_claimed_seq(working_seq_);
   published_ = {working_root_, working_seq_};
   published_seq_ = working_seq_;
@@ -164,7 +167,9 @@ Status StoreImpl::ResetWal(uint64_t first_lsn, uint64_t salt) {
 
 // Caller holds flush rights (or is recovering) and commit_mu_.
 Status StoreImpl::CheckpointLocked(const CheckpointProgress* progress) {
-  Result<uint64_t> flushed = FlushPending(true);
+  // The file holds settled states only: recovery starts from an empty context.
+  Status settled = SettleLocked();
+  Result<uint64_t> flushed = settled.ok() ? FlushPending(true) : Result<uint64_t>(settled);
   if (!flushed.ok()) {
     Poison(flushed.status());
     return flushed.status();

@@ -108,6 +108,9 @@ class StoreImpl : public Store {
   // executor wrote poisons the store.
   Status ExecuteBatchLocked(std::string_view input, uint64_t last_timestamp, uint64_t seq,
                             std::string* output, std::vector<TreeId>* written);
+  // Under commit_mu_: runs the batch executor's settle input (when it has
+  // deferred work) as the next commit; logged unless the store is read-only.
+  Status SettleLocked();
   uint64_t NextTimestampLocked(uint64_t count);
   Status WaitDurable(uint64_t seq);
   bool GroupReady() const;
