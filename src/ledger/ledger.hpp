@@ -1,12 +1,13 @@
 // Ledger: the ledger state machine running inside the storage commit
 // pipeline (ARCHITECTURE.md §6). A request is one logged batch
 // (storage::Store::CommitBatch): the WAL keeps only the request — operation
-// and raw 128-byte events — and recovery re-executes it on the same state,
-// which gives the same result because the state machine is deterministic.
-// Batches run serially under the commit lock; each is durable on return.
+// and events — and recovery re-executes it on the same state, which gives the
+// same result because the state machine is deterministic. Batches run
+// serially under the commit lock; each is durable on return.
 //
-// Batch record input (little-endian): operation u8 | event_count u32 |
-// events (event_count x 128 bytes; none for a pulse).
+// Batch record input (little-endian): operation u8 (bit 0x80: events
+// sparse-coded) | event_count u32 | events (none for a pulse or a settle);
+// see ledger.cpp.
 #pragma once
 
 #include <memory>
