@@ -816,7 +816,6 @@ bool RunCase(const std::string& system, Skew skew, const Params& params, const s
   db->MakeReadable();
   wall_ns += NanosBetween(settle_start, Clock::now());
   out->client_cpu_seconds = ProcessCpuSeconds() - cpu_start;
-  if (getenv("ZQ_HACK_TOP")) { for (size_t i = 0; i < latencies_ns.size(); i++) if (latencies_ns[i] > 40000000) fprintf(stderr, "batch %zu %.1f ms\n", i, latencies_ns[i]/1e6); }
   const uint64_t bytes = db->CheckpointAndMeasureBytes();
   Validate(system, db.get(), params, workload, expected);
   db->Close();
