@@ -476,6 +476,18 @@ void ExpectSameRecords(const std::vector<Record>& got, const std::vector<Record>
   }
 }
 
+// Both sides of an account's transfers, as two state machines list them.
+void ExpectSameAccountTransfers(StateMachine* got_sm, StateMachine* want_sm, u128 account) {
+  AccountFilter f{};
+  f.account_id = account;
+  f.limit = 8189;
+  f.flags = account_filter_flags::kDebits | account_filter_flags::kCredits;
+  std::vector<Transfer> got, want;
+  ASSERT_TRUE(got_sm->GetAccountTransfers(f, &got).ok());
+  ASSERT_TRUE(want_sm->GetAccountTransfers(f, &want).ok());
+  ExpectSameRecords(got, want);
+}
+
 void CompareReads(StateMachine* sm, const ReferenceLedger& ref, std::mt19937_64& rng,
                   uint64_t clock) {
   for (int k = 0; k < 6; k++) {
@@ -733,14 +745,7 @@ TEST(LedgerModel, KvStoreMatchesMemoryAndSurvivesReopen) {
         ASSERT_EQ(h1->ToHex(), h2->ToHex()) << "batch " << batch;
         // The account indexes, which the hash does not cover.
         for (u128 account = 1 + batch % 5; account <= 40; account += 5) {
-          AccountFilter f{};
-          f.account_id = account;
-          f.limit = 8189;
-          f.flags = account_filter_flags::kDebits | account_filter_flags::kCredits;
-          std::vector<Transfer> a, b;
-          ASSERT_TRUE(read_sm.GetAccountTransfers(f, &a).ok());
-          ASSERT_TRUE(memory_sm.GetAccountTransfers(f, &b).ok());
-          ExpectSameRecords(a, b);
+          ExpectSameAccountTransfers(&read_sm, &memory_sm, account);
         }
       }
     }
@@ -755,14 +760,7 @@ TEST(LedgerModel, KvStoreMatchesMemoryAndSurvivesReopen) {
     ASSERT_TRUE(mh.ok());
     EXPECT_EQ(kv_hash, *mh);
     // Reads agree between the two stores too.
-    AccountFilter f{};
-    f.account_id = 3;
-    f.limit = 8189;
-    f.flags = account_filter_flags::kDebits | account_filter_flags::kCredits;
-    std::vector<Transfer> a, b;
-    ASSERT_TRUE(read_sm.GetAccountTransfers(f, &a).ok());
-    ASSERT_TRUE(memory_sm.GetAccountTransfers(f, &b).ok());
-    ExpectSameRecords(a, b);
+    ExpectSameAccountTransfers(&read_sm, &memory_sm, 3);
     snapshot.reset();
     ASSERT_TRUE((*store)->Close().ok());
   }

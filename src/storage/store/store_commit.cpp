@@ -195,6 +195,7 @@ Status StoreImpl::ExecuteBatchLocked(std::string_view input, uint64_t last_times
 
 Status StoreImpl::SettleLocked() {
   if (!batch_context_) return Status::Ok();
+  if (poisoned_flag_) return Status::Poisoned("database is poisoned: reopen it");
   const std::string input = options_.batch_executor->SettleInput(batch_context_.get());
   if (input.empty()) return Status::Ok();
   // Takes no timestamp: settles happen whenever someone reads, and batch
