@@ -462,35 +462,33 @@ size_t HalfByBytes(std::span<const std::string_view> cells) {
   while (m < cells.size() && acc + cells[m].size() + 2 <= total / 2) acc += cells[m++].size() + 2;
   return m;
 }
-// Cells copied out of pages about to be rewritten, in the order added.
-class StagedCells {
- public:
-  void Add(std::string_view cell) {
-    spans_.emplace_back(bytes_.size(), cell.size());
-    bytes_.append(cell);
-  }
-  // Every cell of node n, with `cell` inserted at `index`.
-  void AddNode(const uint8_t* n, int index, std::string_view cell) {
-    for (int k = 0; k <= node::Count(n); k++) {
-      Add(k == index ? cell : node::CellBytes(n, k < index ? k : k - 1));
-    }
-  }
-  void AddNode(const uint8_t* n) {
-    for (int k = 0; k < node::Count(n); k++) Add(node::CellBytes(n, k));
-  }
-  // Views into the staged bytes: valid while this object lives and is not added to.
-  std::vector<std::string_view> Views() const {
-    std::vector<std::string_view> cells;
-    cells.reserve(spans_.size());
-    for (auto [off, len] : spans_) cells.emplace_back(bytes_.data() + off, len);
-    return cells;
-  }
-
- private:
-  std::string bytes_;
-  std::vector<std::pair<size_t, size_t>> spans_;
-};
 }  // namespace
+
+void TreeWriter::StagedCells::Clear() {
+  bytes_.clear();
+  spans_.clear();
+}
+
+void TreeWriter::StagedCells::Add(std::string_view cell) {
+  spans_.emplace_back(bytes_.size(), cell.size());
+  bytes_.append(cell);
+}
+
+void TreeWriter::StagedCells::AddNode(const uint8_t* n, int index, std::string_view cell) {
+  for (int k = 0; k <= node::Count(n); k++) {
+    Add(k == index ? cell : node::CellBytes(n, k < index ? k : k - 1));
+  }
+}
+
+void TreeWriter::StagedCells::AddNode(const uint8_t* n) {
+  for (int k = 0; k < node::Count(n); k++) Add(node::CellBytes(n, k));
+}
+
+std::span<const std::string_view> TreeWriter::StagedCells::Views() {
+  views_.clear();
+  for (auto [off, len] : spans_) views_.emplace_back(bytes_.data() + off, len);
+  return views_;
+}
 
 Result<bool> TreeWriter::InsertBySharing(const std::vector<PathStep>& path, uint8_t* n,
                                          int index, std::string_view cell) {
@@ -511,14 +509,13 @@ Result<bool> TreeWriter::InsertBySharing(const std::vector<PathStep>& path, uint
     if (node::UsedBytes(s, usable) + usable / 8 > usable) continue;
     // Both leaves' cells in key order, the new one included, staged: the
     // pages are rewritten (and the sibling may move) below.
-    StagedCells staged;
-    if (side < 0) staged.AddNode(s);
-    staged.AddNode(n, index, cell);
-    if (side > 0) staged.AddNode(s);
-    const std::vector<std::string_view> cells = staged.Views();
+    staged_.Clear();
+    if (side < 0) staged_.AddNode(s);
+    staged_.AddNode(n, index, cell);
+    if (side > 0) staged_.AddNode(s);
+    const std::span<const std::string_view> cells = staged_.Views();
     const size_t m = std::clamp<size_t>(HalfByBytes(cells), 1, cells.size() - 1);
-    const std::span<const std::string_view> all(cells);
-    if (CellsBytes(all.first(m)) > capacity || CellsBytes(all.subspan(m)) > capacity) continue;
+    if (CellsBytes(cells.first(m)) > capacity || CellsBytes(cells.subspan(m)) > capacity) continue;
     // The separator between the two changes; the parent must hold the new one.
     const int separator_cell = std::min(step.child_index, sibling_index);
     const std::string separator =
@@ -532,13 +529,12 @@ Result<bool> TreeWriter::InsertBySharing(const std::vector<PathStep>& path, uint
     if (moved != sibling) node::SetChild(parent, sibling_index, moved);
     uint8_t* left = side < 0 ? w : n;
     uint8_t* right = side < 0 ? n : w;
-    node::Rebuild(left, usable, PageKind::kLeaf, 0,
-                  std::vector<std::string_view>(cells.begin(), cells.begin() + m));
-    node::Rebuild(right, usable, PageKind::kLeaf, 0,
-                  std::vector<std::string_view>(cells.begin() + m, cells.end()));
+    node::RebuildFrom(left, usable, PageKind::kLeaf, 0, cells.first(m));
+    node::RebuildFrom(right, usable, PageKind::kLeaf, 0, cells.subspan(m));
     const uint64_t right_child = node::Child(parent, separator_cell + 1);
     node::RemoveCell(parent, usable, separator_cell);
-    std::vector<uint8_t> encoded;
+    std::vector<uint8_t>& encoded = separator_cell_;
+    encoded.clear();
     node::EncodeInternalCell(separator, right_child, &encoded);
     const bool fits = node::InsertCell(
         parent, usable, separator_cell,
@@ -554,9 +550,9 @@ Status TreeWriter::SplitAndInsert(uint8_t* n, int index, std::string_view cell, 
   const uint32_t usable = pager_->usable_bytes();
   const bool leaf = node::IsLeaf(n);
   // Stage every cell (the page is rewritten below).
-  StagedCells staged;
-  staged.AddNode(n, index, cell);
-  const std::vector<std::string_view> cells = staged.Views();
+  staged_.Clear();
+  staged_.AddNode(n, index, cell);
+  const std::span<const std::string_view> cells = staged_.Views();
   // Split point by bytes; internal splits lift cell m, so both sides keep >= 1.
   size_t m = HalfByBytes(cells);
   const size_t lo = 1, hi = leaf ? cells.size() - 1 : cells.size() - 2;
@@ -567,21 +563,17 @@ Status TreeWriter::SplitAndInsert(uint8_t* n, int index, std::string_view cell, 
   ZQ_ASSIGN_OR_RETURN(uint8_t* r, pager_->Allocate(leaf ? PageKind::kLeaf : PageKind::kInternal,
                                                    seq_, &rp));
   if (leaf) {
-    std::vector<std::string_view> left(cells.begin(), cells.begin() + m);
-    std::vector<std::string_view> rightc(cells.begin() + m, cells.end());
-    *separator = ShortSeparator(LeafCellKey(left.back()), LeafCellKey(rightc.front()));
-    node::Rebuild(r, usable, PageKind::kLeaf, 0, rightc);
-    node::Rebuild(n, usable, PageKind::kLeaf, 0, left);
+    *separator = ShortSeparator(LeafCellKey(cells[m - 1]), LeafCellKey(cells[m]));
+    node::RebuildFrom(r, usable, PageKind::kLeaf, 0, cells.subspan(m));
+    node::RebuildFrom(n, usable, PageKind::kLeaf, 0, cells.first(m));
   } else {
     std::string_view mid_key;
     uint64_t mid_child = 0;
     DecodeInternalCell(cells[m], &mid_key, &mid_child);
     *separator = std::string(mid_key);
-    std::vector<std::string_view> left(cells.begin(), cells.begin() + m);
-    std::vector<std::string_view> rightc(cells.begin() + m + 1, cells.end());
     uint64_t leftmost = node::Leftmost(n);
-    node::Rebuild(r, usable, PageKind::kInternal, mid_child, rightc);
-    node::Rebuild(n, usable, PageKind::kInternal, leftmost, left);
+    node::RebuildFrom(r, usable, PageKind::kInternal, mid_child, cells.subspan(m + 1));
+    node::RebuildFrom(n, usable, PageKind::kInternal, leftmost, cells.first(m));
   }
   *right = rp;
   return Status::Ok();

@@ -108,9 +108,30 @@ class TreeWriter {
   Pager* pager_;
   uint64_t seq_;
   LeafHint hint_;
-  // Buffers reused from one Put/Delete to the next (a malloc each saved).
+  // Cells copied out of pages about to be rewritten (splits, sharing), in
+  // the order added.
+  class StagedCells {
+   public:
+    void Clear();
+    void Add(std::string_view cell);
+    // Every cell of node n, with `cell` inserted at `index`.
+    void AddNode(const uint8_t* n, int index, std::string_view cell);
+    void AddNode(const uint8_t* n);
+    // Views into the staged bytes: valid until the next Clear or Add.
+    std::span<const std::string_view> Views();
+
+   private:
+    std::string bytes_;
+    std::vector<std::pair<size_t, size_t>> spans_;
+    std::vector<std::string_view> views_;
+  };
+
+  // Buffers reused from one Put/Delete to the next (a malloc each saved;
+  // fresh memory also costs page faults).
   std::vector<uint8_t> cell_;
   std::vector<PathStep> path_;
+  StagedCells staged_;
+  std::vector<uint8_t> separator_cell_;
 };
 
 // Every page of a tree (tree and overflow pages), each once; Corruption when

@@ -234,25 +234,35 @@ uint32_t UsedBytes(const uint8_t* n, uint32_t usable) {
   return kHeaderBytes + 2 * Count(n) + (usable - ContentStart(n)) - Garbage(n);
 }
 
-void Rebuild(uint8_t* n, uint32_t usable, PageKind kind, uint64_t leftmost,
-             const std::vector<std::string_view>& cells) {
-  // Cells may point into n itself: stage them first.
-  std::string staged;
-  for (auto c : cells) staged.append(c);
+void RebuildFrom(uint8_t* n, uint32_t usable, PageKind kind, uint64_t leftmost,
+                 std::span<const std::string_view> cells) {
   Init(n, usable, kind);
   SetLeftmost(n, leftmost);
   uint32_t content = usable;
-  size_t pos = 0;
   for (size_t i = 0; i < cells.size(); i++) {
     content -= static_cast<uint32_t>(cells[i].size());
-    std::memcpy(n + content, staged.data() + pos, cells[i].size());
-    pos += cells[i].size();
+    std::memcpy(n + content, cells[i].data(), cells[i].size());
     PutFixed16(n + kHeaderBytes + 2 * i, static_cast<uint16_t>(content));
   }
   ZQ_ASSERT(kHeaderBytes + 2 * cells.size() <= content);
   PutFixed16(n + 2, static_cast<uint16_t>(cells.size()));
   PutFixed16(n + 4, static_cast<uint16_t>(content));
   PutFixed16(n + 6, 0);
+}
+
+void Rebuild(uint8_t* n, uint32_t usable, PageKind kind, uint64_t leftmost,
+             std::span<const std::string_view> cells) {
+  // Cells may point into n itself: stage them first.
+  std::string staged;
+  for (auto c : cells) staged.append(c);
+  std::vector<std::string_view> copies;
+  copies.reserve(cells.size());
+  size_t pos = 0;
+  for (auto c : cells) {
+    copies.emplace_back(staged.data() + pos, c.size());
+    pos += c.size();
+  }
+  RebuildFrom(n, usable, kind, leftmost, copies);
 }
 
 bool InsertCell(uint8_t* n, uint32_t usable, int i, std::string_view cell) {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -118,9 +119,13 @@ void Init(uint8_t* n, uint32_t usable, PageKind kind);
 // Inserts a cell at index i when it fits (compacting if needed); false when full.
 bool InsertCell(uint8_t* n, uint32_t usable, int i, std::string_view cell);
 void RemoveCell(uint8_t* n, uint32_t usable, int i);
-// Rewrites the node from a list of cells (used by compaction and splits).
+// Rewrites the node from a list of cells, which may point into n itself
+// (compaction).
 void Rebuild(uint8_t* n, uint32_t usable, PageKind kind, uint64_t leftmost,
-             const std::vector<std::string_view>& cells);
+             std::span<const std::string_view> cells);
+// The same for cells that do not point into n (splits: staged elsewhere).
+void RebuildFrom(uint8_t* n, uint32_t usable, PageKind kind, uint64_t leftmost,
+                 std::span<const std::string_view> cells);
 uint32_t UsedBytes(const uint8_t* n, uint32_t usable);
 
 }  // namespace zq::storage::node

@@ -140,6 +140,7 @@ class Pager {
   std::atomic<uint8_t*>& Slot(PageNo pgno);
   uint8_t* NewBuffer();
   void ReleaseBuffer(PageNo pgno);
+  void RecycleBuffer(uint8_t* p);
   bool IsMapped(const uint8_t* p) const;
   PageMeta& Meta(PageNo pgno);
   // Created by a commit no WAL flush has claimed yet: invisible to readers.
@@ -182,7 +183,7 @@ class Pager {
   std::atomic<uint64_t> dirty_count_{0};  // read by MaybeCheckpoint without the lock
   uint64_t claimed_seq_ = 0;
   uint64_t checkpoint_seq_ = 0;
-  std::vector<uint8_t*> spare_buffers_;
+  std::vector<uint8_t*> spare_buffers_;  // freed, kept for NewBuffer (RecycleBuffer)
   std::deque<std::pair<uint64_t, uint8_t*>> deferred_buffers_;  // (free at seq, buffer)
   std::atomic<uint64_t> heap_pages_{0};
   uint64_t cache_pages_max_;

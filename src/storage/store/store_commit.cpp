@@ -320,6 +320,10 @@ void StoreImpl::Poison(const Status& cause) {
   flush_cv_.notify_all();
 }
 
+namespace {
+constexpr size_t kWalFramesKeptBytes = size_t{16} << 20;
+}  // namespace
+
 // Writes and fsyncs every pending record in one go, then publishes the newest
 // root it covers. Caller holds flush rights.
 Result<uint64_t> StoreImpl::FlushPending(bool commit_mu_held) {
@@ -350,7 +354,8 @@ Result<uint64_t> StoreImpl::FlushPending(bool commit_mu_held) {
     if (publish) pager_->set_claimed_seq(last_seq);  // from now on readers may see these pages
   }
   if (!records.empty()) {
-    std::string batch;
+    std::string& batch = wal_frames_;
+    batch.clear();
     const uint64_t batch_first = records.front().seq;
     for (PendingRecord& r : records) {
       ZQ_RETURN_IF_ERROR(AppendWalRecord(pager_->codec(), salt, r.seq, batch_first, r.kind,
@@ -366,6 +371,7 @@ Result<uint64_t> StoreImpl::FlushPending(bool commit_mu_held) {
     wal_end_ += batch.size();
     wal_bytes_ += batch.size();
     wal_flushes_++;
+    if (batch.capacity() > kWalFramesKeptBytes) std::string().swap(batch);  // a rare large commit
   }
   if (publish) {
     std::lock_guard<std::mutex> lock(snap_mu_);

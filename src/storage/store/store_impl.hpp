@@ -152,6 +152,9 @@ class StoreImpl : public Store {
   std::atomic<bool> flushing_{false};        // written under flush_mu_
   std::atomic<uint64_t> durable_seq_{0};     // written under flush_mu_
   uint64_t wal_end_ = 0;  // owned by whoever holds flush rights
+  // The frames of one WAL write, also owned by the flush rights: kept, its
+  // memory serves every flush instead of being faulted in afresh.
+  std::string wal_frames_;
   Status poisoned_;       // under flush_mu_
   std::atomic<bool> poisoned_flag_{false};
 
