@@ -150,6 +150,16 @@ Status Corrupt(std::string_view what) {
 
 }  // namespace
 
+void KvLedgerStore::BatchMaps::Clear() {
+  accounts.Clear();
+  transfer_slots.Clear();
+  new_transfers.clear();
+  for (std::vector<IndexWrite>& writes : index_writes) writes.clear();
+  dirty_accounts.clear();
+  created_transfers.clear();
+  slice.clear();
+}
+
 KvLedgerStore::KvLedgerStore(storage::WriteTxn* txn, Reusable* reusable)
     : txn_(txn),
       account_cache_(reusable != nullptr ? &reusable->accounts : nullptr),
@@ -158,8 +168,7 @@ KvLedgerStore::KvLedgerStore(storage::WriteTxn* txn, Reusable* reusable)
                                                                          : nullptr),
       deferred_entries_max_(reusable != nullptr ? reusable->deferred_entries_max : 0) {
   ZQ_ASSERT(txn_ != nullptr);
-  maps_->accounts.Clear();
-  maps_->transfer_slots.Clear();
+  maps_->Clear();
   if (deferred_ != nullptr) {
     for (size_t slot = 0; slot < deferred_start_.size(); slot++) {
       deferred_start_[slot] = deferred_->index[slot].incoming.entries.size();
@@ -235,13 +244,17 @@ Result<std::unique_ptr<storage::Cursor>> KvLedgerStore::NewCursor(storage::TreeI
 Status KvLedgerStore::Put(storage::TreeId tree, std::string_view key, std::string_view value) {
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
   ZQ_ASSERT(!key.empty());
-  return txn_->Put(tree, key, value);
+  ZQ_RETURN_IF_ERROR(txn_->Put(tree, key, value));
+  wrote_ = true;
+  return Status::Ok();
 }
 
 Status KvLedgerStore::Delete(storage::TreeId tree, std::string_view key) {
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
   ZQ_ASSERT(!key.empty());
-  return txn_->Delete(tree, key);
+  ZQ_RETURN_IF_ERROR(txn_->Delete(tree, key));
+  wrote_ = true;
+  return Status::Ok();
 }
 
 Status KvLedgerStore::WriteIndex(IndexId index, u128 value, uint64_t timestamp, u128 id,
@@ -259,6 +272,13 @@ Result<bool> KvLedgerStore::ReadAccount(u128 id, Account* out) {
   if (account_cache_ != nullptr) {
     if (const Account* cached = account_cache_->Find(id)) {
       *out = *cached;
+      return true;
+    }
+  }
+  if (deferred_ != nullptr) {
+    if (const Account* waiting = deferred_->accounts.Find(id)) {
+      *out = *waiting;
+      if (account_cache_ != nullptr) account_cache_->Put(*out);
       return true;
     }
   }
@@ -320,6 +340,7 @@ Status KvLedgerStore::UpdateAccount(const Account& account) {
 Status KvLedgerStore::DeleteAccountWritten(const Account& account) {
   const AccountIndexEntries e = IndexEntriesOf(account);
   if (account_cache_ != nullptr) account_cache_->Erase(account.id);
+  if (deferred_ != nullptr) deferred_->accounts.Erase(account.id);
   ZQ_RETURN_IF_ERROR(Delete(kTreeAccounts, IdKey(account.id).view()));
   for (size_t i = 0; i < kAccountIndexCount; i++) {
     if (!e.present[i]) continue;
@@ -343,7 +364,7 @@ Status KvLedgerStore::RemoveAccount(const Account& account) {
 Result<bool> KvLedgerStore::GetTransfer(u128 id, Transfer* out) {
   ZQ_ASSERT(out != nullptr);
   if (const size_t* slot = maps_->transfer_slots.Find(id)) {
-    *out = new_transfers_[*slot];
+    *out = maps_->new_transfers[*slot];
     ZQ_ASSERT(out->id == id);
     return true;
   }
@@ -376,9 +397,9 @@ Status KvLedgerStore::InsertTransfer(const Transfer& transfer) {
   ZQ_ASSERT(transfer.timestamp != 0);
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
   bool fresh = false;
-  maps_->transfer_slots.Insert(transfer.id, &fresh) = new_transfers_.size();
+  maps_->transfer_slots.Insert(transfer.id, &fresh) = maps_->new_transfers.size();
   ZQ_ASSERT(fresh);
-  new_transfers_.push_back(transfer);
+  maps_->new_transfers.push_back(transfer);
   return Status::Ok();
 }
 
@@ -416,7 +437,7 @@ Status KvLedgerStore::RemoveTransfer(const Transfer& transfer) {
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
   const size_t* slot = maps_->transfer_slots.Find(transfer.id);
   if (slot == nullptr) return DeleteTransferWritten(transfer);
-  new_transfers_[*slot].id = 0;  // created and removed between two flushes
+  maps_->new_transfers[*slot].id = 0;  // created and removed between two flushes
   maps_->transfer_slots.Erase(transfer.id);
   return Status::Ok();
 }
@@ -450,19 +471,24 @@ void AddIndexWrites(const Entries& e, uint64_t timestamp, u128 id,
 }  // namespace
 
 Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
-  std::vector<CachedAccount*> dirty;
+  std::vector<CachedAccount*>& dirty = maps_->dirty_accounts;
+  dirty.clear();
   maps_->accounts.ForEach([&](u128, CachedAccount& cached) {
     if (cached.dirty) dirty.push_back(&cached);
   });
   std::sort(dirty.begin(), dirty.end(), [](const CachedAccount* a, const CachedAccount* b) {
     return a->account.id < b->account.id;
   });
+  // Updates wait in `deferred_` (new records are written: they are few, and
+  // their index entries point at them).
+  const bool defer = deferred_ != nullptr && wrote_;
   // The records lie scattered in the batch map and the cache: each is asked
   // for a few accounts ahead of its write.
   constexpr size_t kAhead = 8;
   const auto prefetch_cached = [&](size_t k) {
     PrefetchLines(dirty[k], sizeof(CachedAccount));
     if (account_cache_ != nullptr) account_cache_->PrefetchSet(dirty[k]->account.id);
+    if (defer) deferred_->accounts.Prefetch(dirty[k]->account.id);
   };
   for (size_t k = 0; k < std::min(kAhead, dirty.size()); k++) prefetch_cached(k);
   for (size_t j = 0; j < dirty.size(); j++) {
@@ -472,10 +498,17 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
     if (account_cache_ != nullptr && j + kAhead / 2 < dirty.size()) {
       account_cache_->PrefetchAccount(dirty[j + kAhead / 2]->account.id);
     }
-    if (j % kPrefetchGroup == 0) {
+    if (defer && !c->inserted) {
+      deferred_->accounts[c->account.id] = c->account;
+      if (account_cache_ != nullptr) account_cache_->Put(c->account);
+      continue;
+    }
+    if (!defer && j % kPrefetchGroup == 0) {
       ZQ_RETURN_IF_ERROR(PrefetchGroup(kTreeAccounts, dirty.size() - j,
                                        [&](size_t k) { return IdKey(dirty[j + k]->account.id); }));
     }
+    // A copy waiting from an earlier batch would overwrite this one.
+    if (deferred_ != nullptr) deferred_->accounts.Erase(c->account.id);
     ZQ_RETURN_IF_ERROR(
         Put(kTreeAccounts, IdKey(c->account.id).view(), Encode(c->account, &encoded_)));
     if (account_cache_ != nullptr) account_cache_->Put(c->account);
@@ -488,9 +521,30 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
   return Status::Ok();
 }
 
+Status KvLedgerStore::WriteDeferredAccounts() {
+  IntHashMap<u128, Account, U128Hash>& waiting = deferred_->accounts;
+  if (waiting.empty()) return Status::Ok();
+  std::vector<const Account*> sorted;
+  sorted.reserve(waiting.size());
+  waiting.ForEach([&](u128, const Account& a) { sorted.push_back(&a); });
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Account* a, const Account* b) { return a->id < b->id; });
+  for (size_t j = 0; j < sorted.size(); j++) {
+    if (j % kPrefetchGroup == 0) {
+      ZQ_RETURN_IF_ERROR(PrefetchGroup(kTreeAccounts, sorted.size() - j,
+                                       [&](size_t k) { return IdKey(sorted[j + k]->id); }));
+    }
+    ZQ_RETURN_IF_ERROR(
+        Put(kTreeAccounts, IdKey(sorted[j]->id).view(), Encode(*sorted[j], &encoded_)));
+  }
+  waiting.Clear();
+  return Status::Ok();
+}
+
 Status KvLedgerStore::FlushTransfers(IndexWrites* index_writes) {
-  std::vector<const Transfer*> created;
-  for (const Transfer& t : new_transfers_) {
+  std::vector<const Transfer*>& created = maps_->created_transfers;
+  created.clear();
+  for (const Transfer& t : maps_->new_transfers) {
     if (t.id != 0) created.push_back(&t);
   }
   ZQ_ASSERT(created.size() == maps_->transfer_slots.size());
@@ -505,7 +559,7 @@ Status KvLedgerStore::FlushTransfers(IndexWrites* index_writes) {
   if (stored_transfer_id_bound_ && !created.empty()) {
     stored_transfer_id_bound_ = std::max(*stored_transfer_id_bound_, created.back()->id);
   }
-  new_transfers_.clear();
+  maps_->new_transfers.clear();
   maps_->transfer_slots.Clear();
   return Status::Ok();
 }
@@ -543,7 +597,8 @@ Status KvLedgerStore::WriteSortedIndexEntries(IndexId index, std::span<const Ind
 // B+tree in order.
 Status KvLedgerStore::Flush() {
   if (txn_ == nullptr) return Status::Ok();
-  IndexWrites index_writes;
+  IndexWrites& index_writes = maps_->index_writes;
+  for (std::vector<IndexWrite>& writes : index_writes) writes.clear();
   ZQ_RETURN_IF_ERROR(FlushAccounts(&index_writes));
   ZQ_RETURN_IF_ERROR(FlushTransfers(&index_writes));
   for (size_t i = 0; i < kIndexCount; i++) {
@@ -561,7 +616,7 @@ Status KvLedgerStore::Flush() {
     }
     ZQ_RETURN_IF_ERROR(WriteSortedIndexEntries(index, writes));
   }
-  ZQ_ASSERT(new_transfers_.empty());
+  ZQ_ASSERT(maps_->new_transfers.empty());
   return Status::Ok();
 }
 
@@ -578,11 +633,12 @@ bool HeadLater(const KvLedgerStore::DeferredIndex::RunHead& a,
 Status KvLedgerStore::WriteSettling(size_t slot, size_t count) {
   DeferredIndex& d = deferred_->index[slot];
   const std::vector<IndexWrite>& entries = d.settling.entries;
-  slice_.clear();
-  while (slice_.size() < count && !d.heap.empty()) {
+  std::vector<IndexWrite>& slice = maps_->slice;
+  slice.clear();
+  while (slice.size() < count && !d.heap.empty()) {
     std::pop_heap(d.heap.begin(), d.heap.end(), HeadLater);
     DeferredIndex::RunHead& head = d.heap.back();
-    slice_.push_back(entries[d.next[head.run]++]);
+    slice.push_back(entries[d.next[head.run]++]);
     if (d.next[head.run] == d.settling.run_ends[head.run]) {
       d.heap.pop_back();
     } else {
@@ -592,9 +648,9 @@ Status KvLedgerStore::WriteSettling(size_t slot, size_t count) {
       std::push_heap(d.heap.begin(), d.heap.end(), HeadLater);
     }
   }
-  ZQ_ASSERT(slice_.size() <= d.settling_due);
-  d.settling_due -= slice_.size();
-  ZQ_RETURN_IF_ERROR(WriteSortedIndexEntries(kDeferredIndexes[slot], slice_));
+  ZQ_ASSERT(slice.size() <= d.settling_due);
+  d.settling_due -= slice.size();
+  ZQ_RETURN_IF_ERROR(WriteSortedIndexEntries(kDeferredIndexes[slot], slice));
   if (d.settling_due == 0) {
     ZQ_ASSERT(d.heap.empty());
     d.settling.Clear();
@@ -613,6 +669,10 @@ Status KvLedgerStore::FinishBatch() {
     DeferredIndex& d = deferred_->index[slot];
     const size_t added = deferred_added_[slot];
     if (d.settling_due > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, added + added / 4 + 64));
+  }
+  if (deferred_->accounts.size() >=
+      std::max<size_t>(1, deferred_entries_max_ / kDeferredAccountsDivisor)) {
+    ZQ_RETURN_IF_ERROR(WriteDeferredAccounts());
   }
   size_t incoming = 0;
   for (const DeferredIndex& d : deferred_->index) incoming += d.incoming.entries.size();
@@ -641,6 +701,7 @@ Status KvLedgerStore::FinishBatch() {
 Status KvLedgerStore::Settle() {
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
   if (deferred_ == nullptr) return Status::Ok();
+  ZQ_RETURN_IF_ERROR(WriteDeferredAccounts());
   for (size_t slot = 0; slot < kDeferredIndexes.size(); slot++) {
     DeferredIndex& d = deferred_->index[slot];
     if (d.settling_due > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, d.settling_due));
@@ -808,6 +869,10 @@ Status KvLedgerStore::ForEachRecord(storage::TreeId tree, const Visit& visit) {
 }
 
 Status KvLedgerStore::ForEachAccount(const AccountVisitor& visit) {
+  if (txn_ != nullptr && deferred_ != nullptr) {
+    ZQ_RETURN_IF_ERROR(Flush());
+    ZQ_RETURN_IF_ERROR(WriteDeferredAccounts());
+  }
   return ForEachRecord<Account>(kTreeAccounts,
                                 [&](std::string_view, const Account& a) { return visit(a); });
 }

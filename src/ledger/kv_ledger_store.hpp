@@ -37,16 +37,20 @@
 // transaction content is exactly that of writing through, so the layout, the
 // state hash and recovery by re-execution do not change.
 //
-// Deferred index entries (write mode, a Reusable that allows them): the debit and credit
-// account indexes are keyed by account id, so a batch's entries land one per
-// leaf all over two large trees, each insert a wait for memory. Batches
-// leave them in Reusable::deferred instead, and Settle() writes them out
-// merged many batches at a time: once a million transfers' worth have come
-// in, the next million batches each merge a slice of them, in key order (so
-// each leaf gets several at once), and all that are left when the storage
-// engine asks (BatchExecutor::SettleInput: before it publishes a state to
-// readers, before a checkpoint), so no reader and no checkpoint ever sees a
-// state without them. The batch's own scans of those indexes settle first.
+// Deferred writes (write mode, a Reusable that allows them): the debit and
+// credit account indexes are keyed by account id, so a batch's entries land
+// one per leaf all over two large trees, each insert a wait for memory.
+// Batches leave them in Reusable::deferred instead, and Settle() writes them
+// out merged many batches at a time: once a million transfers' worth have
+// come in, the batches of the next million transfers each merge a slice of
+// them, in key order (so each leaf gets several at once), and all that are
+// left when the storage engine asks (BatchExecutor::SettleInput: before it
+// publishes a state to readers, before a checkpoint), so no reader and no
+// checkpoint ever sees a state without them. The batch's own scans of those
+// indexes settle first. Updated account records wait there too: a batch of
+// 8,189 transfers rewrites ~16,000 of them, mostly the same ones batch after
+// batch, so writing only the latest of each at a settle (or when too many
+// wait) saves most of those writes. Account reads look there before the tree.
 #pragma once
 
 #include <array>
@@ -110,10 +114,13 @@ class KvLedgerStore final : public LedgerStore {
     std::vector<RunHead> heap;
     size_t settling_due = 0;
   };
-  struct DeferredIndexWrites {
+  // What batches left for Settle(): the two account indexes' entries, and
+  // the latest record of every account updated since the last settle.
+  struct DeferredWrites {
     std::array<DeferredIndex, 2> index;  // debit, credit
+    IntHashMap<u128, Account, U128Hash> accounts;
     size_t size() const {
-      size_t n = 0;
+      size_t n = accounts.size();
       for (const DeferredIndex& d : index) n += d.incoming.entries.size() + d.settling_due;
       return n;
     }
@@ -122,6 +129,10 @@ class KvLedgerStore final : public LedgerStore {
   // entries per transfer, so about a million transfers (~80 MiB, twice that
   // while the previous million settle).
   static constexpr size_t kDeferredEntriesDefault = size_t{1} << 21;
+  // Deferred account records are written out at the end of the batch that
+  // brings them to deferred_entries_max / kDeferredAccountsDivisor (by
+  // default 131,072 accounts, ~40 MiB with the map).
+  static constexpr size_t kDeferredAccountsDivisor = 16;
 
   // An account as this batch sees it. `present` false caches "no such account".
   struct CachedAccount {
@@ -130,26 +141,39 @@ class KvLedgerStore final : public LedgerStore {
     bool inserted = false;  // created since the last Flush: its index entries are due
     bool dirty = false;     // the record is due
   };
-  // The maps a writing store fills during its batch (emptied when it starts).
+  // The maps and lists a writing store fills during its batch (emptied when
+  // it starts). Kept in a Reusable, their memory serves every batch: lists
+  // this large allocated afresh were a tenth of a batch's time in page
+  // faults.
   struct BatchMaps {
     IntHashMap<u128, CachedAccount, U128Hash> accounts;
-    // Transfers created since the last Flush: id -> slot in new_transfers_.
+    // Transfers created since the last Flush: id -> slot in new_transfers.
     IntHashMap<u128, size_t, U128Hash> transfer_slots;
+    // Transfers created since the last Flush, in creation (timestamp) order;
+    // a rolled-back one keeps its slot with id 0.
+    std::vector<Transfer> new_transfers;
+    // Working lists of Flush and WriteSettling.
+    IndexWrites index_writes;
+    std::vector<CachedAccount*> dirty_accounts;
+    std::vector<const Transfer*> created_transfers;
+    std::vector<IndexWrite> slice;
+    void Clear();
   };
   // What a writing store may keep from one batch to the next of one storage
   // store (the batch executor's context): an AccountCache kept equal to the
-  // account records, which serves account reads, and the batch maps, whose
-  // memory then serves every batch.
+  // account records, which serves account reads, and the batch maps.
   struct Reusable {
     explicit Reusable(size_t cached_accounts = AccountCache::kDefaultCapacity)
         : accounts(cached_accounts) {}
     AccountCache accounts;
     BatchMaps maps;
-    // Deferring index entries is for the batch executor alone: the storage
-    // engine then settles them before anyone reads. 0: write at Flush().
-    // Otherwise Settle() runs inside the batch that reaches this many.
+    // Deferring writes is for the batch executor alone: the storage engine
+    // then settles them before anyone reads. 0: write at Flush(). Otherwise
+    // the deferred index entries start settling once this many have come
+    // in, and the account records are written once this many /
+    // kDeferredAccountsDivisor wait.
     size_t deferred_entries_max = 0;
-    DeferredIndexWrites deferred;
+    DeferredWrites deferred;
   };
   explicit KvLedgerStore(storage::WriteTxn* txn, Reusable* reusable = nullptr);
   explicit KvLedgerStore(storage::Snapshot* snapshot);  // read-only
@@ -192,7 +216,8 @@ class KvLedgerStore final : public LedgerStore {
                    bool reversed, const IndexVisitor& visit) override;
 
   Status Flush() override;
-  // Writes every deferred index entry into its tree (write mode).
+  // Writes every deferred index entry and account record into its tree
+  // (write mode).
   Status Settle();
   // The end of a batch (write mode): writes the next slice of the settling
   // entries, and turns a full `incoming` into `settling`.
@@ -227,6 +252,8 @@ class KvLedgerStore final : public LedgerStore {
   Status WriteSortedIndexEntries(IndexId index, std::span<const IndexWrite> writes);
   // Writes up to `count` of the settling entries of deferred slot `slot`.
   Status WriteSettling(size_t slot, size_t count);
+  // Writes the deferred account records, in id order.
+  Status WriteDeferredAccounts();
   // Takes a deferred entry of the current batch back (chain rollback);
   // false when it was not deferred or is written already.
   bool TakeBackDeferred(IndexId index, u128 value, uint64_t timestamp, u128 id);
@@ -241,14 +268,14 @@ class KvLedgerStore final : public LedgerStore {
   std::string encoded_;  // reused by writes: a record or id, sparse-coded
   BatchMaps own_maps_;  // when no Reusable was given
   BatchMaps* maps_ = &own_maps_;
-  DeferredIndexWrites* deferred_ = nullptr;  // when the Reusable allows deferring
+  DeferredWrites* deferred_ = nullptr;  // when the Reusable allows deferring
   size_t deferred_entries_max_ = 0;
   std::array<size_t, 2> deferred_start_{};   // the first of this batch's incoming entries
   std::array<size_t, 2> deferred_added_{};   // entries this batch deferred
-  std::vector<IndexWrite> slice_;            // reused by WriteSettling
-  // Transfers created since the last Flush, in creation (timestamp) order; a
-  // rolled-back one keeps its slot with id 0.
-  std::vector<Transfer> new_transfers_;
+  // Whether a write of this store reached the transaction: only then may a
+  // Flush defer account records (the storage engine keeps the context of a
+  // failed batch that wrote nothing, so it must hold nothing of that batch).
+  bool wrote_ = false;
   std::optional<u128> stored_transfer_id_bound_;
 };
 
