@@ -471,17 +471,26 @@ void AddIndexWrites(const Entries& e, uint64_t timestamp, u128 id,
 }  // namespace
 
 Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
+  // Updates wait in `deferred_` (new records are written: they are few, and
+  // their index entries point at them).
+  const bool defer = deferred_ != nullptr && wrote_;
   std::vector<CachedAccount*>& dirty = maps_->dirty_accounts;
   dirty.clear();
   maps_->accounts.ForEach([&](u128, CachedAccount& cached) {
     if (cached.dirty) dirty.push_back(&cached);
   });
-  std::sort(dirty.begin(), dirty.end(), [](const CachedAccount* a, const CachedAccount* b) {
+  // Tree writes go in key order; with updates deferred, only new accounts
+  // reach the tree, so they alone need sorting (at the end).
+  const auto by_id = [](const CachedAccount* a, const CachedAccount* b) {
     return a->account.id < b->account.id;
-  });
-  // Updates wait in `deferred_` (new records are written: they are few, and
-  // their index entries point at them).
-  const bool defer = deferred_ != nullptr && wrote_;
+  };
+  if (defer) {
+    const auto first_new = std::partition(dirty.begin(), dirty.end(),
+                                          [](const CachedAccount* c) { return !c->inserted; });
+    std::sort(first_new, dirty.end(), by_id);
+  } else {
+    std::sort(dirty.begin(), dirty.end(), by_id);
+  }
   // The records lie scattered in the batch map and the cache: each is asked
   // for a few accounts ahead of its write.
   constexpr size_t kAhead = 8;
@@ -579,11 +588,19 @@ void SortIndexWrites(std::vector<KvLedgerStore::IndexWrite>* writes) {
 }
 }  // namespace
 
+// Entries of one value (an account's, in the deferred indexes; all of them
+// in the ledger and code indexes) mostly share a leaf: the path of the first
+// of each run is the one to prefetch.
 Status KvLedgerStore::WriteSortedIndexEntries(IndexId index, std::span<const IndexWrite> w) {
+  std::array<size_t, kPrefetchGroup> run_starts;
   for (size_t j = 0; j < w.size(); j++) {
     if (j % kPrefetchGroup == 0) {
-      ZQ_RETURN_IF_ERROR(PrefetchGroup(IndexTree(index), w.size() - j, [&](size_t k) {
-        return IndexKey(index, w[j + k].value, w[j + k].timestamp);
+      size_t n = 0;
+      for (size_t k = j; k < std::min(w.size(), j + kPrefetchGroup); k++) {
+        if (k == j || w[k].value != w[k - 1].value) run_starts[n++] = k;
+      }
+      ZQ_RETURN_IF_ERROR(PrefetchGroup(IndexTree(index), n, [&](size_t k) {
+        return IndexKey(index, w[run_starts[k]].value, w[run_starts[k]].timestamp);
       }));
     }
     if (w[j].id == 0) continue;  // taken back
@@ -609,6 +626,9 @@ Status KvLedgerStore::Flush() {
     if (deferred_ != nullptr && slot >= 0) {
       if (writes.empty()) continue;
       DeferredRuns& incoming = deferred_->index[slot].incoming;
+      // Each index takes half the limit (an entry in each per transfer):
+      // growing there by doubling would copy tens of megabytes at a time.
+      if (incoming.entries.capacity() == 0) incoming.entries.reserve(deferred_entries_max_ / 2 + 1);
       incoming.entries.insert(incoming.entries.end(), writes.begin(), writes.end());
       incoming.run_ends.push_back(incoming.entries.size());
       deferred_added_[slot] += writes.size();
@@ -630,6 +650,7 @@ bool HeadLater(const KvLedgerStore::DeferredIndex::RunHead& a,
 
 // The settling runs are merged through a min-heap of their next entries,
 // kept from one batch to the next.
+constexpr size_t kRunReadAhead = 2;  // entries: the run's next cache line
 Status KvLedgerStore::WriteSettling(size_t slot, size_t count) {
   DeferredIndex& d = deferred_->index[slot];
   const std::vector<IndexWrite>& entries = d.settling.entries;
@@ -642,6 +663,10 @@ Status KvLedgerStore::WriteSettling(size_t slot, size_t count) {
     if (d.next[head.run] == d.settling.run_ends[head.run]) {
       d.heap.pop_back();
     } else {
+      // A hundred-odd runs are read side by side, too many streams for the
+      // hardware to follow: each run's entries are asked for ahead.
+      const size_t ahead = d.next[head.run] + kRunReadAhead;
+      if (ahead < d.settling.run_ends[head.run]) __builtin_prefetch(&entries[ahead]);
       const IndexWrite& w = entries[d.next[head.run]];
       head.value = w.value;
       head.timestamp = w.timestamp;

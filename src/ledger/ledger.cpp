@@ -54,13 +54,14 @@ struct CreateBuffers {
 };
 
 template <typename Event>
-Status RunCreate(StateMachine* machine, std::string_view events_bytes, uint32_t count,
-                 bool sparse, uint64_t last_timestamp, CreateBuffers* buffers,
-                 std::string* output) {
+Status RunCreate(StateMachine* machine, std::string_view events_bytes, uint32_t count, bool sparse,
+                 uint64_t last_timestamp, CreateBuffers* buffers, std::string* output) {
   if (count > kBatchEventsMax) return Status::Corruption("ledger batch: too many events");
   const auto emit = [&](const auto& results) {
-    if (output) output->assign(reinterpret_cast<const char*>(results.data()),
-                               results.size() * sizeof(results[0]));
+    if (output != nullptr) {
+      output->assign(reinterpret_cast<const char*>(results.data()),
+                     results.size() * sizeof(results[0]));
+    }
   };
   if constexpr (std::is_same_v<Event, Account>) {
     ZQ_RETURN_IF_ERROR(DecodeEvents(events_bytes, count, sparse, &buffers->accounts));
