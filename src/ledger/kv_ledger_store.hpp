@@ -131,7 +131,7 @@ class KvLedgerStore final : public LedgerStore {
   static constexpr size_t kDeferredEntriesDefault = size_t{1} << 21;
   // Deferred account records are written out at the end of the batch that
   // brings them to deferred_entries_max / kDeferredAccountsDivisor (by
-  // default 131,072 accounts, ~40 MiB with the map).
+  // default 131,072 accounts; the map, at most half full, up to ~75 MiB).
   static constexpr size_t kDeferredAccountsDivisor = 16;
 
   // An account as this batch sees it. `present` false caches "no such account".
