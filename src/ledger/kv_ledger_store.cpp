@@ -648,9 +648,10 @@ bool HeadLater(const KvLedgerStore::DeferredIndex::RunHead& a,
 }
 }  // namespace
 
+constexpr size_t kRunReadAhead = 2;  // entries: the run's next cache line
+
 // The settling runs are merged through a min-heap of their next entries,
 // kept from one batch to the next.
-constexpr size_t kRunReadAhead = 2;  // entries: the run's next cache line
 Status KvLedgerStore::WriteSettling(size_t slot, size_t count) {
   DeferredIndex& d = deferred_->index[slot];
   const std::vector<IndexWrite>& entries = d.settling.entries;
