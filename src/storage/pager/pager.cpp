@@ -23,7 +23,9 @@ Pager::Pager(File* file, std::unique_ptr<PageCodec> codec, const DbUuid& uuid,
       codec_(std::move(codec)),
       uuid_(uuid),
       chunks_(new std::atomic<std::atomic<uint8_t*>*>[kChunkCount]),
+      buffers_(codec_->page_size()),
       cache_pages_max_(options.cache_bytes / codec_->page_size()) {
+  buffers_.SetWarmMax(std::max<uint64_t>(cache_pages_max_, 1024));
   const bool use_mmap = options.use_mmap;
   for (uint64_t i = 0; i < kChunkCount; i++) chunks_[i].store(nullptr);
   meta_.assign(kFirstDataPage, PageMeta{});
@@ -39,12 +41,11 @@ Pager::~Pager() {
     if (chunk == nullptr) continue;
     for (uint64_t i = 0; i < kChunkPages; i++) {
       uint8_t* p = chunk[i].load();
-      if (p != nullptr && !IsMapped(p)) std::free(p);
+      if (p != nullptr && !IsMapped(p)) buffers_.Discard(p);
     }
     delete[] chunk;
   }
-  for (uint8_t* p : spare_buffers_) std::free(p);
-  for (auto& d : deferred_buffers_) std::free(d.second);
+  for (auto& d : deferred_buffers_) buffers_.Discard(d.second);
 }
 
 Result<std::unique_ptr<Pager>> Pager::Open(File* file, const PagerOptions& options,
@@ -189,14 +190,7 @@ std::atomic<uint8_t*>& Pager::Slot(PageNo pgno) {
 }
 
 uint8_t* Pager::NewBuffer() {
-  if (!spare_buffers_.empty()) {
-    uint8_t* p = spare_buffers_.back();
-    spare_buffers_.pop_back();
-    return p;
-  }
-  void* p = std::aligned_alloc(64, page_size());
-  ZQ_ASSERT(p != nullptr);
-  return static_cast<uint8_t*>(p);
+  return buffers_.Take();
 }
 
 bool Pager::IsMapped(const uint8_t* p) const {
@@ -204,15 +198,10 @@ bool Pager::IsMapped(const uint8_t* p) const {
 }
 
 // Buffers freed by one checkpoint cycle serve the dirty pages of the next:
-// memory the process has touched already, where fresh heap memory costs a
-// page fault per page (a tenth of a ledger batch's time before). Kept up to
-// the cache budget.
+// memory the process has touched already, where fresh memory costs a page
+// fault per page (a tenth of a ledger batch's time before).
 void Pager::RecycleBuffer(uint8_t* p) {
-  if (spare_buffers_.size() < std::max<uint64_t>(cache_pages_max_, 1024)) {
-    spare_buffers_.push_back(p);
-  } else {
-    std::free(p);
-  }
+  buffers_.Give(p);
 }
 
 void Pager::ReleaseBuffer(PageNo pgno) {
@@ -373,6 +362,11 @@ void Pager::DeferFree(uint8_t* buf, uint64_t seq) {
   deferred_buffers_.emplace_back(seq, buf);
 }
 
+void Pager::ReleaseEvictedBuffers() {
+  for (const auto& d : deferred_buffers_) RecycleBuffer(d.second);
+  deferred_buffers_.clear();
+}
+
 void Pager::Reclaim(uint64_t bound) {
   while (!deferred_buffers_.empty() && deferred_buffers_.front().first <= bound) {
     RecycleBuffer(deferred_buffers_.front().second);
@@ -412,6 +406,7 @@ PagerStats Pager::Stats() const {
   s.dirty_page_count = dirty_count_;
   s.retired_page_count = retired_.size();
   s.heap_page_count = heap_pages_.load();
+  s.evicted_waiting_count = deferred_buffers_.size();
   s.checkpoint_seq = checkpoint_seq_;
   return s;
 }

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "storage/codec/page_codec.hpp"
+#include "storage/pager/page_buffers.hpp"
 #include "storage/pager/superblock.hpp"
 #include "storage/vfs/vfs.hpp"
 #include "util/result.hpp"
@@ -63,6 +64,7 @@ struct PagerStats {
   uint64_t dirty_page_count = 0;
   uint64_t retired_page_count = 0;
   uint64_t heap_page_count = 0;  // pages held in heap buffers (dirty or cached)
+  uint64_t evicted_waiting_count = 0;  // evicted heap copies a reader may still hold
   uint64_t checkpoint_seq = 0;
 };
 
@@ -105,6 +107,10 @@ class Pager {
   Status Retire(PageNo pgno, uint64_t seq);
   // Frees every page retired at a commit <= bound (no snapshot older remains).
   void Reclaim(uint64_t bound);
+  // The caller saw no snapshot open after the last checkpoint's evictions, so
+  // no reader holds an evicted buffer: they are reused now rather than after
+  // the next publication (which a lone writer only reaches at a checkpoint).
+  void ReleaseEvictedBuffers();
   // Writes every dirty page, the freelist and the next superblock; durable on OK.
   // Callers ensure every commit up to state.commit_seq is claimed.
   // `progress` (may be null) hears (pages written, pages to write).
@@ -183,7 +189,7 @@ class Pager {
   std::atomic<uint64_t> dirty_count_{0};  // read by MaybeCheckpoint without the lock
   uint64_t claimed_seq_ = 0;
   uint64_t checkpoint_seq_ = 0;
-  std::vector<uint8_t*> spare_buffers_;  // freed, kept for NewBuffer (RecycleBuffer)
+  PageBuffers buffers_;  // the writer's: dirty pages, and freed ones kept for reuse
   std::deque<std::pair<uint64_t, uint8_t*>> deferred_buffers_;  // (free at seq, buffer)
   std::atomic<uint64_t> heap_pages_{0};
   uint64_t cache_pages_max_;

@@ -164,6 +164,11 @@ void Pager::FinishCheckpoint(const std::vector<PageNo>& written,
   for (PageNo p : chain) Meta(p).in_ckpt = true;
   freelist_chain_ = chain;
   checkpoint_seq_++;
+  // The next cycle will likely dirty about as many pages as this one wrote:
+  // that many warm buffers (at least the cache budget's worth) spare it a
+  // page fault per page. The process held them all a moment ago, so this
+  // keeps the peak from shrinking rather than raising it.
+  buffers_.SetWarmMax(std::max<uint64_t>({cache_pages_max_, 1024, written.size()}));
   EvictCleanPages(commit_seq);
 }
 

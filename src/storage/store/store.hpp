@@ -108,6 +108,9 @@ struct StoreStats {
   uint64_t free_page_count = 0;
   uint64_t dirty_page_count = 0;
   uint64_t cached_page_count = 0;  // pages held in heap memory (dirty or cached clean)
+  // Heap copies a checkpoint evicted that a reader's snapshot may still be
+  // reading: freed for reuse when no snapshot that old remains.
+  uint64_t evicted_waiting_count = 0;
   uint64_t wal_bytes = 0;         // since the last checkpoint
   uint64_t wal_flushes = 0;       // write+fsync rounds (group commit)
   uint64_t commits = 0;           // commits since open

@@ -190,6 +190,9 @@ Status StoreImpl::CheckpointLocked(const CheckpointProgress* progress) {
   // Everything is durable: publish, so retired pages can be reclaimed even
   // when no reader came (publication is what lets the reclaim bound advance).
   PublishWorkingLocked();
+  // Checked after the evictions swapped the slots: a reader registering
+  // later loads the new slot contents.
+  if (LiveSnapshots() == 0) pager_->ReleaseEvictedBuffers();
   checkpoints_++;
   return Status::Ok();
 }
@@ -338,6 +341,7 @@ StoreStats StoreImpl::Stats() {
     s.free_page_count = ps.free_page_count;
     s.dirty_page_count = ps.dirty_page_count;
     s.cached_page_count = ps.heap_page_count;
+    s.evicted_waiting_count = ps.evicted_waiting_count;
   }
   {
     std::lock_guard<std::mutex> lock(snap_mu_);
