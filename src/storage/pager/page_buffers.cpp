@@ -81,11 +81,26 @@ void PageBuffers::Cool(uint8_t* p) {
   cold_.push_back(p);
 }
 
+// Buffers carved one after another often go cold together: adjacent ones
+// are handed back in one system call (a store closing after a large
+// checkpoint cycle hands back ~100,000).
 void PageBuffers::SetWarmMax(uint64_t warm_max) {
   warm_max_ = warm_max;
-  while (warm_.size() > warm_max_) {
-    Cool(warm_.back());
-    warm_.pop_back();
+  if (warm_.size() <= warm_max_) return;
+  std::vector<uint8_t*> excess(warm_.begin() + static_cast<ptrdiff_t>(warm_max_), warm_.end());
+  warm_.resize(warm_max_);
+  std::sort(excess.begin(), excess.end());
+  for (size_t i = 0; i < excess.size();) {
+    if (!Owns(excess[i])) {
+      std::free(excess[i++]);
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < excess.size() && excess[j] == excess[j - 1] + buffer_bytes_ && Owns(excess[j])) j++;
+    (void)madvise(excess[i], (j - i) * buffer_bytes_, MADV_DONTNEED);
+    cold_.insert(cold_.end(), excess.begin() + static_cast<ptrdiff_t>(i),
+                 excess.begin() + static_cast<ptrdiff_t>(j));
+    i = j;
   }
 }
 

@@ -65,6 +65,26 @@ TEST(PageBuffersTest, BeyondTheWarmLimitBuffersGoColdAndComeBackZeroed) {
   EXPECT_EQ(pool.warm_count(), 0u);
 }
 
+TEST(PageBuffersTest, LoweringTheLimitHandsBackAdjacentAndScatteredBuffers) {
+  PageBuffers pool(kBytes);
+  std::vector<uint8_t*> taken;
+  for (int i = 0; i < 40; i++) taken.push_back(pool.Take());
+  for (size_t i = 0; i < taken.size(); i++) {
+    std::memset(taken[i], 0xCD, kBytes);
+    if (i % 3 != 1) pool.Give(taken[i]);  // gaps between the runs
+  }
+  pool.Give(taken[1]);
+  const size_t given = pool.warm_count();
+  pool.SetWarmMax(4);
+  EXPECT_EQ(pool.warm_count(), 4u);
+  EXPECT_EQ(pool.cold_count(), given - 4);
+  for (size_t i = 0; i < 4; i++) pool.Take();
+  for (size_t i = 0; i < given - 4; i++) {
+    uint8_t* p = pool.Take();
+    EXPECT_TRUE(std::all_of(p, p + kBytes, [](uint8_t c) { return c == 0; })) << i;
+  }
+}
+
 TEST(PageBuffersTest, ForeignBuffersAreKeptOrFreedButNeverOwned) {
   PageBuffers pool(kBytes);
   pool.Take();  // one region exists

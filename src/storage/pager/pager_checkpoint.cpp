@@ -28,6 +28,12 @@ struct FreeBuffer {
 
 Status Pager::WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bound,
                               const std::function<void(uint64_t, uint64_t)>* progress) {
+  // The buffers held now (dirty and cached pages, and copies retired during
+  // the cycle) are this cycle's peak; the next cycle will likely need as
+  // many. Keeping that many warm (the ones the reclaim and the evictions
+  // below free) spares it a page fault per buffer, and spares this checkpoint
+  // a system call per buffer handed back; a smaller cycle lowers the limit.
+  buffers_.SetWarmMax(std::max<uint64_t>({cache_pages_max_, 1024, heap_pages_.load()}));
   Reclaim(reclaim_bound);
   std::vector<PageNo> pages;
   pages.reserve(dirty_list_.size());
@@ -164,11 +170,6 @@ void Pager::FinishCheckpoint(const std::vector<PageNo>& written,
   for (PageNo p : chain) Meta(p).in_ckpt = true;
   freelist_chain_ = chain;
   checkpoint_seq_++;
-  // The next cycle will likely dirty about as many pages as this one wrote:
-  // that many warm buffers (at least the cache budget's worth) spare it a
-  // page fault per page. The process held them all a moment ago, so this
-  // keeps the peak from shrinking rather than raising it.
-  buffers_.SetWarmMax(std::max<uint64_t>({cache_pages_max_, 1024, written.size()}));
   EvictCleanPages(commit_seq);
 }
 
