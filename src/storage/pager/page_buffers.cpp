@@ -64,7 +64,7 @@ void PageBuffers::Give(uint8_t* p) {
   if (warm_.size() < warm_max_) {
     warm_.push_back(p);
   } else {
-    Cool(p);
+    HandBack({&p, 1});
   }
 }
 
@@ -72,36 +72,31 @@ void PageBuffers::Discard(uint8_t* p) {
   if (!Owns(p)) std::free(p);
 }
 
-void PageBuffers::Cool(uint8_t* p) {
-  if (!Owns(p)) {
-    std::free(p);
-    return;
-  }
-  (void)madvise(p, buffer_bytes_, MADV_DONTNEED);
-  cold_.push_back(p);
-}
-
 // Buffers carved one after another often go cold together: adjacent ones
 // are handed back in one system call (a store closing after a large
 // checkpoint cycle hands back ~100,000).
+void PageBuffers::HandBack(std::span<uint8_t* const> sorted) {
+  for (size_t i = 0; i < sorted.size();) {
+    if (!Owns(sorted[i])) {
+      std::free(sorted[i++]);
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < sorted.size() && sorted[j] == sorted[j - 1] + buffer_bytes_ && Owns(sorted[j])) j++;
+    (void)madvise(sorted[i], (j - i) * buffer_bytes_, MADV_DONTNEED);
+    cold_.insert(cold_.end(), sorted.begin() + static_cast<ptrdiff_t>(i),
+                 sorted.begin() + static_cast<ptrdiff_t>(j));
+    i = j;
+  }
+}
+
 void PageBuffers::SetWarmMax(uint64_t warm_max) {
   warm_max_ = warm_max;
   if (warm_.size() <= warm_max_) return;
   std::vector<uint8_t*> excess(warm_.begin() + static_cast<ptrdiff_t>(warm_max_), warm_.end());
   warm_.resize(warm_max_);
   std::sort(excess.begin(), excess.end());
-  for (size_t i = 0; i < excess.size();) {
-    if (!Owns(excess[i])) {
-      std::free(excess[i++]);
-      continue;
-    }
-    size_t j = i + 1;
-    while (j < excess.size() && excess[j] == excess[j - 1] + buffer_bytes_ && Owns(excess[j])) j++;
-    (void)madvise(excess[i], (j - i) * buffer_bytes_, MADV_DONTNEED);
-    cold_.insert(cold_.end(), excess.begin() + static_cast<ptrdiff_t>(i),
-                 excess.begin() + static_cast<ptrdiff_t>(j));
-    i = j;
-  }
+  HandBack(excess);
 }
 
 }  // namespace zq::storage

@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace zq::storage {
@@ -54,7 +55,9 @@ class PageBuffers {
   bool Owns(const uint8_t* p) const;
 
  private:
-  void Cool(uint8_t* p);
+  // Buffers in ascending address order: the region's ones go cold (their
+  // memory back to the kernel), the others are freed.
+  void HandBack(std::span<uint8_t* const> sorted);
 
   uint32_t buffer_bytes_;
   uint64_t warm_max_ = 1024;
