@@ -25,7 +25,7 @@ Pager::Pager(File* file, std::unique_ptr<PageCodec> codec, const DbUuid& uuid,
       chunks_(new std::atomic<std::atomic<uint8_t*>*>[kChunkCount]),
       buffers_(codec_->page_size()),
       cache_pages_max_(options.cache_bytes / codec_->page_size()) {
-  buffers_.SetWarmMax(std::max<uint64_t>(cache_pages_max_, 1024));
+  SetWarmBuffersMax(0);
   const bool use_mmap = options.use_mmap;
   for (uint64_t i = 0; i < kChunkCount; i++) chunks_[i].store(nullptr);
   meta_.assign(kFirstDataPage, PageMeta{});
@@ -197,6 +197,10 @@ bool Pager::IsMapped(const uint8_t* p) const {
   return map_ != nullptr && p >= map_ && p < map_ + map_bytes_;
 }
 
+void Pager::SetWarmBuffersMax(uint64_t held) {
+  buffers_.SetWarmMax(std::max<uint64_t>({cache_pages_max_, 1024, held}));
+}
+
 // Buffers freed by one checkpoint cycle serve the dirty pages of the next:
 // memory the process has touched already, where fresh memory costs a page
 // fault per page (a tenth of a ledger batch's time before).
@@ -362,16 +366,19 @@ void Pager::DeferFree(uint8_t* buf, uint64_t seq) {
   deferred_buffers_.emplace_back(seq, buf);
 }
 
-void Pager::ReleaseEvictedBuffers() {
-  for (const auto& d : deferred_buffers_) RecycleBuffer(d.second);
-  deferred_buffers_.clear();
-}
-
-void Pager::Reclaim(uint64_t bound) {
+void Pager::RecycleDeferredBuffers(uint64_t bound) {
   while (!deferred_buffers_.empty() && deferred_buffers_.front().first <= bound) {
     RecycleBuffer(deferred_buffers_.front().second);
     deferred_buffers_.pop_front();
   }
+}
+
+void Pager::ReleaseEvictedBuffers() {
+  RecycleDeferredBuffers(UINT64_MAX);
+}
+
+void Pager::Reclaim(uint64_t bound) {
+  RecycleDeferredBuffers(bound);
   while (!retired_.empty() && retired_.front().first <= bound) {
     PageNo p = retired_.front().second;
     retired_.pop_front();

@@ -147,6 +147,10 @@ class Pager {
   uint8_t* NewBuffer();
   void ReleaseBuffer(PageNo pgno);
   void RecycleBuffer(uint8_t* p);
+  // Recycles the evicted buffers whose free-at sequence is <= bound.
+  void RecycleDeferredBuffers(uint64_t bound);
+  // The pool's warm limit: `held` buffers, but never below the cache budget.
+  void SetWarmBuffersMax(uint64_t held);
   bool IsMapped(const uint8_t* p) const;
   PageMeta& Meta(PageNo pgno);
   // Created by a commit no WAL flush has claimed yet: invisible to readers.

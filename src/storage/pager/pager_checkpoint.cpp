@@ -33,7 +33,7 @@ Status Pager::WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bou
   // many. Keeping that many warm (the ones the reclaim and the evictions
   // below free) spares it a page fault per buffer, and spares this checkpoint
   // a system call per buffer handed back; a smaller cycle lowers the limit.
-  buffers_.SetWarmMax(std::max<uint64_t>({cache_pages_max_, 1024, heap_pages_.load()}));
+  SetWarmBuffersMax(heap_pages_.load());
   Reclaim(reclaim_bound);
   std::vector<PageNo> pages;
   pages.reserve(dirty_list_.size());

@@ -17,8 +17,7 @@ constexpr TreeId kTree = 1;
 constexpr int kKeys = 3000;
 
 std::string KeyOf(int i) {
-  std::string k = "key" + std::to_string(100000 + i);
-  return k;
+  return "key" + std::to_string(100000 + i);
 }
 
 void WriteAll(Store* store, char fill) {
