@@ -626,9 +626,13 @@ Status KvLedgerStore::Flush() {
     if (deferred_ != nullptr && slot >= 0) {
       if (writes.empty()) continue;
       DeferredRuns& incoming = deferred_->index[slot].incoming;
-      // Each index takes half the limit (an entry in each per transfer):
-      // growing there by doubling would copy tens of megabytes at a time.
-      if (incoming.entries.capacity() == 0) incoming.entries.reserve(deferred_entries_max_ / 2 + 1);
+      // Each index takes half the limit (an entry in each per transfer) and
+      // may go past it by one batch before it starts settling. Growing by
+      // doubling would copy tens of megabytes inside one batch, and the
+      // fresh mapping slows later batches too (docs/ledger.md).
+      if (incoming.entries.capacity() == 0) {
+        incoming.entries.reserve(deferred_entries_max_ / 2 + kBatchEventsMax);
+      }
       incoming.entries.insert(incoming.entries.end(), writes.begin(), writes.end());
       incoming.run_ends.push_back(incoming.entries.size());
       deferred_added_[slot] += writes.size();
@@ -696,10 +700,13 @@ Status KvLedgerStore::FinishBatch() {
     const size_t added = deferred_added_[slot];
     if (d.settling_due > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, added + added / 4 + 64));
   }
-  if (deferred_->accounts.size() >=
-      std::max<size_t>(1, deferred_entries_max_ / kDeferredAccountsDivisor)) {
-    ZQ_RETURN_IF_ERROR(WriteDeferredAccounts());
-  }
+  const size_t accounts_max = std::max<size_t>(1, deferred_entries_max_ / kDeferredAccountsDivisor);
+  if (deferred_->accounts.size() >= accounts_max) ZQ_RETURN_IF_ERROR(WriteDeferredAccounts());
+  // Only existing accounts are deferred: room for all of them (up to the
+  // limit) is made here, where accounts are created, rather than by a rehash
+  // within some later batch.
+  ZQ_ASSIGN_OR_RETURN(uint64_t accounts, txn_->EstimateEntries(kTreeAccounts));
+  deferred_->accounts.Reserve(std::min<uint64_t>(accounts, accounts_max));
   size_t incoming = 0;
   for (const DeferredIndex& d : deferred_->index) incoming += d.incoming.entries.size();
   if (incoming < deferred_entries_max_) return Status::Ok();

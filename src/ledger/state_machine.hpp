@@ -32,20 +32,10 @@
 
 namespace zq::ledger {
 
-// Batch sizes (spec §3.2): 1 MiB message - 256-byte header = 8190 records of
-// 128 bytes, minus one record for the multi-batch trailer.
-inline constexpr size_t kMessageBytesMax = 1u << 20;
-inline constexpr size_t kMessageHeaderBytes = 256;
-inline constexpr size_t kBatchEventsMaxDefault =
-    (kMessageBytesMax - kMessageHeaderBytes) / sizeof(Transfer) - 1;
-// Configurable ceiling (issue 6): a batch above this is LimitExceeded.
-inline constexpr size_t kBatchEventsMax = 131072;
 // Query results per call: min(filter.limit, this).
 inline constexpr size_t kQueryResultsMax = kBatchEventsMaxDefault;
 // Expiries per pulse: TigerBeetle's pulse reserves a legacy full batch (8190).
 inline constexpr size_t kExpiriesPerPulseMax = kBatchEventsMaxDefault + 1;
-static_assert(kBatchEventsMaxDefault == 8189);
-static_assert(kBatchEventsMaxDefault <= kBatchEventsMax);
 static_assert(kExpiriesPerPulseMax == 8190);
 
 struct StateHash {

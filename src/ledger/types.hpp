@@ -346,4 +346,15 @@ static_assert(offsetof(CreateAccountsResult, status) == 8);
 static_assert(sizeof(CreateTransfersResult) == 16);
 static_assert(offsetof(CreateTransfersResult, status) == 8);
 
+// Batch sizes (spec §3.2): 1 MiB message - 256-byte header = 8190 records of
+// 128 bytes, minus one record for the multi-batch trailer.
+inline constexpr size_t kMessageBytesMax = 1u << 20;
+inline constexpr size_t kMessageHeaderBytes = 256;
+inline constexpr size_t kBatchEventsMaxDefault =
+    (kMessageBytesMax - kMessageHeaderBytes) / sizeof(Transfer) - 1;
+// Configurable ceiling (issue 6): a batch above this is LimitExceeded.
+inline constexpr size_t kBatchEventsMax = 131072;
+static_assert(kBatchEventsMaxDefault == 8189);
+static_assert(kBatchEventsMaxDefault <= kBatchEventsMax);
+
 }  // namespace zq::ledger

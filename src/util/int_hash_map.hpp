@@ -108,6 +108,12 @@ class IntHashMap {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 
+  // Room for `entries` keys without growing: the rehash (and the page faults
+  // of its fresh arrays) happens now instead of inside a later fill.
+  void Reserve(size_t entries) {
+    while (2 * (entries + 1) > keys_.size()) Grow();
+  }
+
   // visit(key, value&) for every entry, in no particular order.
   template <typename Visit>
   void ForEach(const Visit& visit) {

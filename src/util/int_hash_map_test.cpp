@@ -54,6 +54,8 @@ void CompareWithModel(uint64_t seed, uint64_t key_range, int ops) {
         if (rng() % 200 == 0) {
           map.Clear();
           model.clear();
+        } else if (rng() % 50 == 0) {
+          map.Reserve(rng() % (2 * key_range));  // rehashes what is there
         }
         break;
       default: {
@@ -111,6 +113,20 @@ TEST(IntHashMapTest, ClearKeepsWorkingAndValuesStartFresh) {
     EXPECT_TRUE(map.empty());
     EXPECT_EQ(map.Find(1), nullptr);
   }
+}
+
+TEST(IntHashMapTest, ReserveMakesRoomSoInsertsDoNotMoveValues) {
+  IntHashMap<u128, int, MixHash> map;
+  map.Insert(7, nullptr) = 7;
+  map.Reserve(5000);
+  ASSERT_EQ(*map.Find(7), 7);  // kept across the rehash
+  const int* first = map.Find(7);
+  for (u128 k = 8; k < 5007; k++) map.Insert(k, nullptr) = static_cast<int>(k);
+  // No insertion grew the table: the first value never moved.
+  EXPECT_EQ(map.Find(7), first);
+  EXPECT_EQ(map.size(), 5000u);
+  map.Reserve(10);  // never shrinks
+  EXPECT_EQ(map.Find(7), first);
 }
 
 }  // namespace
