@@ -574,16 +574,12 @@ Status KvLedgerStore::FlushTransfers(IndexWrites* index_writes) {
 }
 
 namespace {
-// Within an index, (value, timestamp) orders like the key: value ‖ ts, both
-// big-endian, the value of one fixed width per index.
-bool KeyOrder(const KvLedgerStore::IndexWrite& a, const KvLedgerStore::IndexWrite& b) {
-  return a.value != b.value ? a.value < b.value : a.timestamp < b.timestamp;
-}
 // Indexes whose value is the same for most records (ledger, code, the
 // timestamps) usually arrive in order already.
 void SortIndexWrites(std::vector<KvLedgerStore::IndexWrite>* writes) {
-  if (!std::is_sorted(writes->begin(), writes->end(), KeyOrder)) {
-    std::sort(writes->begin(), writes->end(), KeyOrder);
+  const KvLedgerStore::KeyOrder order;
+  if (!std::is_sorted(writes->begin(), writes->end(), order)) {
+    std::sort(writes->begin(), writes->end(), order);
   }
 }
 }  // namespace
@@ -644,47 +640,18 @@ Status KvLedgerStore::Flush() {
   return Status::Ok();
 }
 
-namespace {
-// std::*_heap keep the greatest on top: "later" makes it a min-heap.
-bool HeadLater(const KvLedgerStore::DeferredIndex::RunHead& a,
-               const KvLedgerStore::DeferredIndex::RunHead& b) {
-  return a.value != b.value ? a.value > b.value : a.timestamp > b.timestamp;
-}
-}  // namespace
-
-constexpr size_t kRunReadAhead = 2;  // entries: the run's next cache line
-
-// The settling runs are merged through a min-heap of their next entries,
-// kept from one batch to the next.
+// The settling runs are merged a slice at a time, the merge kept from one
+// batch to the next.
 Status KvLedgerStore::WriteSettling(size_t slot, size_t count) {
   DeferredIndex& d = deferred_->index[slot];
-  const std::vector<IndexWrite>& entries = d.settling.entries;
   std::vector<IndexWrite>& slice = maps_->slice;
   slice.clear();
-  while (slice.size() < count && !d.heap.empty()) {
-    std::pop_heap(d.heap.begin(), d.heap.end(), HeadLater);
-    DeferredIndex::RunHead& head = d.heap.back();
-    slice.push_back(entries[d.next[head.run]++]);
-    if (d.next[head.run] == d.settling.run_ends[head.run]) {
-      d.heap.pop_back();
-    } else {
-      // A hundred-odd runs are read side by side, too many streams for the
-      // hardware to follow: each run's entries are asked for ahead.
-      const size_t ahead = d.next[head.run] + kRunReadAhead;
-      if (ahead < d.settling.run_ends[head.run]) __builtin_prefetch(&entries[ahead]);
-      const IndexWrite& w = entries[d.next[head.run]];
-      head.value = w.value;
-      head.timestamp = w.timestamp;
-      std::push_heap(d.heap.begin(), d.heap.end(), HeadLater);
-    }
-  }
-  ZQ_ASSERT(slice.size() <= d.settling_due);
-  d.settling_due -= slice.size();
+  const size_t n = std::min(count, d.merge.left());
+  for (size_t i = 0; i < n; i++) slice.push_back(d.merge.Take());
   ZQ_RETURN_IF_ERROR(WriteSortedIndexEntries(kDeferredIndexes[slot], slice));
-  if (d.settling_due == 0) {
-    ZQ_ASSERT(d.heap.empty());
+  if (d.merge.left() == 0) {
     d.settling.Clear();
-    d.next.clear();
+    d.merge.Clear();
   }
   return Status::Ok();
 }
@@ -698,7 +665,7 @@ Status KvLedgerStore::FinishBatch() {
   for (size_t slot = 0; slot < kDeferredIndexes.size(); slot++) {
     DeferredIndex& d = deferred_->index[slot];
     const size_t added = deferred_added_[slot];
-    if (d.settling_due > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, added + added / 4 + 64));
+    if (d.merge.left() > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, added + added / 4 + 64));
   }
   const size_t accounts_max = std::max<size_t>(1, deferred_entries_max_ / kDeferredAccountsDivisor);
   if (deferred_->accounts.size() >= accounts_max) ZQ_RETURN_IF_ERROR(WriteDeferredAccounts());
@@ -713,19 +680,10 @@ Status KvLedgerStore::FinishBatch() {
   for (size_t slot = 0; slot < kDeferredIndexes.size(); slot++) {
     DeferredIndex& d = deferred_->index[slot];
     // Batches larger than the usual outran the slices: catch up first.
-    if (d.settling_due > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, d.settling_due));
+    if (d.merge.left() > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, d.merge.left()));
     ZQ_ASSERT(d.settling.entries.empty());
     std::swap(d.settling, d.incoming);
-    d.settling_due = d.settling.entries.size();
-    d.next.assign(d.settling.run_ends.size(), 0);
-    d.heap.clear();
-    for (uint32_t run = 0; run < d.settling.run_ends.size(); run++) {
-      d.next[run] = run == 0 ? 0 : d.settling.run_ends[run - 1];
-      if (d.next[run] == d.settling.run_ends[run]) continue;
-      const IndexWrite& w = d.settling.entries[d.next[run]];
-      d.heap.push_back({w.value, w.timestamp, run});
-    }
-    std::make_heap(d.heap.begin(), d.heap.end(), HeadLater);
+    d.merge.Start(d.settling.entries.data(), d.settling.run_ends);
     deferred_start_[slot] = 0;
   }
   return Status::Ok();
@@ -737,9 +695,9 @@ Status KvLedgerStore::Settle() {
   ZQ_RETURN_IF_ERROR(WriteDeferredAccounts());
   for (size_t slot = 0; slot < kDeferredIndexes.size(); slot++) {
     DeferredIndex& d = deferred_->index[slot];
-    if (d.settling_due > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, d.settling_due));
+    if (d.merge.left() > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, d.merge.left()));
     std::vector<IndexWrite>& incoming = d.incoming.entries;
-    if (d.incoming.run_ends.size() > 1) std::sort(incoming.begin(), incoming.end(), KeyOrder);
+    if (d.incoming.run_ends.size() > 1) std::sort(incoming.begin(), incoming.end(), KeyOrder());
     ZQ_RETURN_IF_ERROR(WriteSortedIndexEntries(kDeferredIndexes[slot], incoming));
     d.incoming.Clear();
     deferred_start_[slot] = 0;

@@ -63,6 +63,7 @@
 #include "ledger/ledger_store.hpp"
 #include "storage/store/store.hpp"
 #include "util/int_hash_map.hpp"
+#include "util/run_merge.hpp"
 
 namespace zq::ledger {
 
@@ -99,20 +100,18 @@ class KvLedgerStore final : public LedgerStore {
       run_ends.clear();
     }
   };
+  // Within an index, (value, timestamp) orders like the key: value ‖ ts,
+  // both big-endian, the value of one fixed width per index.
+  struct KeyOrder {
+    bool operator()(const IndexWrite& a, const IndexWrite& b) const {
+      return a.value != b.value ? a.value < b.value : a.timestamp < b.timestamp;
+    }
+  };
   struct DeferredIndex {
     DeferredRuns incoming;
     DeferredRuns settling;
-    // Merging the settling runs: per run, its first entry not written; a
-    // min-heap of the runs with entries left, each with the key of that
-    // entry (so the heap's comparisons stay within the heap's own memory).
-    struct RunHead {
-      u128 value;
-      uint64_t timestamp;
-      uint32_t run;
-    };
-    std::vector<size_t> next;
-    std::vector<RunHead> heap;
-    size_t settling_due = 0;
+    // Over `settling` while it has entries not yet written.
+    RunMerge<IndexWrite, KeyOrder> merge;
   };
   // What batches left for Settle(): the two account indexes' entries, and
   // the latest record of every account updated since the last settle.
@@ -121,7 +120,7 @@ class KvLedgerStore final : public LedgerStore {
     IntHashMap<u128, Account, U128Hash> accounts;
     size_t size() const {
       size_t n = accounts.size();
-      for (const DeferredIndex& d : index) n += d.incoming.entries.size() + d.settling_due;
+      for (const DeferredIndex& d : index) n += d.incoming.entries.size() + d.merge.left();
       return n;
     }
   };
