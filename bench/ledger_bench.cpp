@@ -781,9 +781,24 @@ std::unique_ptr<LedgerSystem> OpenSystem(const std::string& system, const std::s
   return pg;
 }
 
+// Each batch's latency in microseconds, one per line in batch order, to
+// PREFIX.SYSTEM.CASE: where a p99 comes from is in which batches are slow.
+void WriteLatencies(const std::string& prefix, const std::string& system,
+                    const std::string& case_name, const std::vector<uint64_t>& latencies_ns) {
+  const std::string path = prefix + "." + system + "." + case_name;
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  bool ok = f != nullptr;
+  for (size_t i = 0; ok && i < latencies_ns.size(); i++) {
+    ok = std::fprintf(f, "%.3f\n", static_cast<double>(latencies_ns[i]) / 1e3) > 0;
+  }
+  if (f != nullptr && std::fclose(f) != 0) ok = false;
+  if (!ok) std::fprintf(stderr, "ledger_bench: could not write %s\n", path.c_str());
+}
+
 // One (system, case) on a fresh database; nullopt-like empty system when skipped.
 bool RunCase(const std::string& system, Skew skew, const Params& params, const std::string& base,
-             const Libpq& pq, LedgerResult* out, std::string* why_not) {
+             const std::string& latency_prefix, const Libpq& pq, LedgerResult* out,
+             std::string* why_not) {
   const std::string case_name = skew == Skew::kUniform ? "uniform" : "hot";
   const Workload workload(params, skew);
   const Expected expected = Expect(params, workload);
@@ -819,6 +834,7 @@ bool RunCase(const std::string& system, Skew skew, const Params& params, const s
   const uint64_t bytes = db->CheckpointAndMeasureBytes();
   Validate(system, db.get(), params, workload, expected);
   db->Close();
+  if (!latency_prefix.empty()) WriteLatencies(latency_prefix, system, case_name, latencies_ns);
   out->base = MakeResult(system, case_name, params.transfer_count, wall_ns, latencies_ns);
   out->bytes_per_transfer =
       static_cast<double>(bytes) / static_cast<double>(params.transfer_count);
@@ -852,13 +868,15 @@ std::string LedgerJson(bool quick, const std::vector<LedgerResult>& results,
 struct Options {
   bool quick = false;
   std::string dir = "/tmp";
+  std::string latency_prefix;  // empty: no latency files
   std::vector<std::string> systems;
   std::vector<std::string> cases;
 };
 
 constexpr const char* kUsage =
     "usage: ledger_bench [--quick] [--dir DIR] [--systems zqlite,sqlite,postgresql]\n"
-    "                    [--cases uniform,hot]\n";
+    "                    [--cases uniform,hot] [--latencies PREFIX]\n"
+    "  --latencies PREFIX  each batch's latency (us), one per line, to PREFIX.SYSTEM.CASE\n";
 
 bool ParseOptions(int argc, char** argv, Options* options) {
   static constexpr std::string_view kSystems[] = {"zqlite", "sqlite", "postgresql"};
@@ -870,6 +888,8 @@ bool ParseOptions(int argc, char** argv, Options* options) {
       options->quick = true;
     } else if (arg == "--dir" && has_value) {
       options->dir = argv[++i];
+    } else if (arg == "--latencies" && has_value) {
+      options->latency_prefix = argv[++i];
     } else if (arg == "--systems" && has_value) {
       if (!ParseSystemList("ledger_bench", argv[++i], kSystems, &options->systems)) return false;
     } else if (arg == "--cases" && has_value) {
@@ -907,7 +927,7 @@ int RunAll(const Options& options) {
       LedgerResult r;
       std::string why_not;
       const Skew skew = case_name == "hot" ? Skew::kHot : Skew::kUniform;
-      if (!RunCase(system, skew, params, options.dir, pq, &r, &why_not)) {
+      if (!RunCase(system, skew, params, options.dir, options.latency_prefix, pq, &r, &why_not)) {
         notes.push_back(system + " skipped: " + why_not);
         std::fprintf(stderr, "%s\n", notes.back().c_str());
         break;
