@@ -409,9 +409,6 @@ BoundPtr ExprBinder::BindBinary(const BinaryExpr& bin, uint32_t position) {
     a = Planner::CastTo(std::move(a), T(t), position);
     b = Planner::CastTo(std::move(b), T(t), position);
   }
-  if (t == TypeId::kFloat4) {
-    t = TypeId::kFloat4;
-  }
   auto e = MakeNode(ExprKind::kArith, T(t), position);
   e->op = bin.op;
   e->children.push_back(std::move(a));
@@ -430,7 +427,9 @@ BoundPtr ExprBinder::BindDatetimeArith(BinaryOp op, BoundPtr a, BoundPtr b, uint
       if ((*unknown)->kind == ExprKind::kParam) {
         param_types()[static_cast<size_t>((*unknown)->index - 1)] = T(as);
       }
-      *unknown = Planner::CastTo(std::move(*unknown), T(as), (*unknown)->position);
+      // The position is read before the pointer moves: argument order is unspecified.
+      const uint32_t at = (*unknown)->position;
+      *unknown = Planner::CastTo(std::move(*unknown), T(as), at);
     }
   };
   if (a_date && op == BinaryOp::kSub) settle(&b, b->type.id == TypeId::kNull ? TypeId::kInt4 : TypeId::kDate);
