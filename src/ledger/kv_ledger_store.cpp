@@ -151,7 +151,8 @@ Status Corrupt(std::string_view what) {
 }  // namespace
 
 void KvLedgerStore::BatchMaps::Clear() {
-  accounts.Clear();
+  accounts.clear();
+  account_slots.Clear();
   transfer_slots.Clear();
   new_transfers.clear();
   for (std::vector<IndexWrite>& writes : index_writes) writes.clear();
@@ -292,11 +293,11 @@ Result<bool> KvLedgerStore::ReadAccount(u128 id, Account* out) {
 Result<bool> KvLedgerStore::GetAccount(u128 id, Account* out) {
   ZQ_ASSERT(out != nullptr);
   if (txn_ == nullptr) return ReadAccount(id, out);
-  CachedAccount* cached = maps_->accounts.Find(id);
+  CachedAccount* cached = maps_->FindAccount(id);
   if (cached == nullptr) {
     CachedAccount read;
     ZQ_ASSIGN_OR_RETURN(read.present, ReadAccount(id, &read.account));
-    cached = &maps_->accounts[id];
+    cached = &maps_->AccountEntry(id);
     *cached = read;
   }
   if (!cached->present) return false;
@@ -310,7 +311,7 @@ void KvLedgerStore::PrefetchAccount(u128 id, bool near) {
   if (near) {
     account_cache_->PrefetchAccount(id);
   } else {
-    maps_->accounts.Prefetch(id);
+    maps_->account_slots.Prefetch(id);
     account_cache_->PrefetchSet(id);
   }
 }
@@ -319,7 +320,7 @@ Status KvLedgerStore::InsertAccount(const Account& account) {
   ZQ_ASSERT(account.id != 0);
   ZQ_ASSERT(account.timestamp != 0);
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
-  CachedAccount& cached = maps_->accounts[account.id];
+  CachedAccount& cached = maps_->AccountEntry(account.id);
   ZQ_ASSERT(!cached.present);
   cached = CachedAccount{account, true, true, true};
   return Status::Ok();
@@ -329,7 +330,7 @@ Status KvLedgerStore::UpdateAccount(const Account& account) {
   ZQ_ASSERT(account.id != 0);
   ZQ_ASSERT(account.timestamp != 0);
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
-  CachedAccount& cached = maps_->accounts[account.id];
+  CachedAccount& cached = maps_->AccountEntry(account.id);
   // An account not read through this store is one of the transaction's.
   cached.present = true;
   cached.account = account;
@@ -353,11 +354,11 @@ Status KvLedgerStore::DeleteAccountWritten(const Account& account) {
 Status KvLedgerStore::RemoveAccount(const Account& account) {
   ZQ_ASSERT(account.id != 0);
   if (txn_ == nullptr) return Status::InvalidArgument("ledger store is read-only");
-  const CachedAccount* cached = maps_->accounts.Find(account.id);
+  const CachedAccount* cached = maps_->FindAccount(account.id);
   const bool only_buffered = cached != nullptr && cached->inserted;
   // Created and removed between two flushes: nothing was written.
   if (!only_buffered) ZQ_RETURN_IF_ERROR(DeleteAccountWritten(account));
-  maps_->accounts[account.id] = CachedAccount{};
+  maps_->AccountEntry(account.id) = CachedAccount{};
   return Status::Ok();
 }
 
@@ -476,9 +477,9 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
   const bool defer = deferred_ != nullptr && wrote_;
   std::vector<CachedAccount*>& dirty = maps_->dirty_accounts;
   dirty.clear();
-  maps_->accounts.ForEach([&](u128, CachedAccount& cached) {
+  for (CachedAccount& cached : maps_->accounts) {
     if (cached.dirty) dirty.push_back(&cached);
-  });
+  }
   // Tree writes go in key order; with updates deferred, only new accounts
   // reach the tree, so they alone need sorting (at the end).
   const auto by_id = [](const CachedAccount* a, const CachedAccount* b) {
@@ -491,8 +492,8 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
   } else {
     std::sort(dirty.begin(), dirty.end(), by_id);
   }
-  // The records lie scattered in the batch map and the cache: each is asked
-  // for a few accounts ahead of its write.
+  // After sorting, the records, their cache sets and their deferred-map slots
+  // lie scattered: each is asked for a few accounts ahead of its write.
   constexpr size_t kAhead = 8;
   const auto prefetch_cached = [&](size_t k) {
     PrefetchLines(dirty[k], sizeof(CachedAccount));
