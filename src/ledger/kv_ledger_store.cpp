@@ -277,7 +277,7 @@ Result<bool> KvLedgerStore::ReadAccount(u128 id, Account* out) {
     }
   }
   if (deferred_ != nullptr) {
-    if (const Account* waiting = deferred_->accounts.Find(id)) {
+    if (const Account* waiting = deferred_->displaced_accounts.Find(id)) {
       *out = *waiting;
       if (account_cache_ != nullptr) account_cache_->Put(*out);
       return true;
@@ -341,7 +341,7 @@ Status KvLedgerStore::UpdateAccount(const Account& account) {
 Status KvLedgerStore::DeleteAccountWritten(const Account& account) {
   const AccountIndexEntries e = IndexEntriesOf(account);
   if (account_cache_ != nullptr) account_cache_->Erase(account.id);
-  if (deferred_ != nullptr) deferred_->accounts.Erase(account.id);
+  if (deferred_ != nullptr) deferred_->displaced_accounts.Erase(account.id);
   ZQ_RETURN_IF_ERROR(Delete(kTreeAccounts, IdKey(account.id).view()));
   for (size_t i = 0; i < kAccountIndexCount; i++) {
     if (!e.present[i]) continue;
@@ -472,9 +472,10 @@ void AddIndexWrites(const Entries& e, uint64_t timestamp, u128 id,
 }  // namespace
 
 Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
-  // Updates wait in `deferred_` (new records are written: they are few, and
-  // their index entries point at them).
+  // Updates wait in the account cache as dirty records (new records are
+  // written: they are few, and their index entries point at them).
   const bool defer = deferred_ != nullptr && wrote_;
+  ZQ_ASSERT(deferred_ == nullptr || account_cache_ != nullptr);
   std::vector<CachedAccount*>& dirty = maps_->dirty_accounts;
   dirty.clear();
   for (CachedAccount& cached : maps_->accounts) {
@@ -492,14 +493,15 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
   } else {
     std::sort(dirty.begin(), dirty.end(), by_id);
   }
-  // After sorting, the records, their cache sets and their deferred-map slots
-  // lie scattered: each is asked for a few accounts ahead of its write.
+  // After sorting, the records and their cache sets lie scattered: each is
+  // asked for a few accounts ahead of its write.
   constexpr size_t kAhead = 8;
   const auto prefetch_cached = [&](size_t k) {
     PrefetchLines(dirty[k], sizeof(CachedAccount));
     if (account_cache_ != nullptr) account_cache_->PrefetchSet(dirty[k]->account.id);
-    if (defer) deferred_->accounts.Prefetch(dirty[k]->account.id);
   };
+  IntHashMap<u128, Account, U128Hash>* displaced =
+      deferred_ != nullptr ? &deferred_->displaced_accounts : nullptr;
   for (size_t k = 0; k < std::min(kAhead, dirty.size()); k++) prefetch_cached(k);
   for (size_t j = 0; j < dirty.size(); j++) {
     const CachedAccount* c = dirty[j];
@@ -509,16 +511,19 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
       account_cache_->PrefetchAccount(dirty[j + kAhead / 2]->account.id);
     }
     if (defer && !c->inserted) {
-      deferred_->accounts[c->account.id] = c->account;
-      if (account_cache_ != nullptr) account_cache_->Put(c->account);
+      // A displaced copy of this account is older: this one replaces it.
+      if (!displaced->empty()) displaced->Erase(c->account.id);
+      Account out;
+      if (account_cache_->PutDirty(c->account, &out)) (*displaced)[out.id] = out;
       continue;
     }
     if (!defer && j % kPrefetchGroup == 0) {
       ZQ_RETURN_IF_ERROR(PrefetchGroup(kTreeAccounts, dirty.size() - j,
                                        [&](size_t k) { return IdKey(dirty[j + k]->account.id); }));
     }
-    // A copy waiting from an earlier batch would overwrite this one.
-    if (deferred_ != nullptr) deferred_->accounts.Erase(c->account.id);
+    // A copy waiting from an earlier batch would overwrite this one (in the
+    // cache, the clean Put below replaces it).
+    if (displaced != nullptr && !displaced->empty()) displaced->Erase(c->account.id);
     ZQ_RETURN_IF_ERROR(
         Put(kTreeAccounts, IdKey(c->account.id).view(), Encode(c->account, &encoded_)));
     if (account_cache_ != nullptr) account_cache_->Put(c->account);
@@ -532,11 +537,12 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
 }
 
 Status KvLedgerStore::WriteDeferredAccounts() {
-  IntHashMap<u128, Account, U128Hash>& waiting = deferred_->accounts;
-  if (waiting.empty()) return Status::Ok();
+  IntHashMap<u128, Account, U128Hash>& displaced = deferred_->displaced_accounts;
+  if (displaced.empty() && account_cache_->dirty_count() == 0) return Status::Ok();
   std::vector<const Account*> sorted;
-  sorted.reserve(waiting.size());
-  waiting.ForEach([&](u128, const Account& a) { sorted.push_back(&a); });
+  sorted.reserve(displaced.size() + account_cache_->dirty_count());
+  displaced.ForEach([&](u128, const Account& a) { sorted.push_back(&a); });
+  account_cache_->ForEachDirty([&](const Account& a) { sorted.push_back(&a); });
   std::sort(sorted.begin(), sorted.end(),
             [](const Account* a, const Account* b) { return a->id < b->id; });
   for (size_t j = 0; j < sorted.size(); j++) {
@@ -547,7 +553,8 @@ Status KvLedgerStore::WriteDeferredAccounts() {
     ZQ_RETURN_IF_ERROR(
         Put(kTreeAccounts, IdKey(sorted[j]->id).view(), Encode(*sorted[j], &encoded_)));
   }
-  waiting.Clear();
+  displaced.Clear();
+  account_cache_->ClearDirty();
   return Status::Ok();
 }
 
@@ -669,12 +676,9 @@ Status KvLedgerStore::FinishBatch() {
     if (d.merge.left() > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, added + added / 4 + 64));
   }
   const size_t accounts_max = std::max<size_t>(1, deferred_entries_max_ / kDeferredAccountsDivisor);
-  if (deferred_->accounts.size() >= accounts_max) ZQ_RETURN_IF_ERROR(WriteDeferredAccounts());
-  // Only existing accounts are deferred: room for all of them (up to the
-  // limit) is made here, where accounts are created, rather than by a rehash
-  // within some later batch.
-  ZQ_ASSIGN_OR_RETURN(uint64_t accounts, txn_->EstimateEntries(kTreeAccounts));
-  deferred_->accounts.Reserve(std::min<uint64_t>(accounts, accounts_max));
+  if (deferred_->displaced_accounts.size() + account_cache_->dirty_count() >= accounts_max) {
+    ZQ_RETURN_IF_ERROR(WriteDeferredAccounts());
+  }
   size_t incoming = 0;
   for (const DeferredIndex& d : deferred_->index) incoming += d.incoming.entries.size();
   if (incoming < deferred_entries_max_) return Status::Ok();

@@ -47,10 +47,12 @@
 // left when the storage engine asks (BatchExecutor::SettleInput: before it
 // publishes a state to readers, before a checkpoint), so no reader and no
 // checkpoint ever sees a state without them. The batch's own scans of those
-// indexes settle first. Updated account records wait there too: a batch of
-// 8,189 transfers rewrites ~16,000 of them, mostly the same ones batch after
-// batch, so writing only the latest of each at a settle (or when too many
-// wait) saves most of those writes. Account reads look there before the tree.
+// indexes settle first. Updated account records wait too: a batch of 8,189
+// transfers rewrites ~16,000 of them, mostly the same ones batch after batch,
+// so writing only the latest of each at a settle (or when too many wait)
+// saves most of those writes. They wait as dirty records in the account cache
+// (the few a full cache set displaces, in a map beside it), which account
+// reads look at before the tree anyway.
 #pragma once
 
 #include <array>
@@ -114,12 +116,13 @@ class KvLedgerStore final : public LedgerStore {
     RunMerge<IndexWrite, KeyOrder> merge;
   };
   // What batches left for Settle(): the two account indexes' entries, and
-  // the latest record of every account updated since the last settle.
+  // the deferred account records the account cache had no room for (the
+  // others are its dirty records).
   struct DeferredWrites {
     std::array<DeferredIndex, 2> index;  // debit, credit
-    IntHashMap<u128, Account, U128Hash> accounts;
+    IntHashMap<u128, Account, U128Hash> displaced_accounts;
     size_t size() const {
-      size_t n = accounts.size();
+      size_t n = displaced_accounts.size();
       for (const DeferredIndex& d : index) n += d.incoming.entries.size() + d.merge.left();
       return n;
     }
@@ -130,7 +133,7 @@ class KvLedgerStore final : public LedgerStore {
   static constexpr size_t kDeferredEntriesDefault = size_t{1} << 21;
   // Deferred account records are written out at the end of the batch that
   // brings them to deferred_entries_max / kDeferredAccountsDivisor (by
-  // default 131,072 accounts; the map, at most half full, up to ~75 MiB).
+  // default 131,072 accounts, half of the default account cache).
   static constexpr size_t kDeferredAccountsDivisor = 16;
 
   // An account as this batch sees it. `present` false caches "no such account".
@@ -179,7 +182,8 @@ class KvLedgerStore final : public LedgerStore {
   };
   // What a writing store may keep from one batch to the next of one storage
   // store (the batch executor's context): an AccountCache kept equal to the
-  // account records, which serves account reads, and the batch maps.
+  // account records (with the deferred ones), which serves account reads, and
+  // the batch maps.
   struct Reusable {
     explicit Reusable(size_t cached_accounts = AccountCache::kDefaultCapacity)
         : accounts(cached_accounts) {}
@@ -192,6 +196,8 @@ class KvLedgerStore final : public LedgerStore {
     // kDeferredAccountsDivisor wait.
     size_t deferred_entries_max = 0;
     DeferredWrites deferred;
+    // Deferred entries and records, all told.
+    size_t deferred_size() const { return deferred.size() + accounts.dirty_count(); }
   };
   explicit KvLedgerStore(storage::WriteTxn* txn, Reusable* reusable = nullptr);
   explicit KvLedgerStore(storage::Snapshot* snapshot);  // read-only
@@ -240,7 +246,9 @@ class KvLedgerStore final : public LedgerStore {
   // The end of a batch (write mode): writes the next slice of the settling
   // entries, and turns a full `incoming` into `settling`.
   Status FinishBatch();
-  bool HasDeferred() const { return deferred_ != nullptr && deferred_->size() > 0; }
+  bool HasDeferred() const {
+    return deferred_ != nullptr && (deferred_->size() > 0 || account_cache_->dirty_count() > 0);
+  }
 
   Status ForEachAccount(const AccountVisitor& visit) override;
   Status ForEachTransfer(const TransferVisitor& visit) override;

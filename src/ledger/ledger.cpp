@@ -126,7 +126,7 @@ Status LedgerBatchExecutor::Execute(std::string_view input, uint64_t last_timest
 
 std::string LedgerBatchExecutor::SettleInput(Context* context) {
   auto* ledger_context = dynamic_cast<LedgerContext*>(context);
-  if (ledger_context == nullptr || ledger_context->reusable.deferred.size() == 0) return {};
+  if (ledger_context == nullptr || ledger_context->reusable.deferred_size() == 0) return {};
   std::string input(kInputHeadBytes, '\0');
   input[0] = static_cast<char>(LedgerOperation::kSettle);
   return input;

@@ -701,12 +701,14 @@ TEST(LedgerModel, KvStoreMatchesMemoryAndSurvivesReopen) {
       ASSERT_TRUE(txn->Commit().ok());
     }
     Workload workload(seed);
-    // Kept across batches as the batch executor keeps it; small, so that
-    // accounts are evicted and re-read all the time. Debit/credit index
+    // Kept across batches as the batch executor keeps it; small (two sets of
+    // the account cache for the workload's ~40 accounts), so that accounts
+    // are evicted and re-read all the time and deferred records fill whole
+    // sets and get displaced. Debit/credit index
     // entries are deferred as the executor defers them (a small limit: runs
     // turn into settling ones every few batches) and settled, as the storage
     // engine would, before every snapshot read.
-    KvLedgerStore::Reusable reusable(64);
+    KvLedgerStore::Reusable reusable(8);
     reusable.deferred_entries_max = 300;
     const auto settle = [&] {
       auto txn = (*store)->BeginWrite();
