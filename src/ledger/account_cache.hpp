@@ -4,7 +4,7 @@
 // descents were a fifth of a batch's time).
 //
 // Set-associative with a fixed size: kWays slots per set, a set chosen by a
-// hash of the id, the oldest-filled slot of a full set replaced. The ids of
+// hash of the id, the slots of a full set replaced in turn. The ids of
 // a set share one cache line. Memory is taken at the first Put.
 //
 // Dirty slots hold records newer than the tree: the account writes the
