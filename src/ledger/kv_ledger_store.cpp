@@ -165,8 +165,8 @@ KvLedgerStore::KvLedgerStore(storage::WriteTxn* txn, Reusable* reusable)
     : txn_(txn),
       account_cache_(reusable != nullptr ? &reusable->accounts : nullptr),
       maps_(reusable != nullptr ? &reusable->maps : &own_maps_),
-      deferred_(reusable != nullptr && reusable->deferred_entries_max > 0 ? &reusable->deferred
-                                                                         : nullptr),
+      deferring_(reusable != nullptr && reusable->deferred_entries_max > 0 ? reusable : nullptr),
+      deferred_(deferring_ != nullptr ? &deferring_->deferred : nullptr),
       deferred_entries_max_(reusable != nullptr ? reusable->deferred_entries_max : 0) {
   ZQ_ASSERT(txn_ != nullptr);
   maps_->Clear();
@@ -538,9 +538,9 @@ Status KvLedgerStore::FlushAccounts(IndexWrites* index_writes) {
 
 Status KvLedgerStore::WriteDeferredAccounts() {
   IntHashMap<u128, Account, U128Hash>& displaced = deferred_->displaced_accounts;
-  if (displaced.empty() && account_cache_->dirty_count() == 0) return Status::Ok();
+  if (deferring_->deferred_accounts() == 0) return Status::Ok();
   std::vector<const Account*> sorted;
-  sorted.reserve(displaced.size() + account_cache_->dirty_count());
+  sorted.reserve(deferring_->deferred_accounts());
   displaced.ForEach([&](u128, const Account& a) { sorted.push_back(&a); });
   account_cache_->ForEachDirty([&](const Account& a) { sorted.push_back(&a); });
   std::sort(sorted.begin(), sorted.end(),
@@ -676,9 +676,7 @@ Status KvLedgerStore::FinishBatch() {
     if (d.merge.left() > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, added + added / 4 + 64));
   }
   const size_t accounts_max = std::max<size_t>(1, deferred_entries_max_ / kDeferredAccountsDivisor);
-  if (deferred_->displaced_accounts.size() + account_cache_->dirty_count() >= accounts_max) {
-    ZQ_RETURN_IF_ERROR(WriteDeferredAccounts());
-  }
+  if (deferring_->deferred_accounts() >= accounts_max) ZQ_RETURN_IF_ERROR(WriteDeferredAccounts());
   size_t incoming = 0;
   for (const DeferredIndex& d : deferred_->index) incoming += d.incoming.entries.size();
   if (incoming < deferred_entries_max_) return Status::Ok();

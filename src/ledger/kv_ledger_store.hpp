@@ -121,8 +121,8 @@ class KvLedgerStore final : public LedgerStore {
   struct DeferredWrites {
     std::array<DeferredIndex, 2> index;  // debit, credit
     IntHashMap<u128, Account, U128Hash> displaced_accounts;
-    size_t size() const {
-      size_t n = displaced_accounts.size();
+    size_t index_entries() const {
+      size_t n = 0;
       for (const DeferredIndex& d : index) n += d.incoming.entries.size() + d.merge.left();
       return n;
     }
@@ -196,8 +196,12 @@ class KvLedgerStore final : public LedgerStore {
     // kDeferredAccountsDivisor wait.
     size_t deferred_entries_max = 0;
     DeferredWrites deferred;
+    // Deferred account records: the cache's dirty ones and those it displaced.
+    size_t deferred_accounts() const {
+      return accounts.dirty_count() + deferred.displaced_accounts.size();
+    }
     // Deferred entries and records, all told.
-    size_t deferred_size() const { return deferred.size() + accounts.dirty_count(); }
+    size_t deferred_size() const { return deferred.index_entries() + deferred_accounts(); }
   };
   explicit KvLedgerStore(storage::WriteTxn* txn, Reusable* reusable = nullptr);
   explicit KvLedgerStore(storage::Snapshot* snapshot);  // read-only
@@ -246,9 +250,7 @@ class KvLedgerStore final : public LedgerStore {
   // The end of a batch (write mode): writes the next slice of the settling
   // entries, and turns a full `incoming` into `settling`.
   Status FinishBatch();
-  bool HasDeferred() const {
-    return deferred_ != nullptr && (deferred_->size() > 0 || account_cache_->dirty_count() > 0);
-  }
+  bool HasDeferred() const { return deferring_ != nullptr && deferring_->deferred_size() > 0; }
 
   Status ForEachAccount(const AccountVisitor& visit) override;
   Status ForEachTransfer(const TransferVisitor& visit) override;
@@ -294,7 +296,8 @@ class KvLedgerStore final : public LedgerStore {
   std::string encoded_;  // reused by writes: a record or id, sparse-coded
   BatchMaps own_maps_;  // when no Reusable was given
   BatchMaps* maps_ = &own_maps_;
-  DeferredWrites* deferred_ = nullptr;  // when the Reusable allows deferring
+  Reusable* deferring_ = nullptr;       // the Reusable, when it allows deferring
+  DeferredWrites* deferred_ = nullptr;  // its deferred writes
   size_t deferred_entries_max_ = 0;
   std::array<size_t, 2> deferred_start_{};   // the first of this batch's incoming entries
   std::array<size_t, 2> deferred_added_{};   // entries this batch deferred
