@@ -285,9 +285,11 @@ Status TreeWriter::BuildLeafCell(std::string_view key, std::string_view value,
   for (size_t i = pages; i-- > 0;) {  // last chunk first, so each knows its successor
     PageNo p = kNullPage;
     ZQ_ASSIGN_OR_RETURN(uint8_t* n, pager_->Allocate(PageKind::kOverflow, seq_, &p));
+    std::memset(n + 1, 0, node::kOverflowHeaderBytes - 1);
     PutFixed64(n + 8, next);
     size_t take = std::min<size_t>(chunk, value.size() - i * chunk);
     std::memcpy(n + node::kOverflowHeaderBytes, value.data() + i * chunk, take);
+    std::memset(n + node::kOverflowHeaderBytes + take, 0, chunk - take);
     next = p;
   }
   node::EncodeOverflowCell(key, value.size(), next, cell);

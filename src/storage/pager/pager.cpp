@@ -9,6 +9,14 @@
 #include "util/coding.hpp"
 #include "util/limits.hpp"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define ZQ_POISON_NEW_PAGES 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ZQ_POISON_NEW_PAGES 1
+#endif
+#endif
+
 namespace zq::storage {
 
 namespace {
@@ -287,7 +295,12 @@ Result<PageNo> Pager::TakeFreePage() {
 Result<uint8_t*> Pager::Allocate(PageKind kind, uint64_t seq, PageNo* pgno) {
   ZQ_ASSIGN_OR_RETURN(PageNo p, TakeFreePage());
   uint8_t* buf = NewBuffer();
-  std::memset(buf, 0, page_size());
+#ifdef ZQ_POISON_NEW_PAGES
+  // Sanitizer builds: a new page is garbage, not the zeros a fresh mapping
+  // happens to hold, so a layout that reads bytes it never wrote shows up in
+  // every test instead of only once buffers get reused.
+  std::memset(buf, 0xA5, page_size());
+#endif
   buf[0] = static_cast<uint8_t>(kind);
   PageMeta& m = Meta(p);
   m.state = kStateLive;
