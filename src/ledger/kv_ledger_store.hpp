@@ -65,6 +65,7 @@
 #include "ledger/ledger_store.hpp"
 #include "storage/store/store.hpp"
 #include "util/int_hash_map.hpp"
+#include "util/radix_sort.hpp"
 #include "util/run_merge.hpp"
 
 namespace zq::ledger {
@@ -178,6 +179,8 @@ class KvLedgerStore final : public LedgerStore {
     std::vector<CachedAccount*> dirty_accounts;
     std::vector<const Transfer*> created_transfers;
     std::vector<IndexWrite> slice;
+    std::vector<KeyedPosition> sort_keys, sort_scratch;  // SortIndexWrites
+    std::vector<IndexWrite> sorted_writes;
     void Clear();
   };
   // What a writing store may keep from one batch to the next of one storage
@@ -275,6 +278,8 @@ class KvLedgerStore final : public LedgerStore {
   Status PrefetchGroup(storage::TreeId tree, size_t remaining, const KeyAt& key_at);
   Status FlushAccounts(IndexWrites* index_writes);
   Status FlushTransfers(IndexWrites* index_writes);
+  // One batch's entries of an index, in key order.
+  void SortIndexWrites(std::vector<IndexWrite>* writes);
   // Writes entries sorted in key order into the index's tree, skipping
   // taken-back ones.
   Status WriteSortedIndexEntries(IndexId index, std::span<const IndexWrite> writes);
