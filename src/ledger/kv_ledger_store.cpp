@@ -583,11 +583,11 @@ Status KvLedgerStore::FlushTransfers(IndexWrites* index_writes) {
 
 // Indexes whose value is the same for most records (ledger, code, the
 // timestamps) usually arrive in order already. The others hold a batch's few
-// thousand entries whose values and
-// timestamps each span a narrow range: offset by their minimums, the two fit
-// one 64-bit key, and a radix sort on it beats comparisons of 128-bit values
-// whose outcome the branch predictor cannot guess (a comparison sort when
-// they do not fit, or for a handful of entries).
+// thousand entries whose values and timestamps each span a narrow range:
+// offset by their minimums, the two fit one 64-bit key, and a radix sort on
+// it beats comparisons of 128-bit values whose outcome the branch predictor
+// cannot guess (a comparison sort when they do not fit, or for a handful of
+// entries).
 void KvLedgerStore::SortIndexWrites(std::vector<IndexWrite>* writes) {
   const KeyOrder order;
   if (std::is_sorted(writes->begin(), writes->end(), order)) return;
