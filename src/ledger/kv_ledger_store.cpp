@@ -619,7 +619,7 @@ void KvLedgerStore::SortIndexWrites(std::vector<IndexWrite>* writes) {
   std::vector<IndexWrite>& sorted = maps_->sorted_writes;
   sorted.resize(n);
   for (size_t i = 0; i < n; i++) sorted[i] = (*writes)[keys[i].position];
-  std::copy(sorted.begin(), sorted.end(), writes->begin());
+  writes->swap(sorted);  // both are working lists of the batch maps
 }
 
 // Entries of one value (an account's, in the deferred indexes; all of them

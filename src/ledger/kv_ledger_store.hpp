@@ -278,7 +278,8 @@ class KvLedgerStore final : public LedgerStore {
   Status PrefetchGroup(storage::TreeId tree, size_t remaining, const KeyAt& key_at);
   Status FlushAccounts(IndexWrites* index_writes);
   Status FlushTransfers(IndexWrites* index_writes);
-  // One batch's entries of an index, in key order.
+  // One batch's entries of an index (a working list of the batch maps,
+  // whose buffer it may trade for another of theirs), in key order.
   void SortIndexWrites(std::vector<IndexWrite>* writes);
   // Writes entries sorted in key order into the index's tree, skipping
   // taken-back ones.
