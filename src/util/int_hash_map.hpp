@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "util/assert.hpp"
+#include "util/huge_page_allocator.hpp"
 
 namespace zq {
 
@@ -131,8 +132,8 @@ class IntHashMap {
   size_t Next(size_t i) const { return (i + 1) & (keys_.size() - 1); }
 
   void Grow() {
-    std::vector<K> old_keys(keys_.empty() ? size_t{64} : 2 * keys_.size(), K{0});
-    std::vector<V> old_values(old_keys.size());
+    Array<K> old_keys(keys_.empty() ? size_t{64} : 2 * keys_.size(), K{0});
+    Array<V> old_values(old_keys.size());
     old_keys.swap(keys_);
     old_values.swap(values_);
     for (size_t i = 0; i < old_keys.size(); i++) {
@@ -144,8 +145,11 @@ class IntHashMap {
     }
   }
 
-  std::vector<K> keys_;    // a power of two long; K{0} = empty
-  std::vector<V> values_;  // beside keys_
+  // Probed at random: large tables go on huge pages (fewer TLB misses).
+  template <typename T>
+  using Array = std::vector<T, HugePageAllocator<T>>;
+  Array<K> keys_;          // a power of two long; K{0} = empty
+  Array<V> values_;        // beside keys_
   size_t slot_count_ = 0;  // keys in keys_
   bool has_zero_ = false;
   V zero_value_{};

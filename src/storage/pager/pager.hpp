@@ -30,6 +30,7 @@
 #include "storage/pager/page_buffers.hpp"
 #include "storage/pager/superblock.hpp"
 #include "storage/vfs/vfs.hpp"
+#include "util/huge_page_allocator.hpp"
 #include "util/result.hpp"
 
 namespace zq::storage {
@@ -185,7 +186,7 @@ class Pager {
   std::unique_ptr<std::atomic<std::atomic<uint8_t*>*>[]> chunks_;
 
   // Writer state.
-  std::vector<PageMeta> meta_;
+  std::vector<PageMeta, HugePageAllocator<PageMeta>> meta_;  // read at random, on every write
   uint64_t page_count_ = kFirstDataPage;
   std::atomic<uint64_t> page_count_limit_{kFirstDataPage};  // page_count_, for readers
   std::vector<PageNo> free_now_;
