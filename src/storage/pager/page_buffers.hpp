@@ -8,7 +8,11 @@
 // mapped and populated by one system call instead (MADV_POPULATE_WRITE,
 // Linux 5.14; on older kernels the pages fault on first touch as before).
 // Transparent huge pages were tried as well: fewer faults, but batches
-// stalled for tens of milliseconds at random, so they are not asked for.
+// stalled for tens of milliseconds at random, so they are not asked for
+// (tried again with 2 MiB-aligned regions: the first batches ran faster, the
+// later ones slower, p99 worse — buffers handed back split the huge pages).
+// The account cache and other fixed tables do use them
+// (util/huge_page_allocator.hpp).
 //
 // Kept buffers are "warm" up to a limit the pager sets (what the next
 // checkpoint cycle will likely need). Beyond it a region's buffer is handed
