@@ -731,10 +731,17 @@ Status KvLedgerStore::Settle() {
   ZQ_RETURN_IF_ERROR(WriteDeferredAccounts());
   for (size_t slot = 0; slot < kDeferredIndexes.size(); slot++) {
     DeferredIndex& d = deferred_->index[slot];
-    if (d.merge.left() > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, d.merge.left()));
-    std::vector<IndexWrite>& incoming = d.incoming.entries;
-    if (d.incoming.run_ends.size() > 1) std::sort(incoming.begin(), incoming.end(), KeyOrder());
-    ZQ_RETURN_IF_ERROR(WriteSortedIndexEntries(kDeferredIndexes[slot], incoming));
+    while (d.merge.left() > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, kSettleSliceMax));
+    // `incoming` is sorted runs too: merged like `settling` rather than sorted
+    // whole (up to a million entries each), in slices that keep the working
+    // list small.
+    if (!d.incoming.entries.empty()) {
+      ZQ_ASSERT(d.settling.entries.empty());
+      std::swap(d.settling, d.incoming);
+      d.merge.Start(d.settling.entries.data(), d.settling.run_ends);
+      while (d.merge.left() > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, kSettleSliceMax));
+    }
+    d.settling.Clear();
     d.incoming.Clear();
     deferred_start_[slot] = 0;
   }

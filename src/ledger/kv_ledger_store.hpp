@@ -284,6 +284,8 @@ class KvLedgerStore final : public LedgerStore {
   // Writes entries sorted in key order into the index's tree, skipping
   // taken-back ones.
   Status WriteSortedIndexEntries(IndexId index, std::span<const IndexWrite> writes);
+  // Settle() writes the deferred entries in slices of at most this many.
+  static constexpr size_t kSettleSliceMax = size_t{1} << 16;
   // Writes up to `count` of the settling entries of deferred slot `slot`.
   Status WriteSettling(size_t slot, size_t count);
   // Writes the deferred account records, in id order.

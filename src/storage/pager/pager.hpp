@@ -30,7 +30,7 @@
 #include "storage/pager/page_buffers.hpp"
 #include "storage/pager/superblock.hpp"
 #include "storage/vfs/vfs.hpp"
-#include "util/huge_page_allocator.hpp"
+#include "util/chunked_array.hpp"
 #include "util/result.hpp"
 
 namespace zq::storage {
@@ -186,13 +186,13 @@ class Pager {
   std::unique_ptr<std::atomic<std::atomic<uint8_t*>*>[]> chunks_;
 
   // Writer state.
-  std::vector<PageMeta, HugePageAllocator<PageMeta>> meta_;  // read at random, on every write
+  ChunkedArray<PageMeta> meta_;  // grows without copying (a batch's latency)
   uint64_t page_count_ = kFirstDataPage;
   std::atomic<uint64_t> page_count_limit_{kFirstDataPage};  // page_count_, for readers
   std::vector<PageNo> free_now_;
   std::vector<PageNo> free_after_ckpt_;
   std::deque<std::pair<uint64_t, PageNo>> retired_;  // (seq, page), seq ascending
-  std::vector<PageNo> dirty_list_;                    // may hold stale entries
+  ChunkedArray<PageNo> dirty_list_;                  // may hold stale entries
   std::vector<PageNo> freelist_chain_;                // pages of the on-disk freelist
   std::atomic<uint64_t> dirty_count_{0};  // read by MaybeCheckpoint without the lock
   uint64_t claimed_seq_ = 0;

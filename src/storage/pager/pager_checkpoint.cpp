@@ -37,7 +37,8 @@ Status Pager::WriteCheckpoint(const CheckpointState& state, uint64_t reclaim_bou
   Reclaim(reclaim_bound);
   std::vector<PageNo> pages;
   pages.reserve(dirty_list_.size());
-  for (PageNo p : dirty_list_) {
+  for (size_t i = 0; i < dirty_list_.size(); i++) {
+    const PageNo p = dirty_list_[i];
     if (Meta(p).state == kStateLive && Meta(p).dirty) pages.push_back(p);
   }
   std::sort(pages.begin(), pages.end());
