@@ -588,33 +588,20 @@ Status KvLedgerStore::FlushTransfers(IndexWrites* index_writes) {
 // it beats comparisons of 128-bit values whose outcome the branch predictor
 // cannot guess (a comparison sort when they do not fit, or for a handful of
 // entries).
-void KvLedgerStore::SortIndexWrites(std::vector<IndexWrite>* writes) {
+void KvLedgerStore::SortIndexWrites(const KeyBounds& bounds, std::vector<IndexWrite>* writes) {
   const KeyOrder order;
   if (std::is_sorted(writes->begin(), writes->end(), order)) return;
   constexpr size_t kRadixMin = 64;
   const size_t n = writes->size();
-  u128 value_min = ~u128{0}, value_max = 0;
-  uint64_t ts_min = ~uint64_t{0}, ts_max = 0;
-  for (const IndexWrite& w : *writes) {
-    value_min = std::min(value_min, w.value);
-    value_max = std::max(value_max, w.value);
-    ts_min = std::min(ts_min, w.timestamp);
-    ts_max = std::max(ts_max, w.timestamp);
-  }
-  const int ts_bits = BitWidth(ts_max - ts_min);
-  const int key_bits = BitWidth(value_max - value_min) + ts_bits;
+  const int key_bits = bounds.key_bits();
   if (n < kRadixMin || key_bits > 64 || n > UINT32_MAX) {
     std::sort(writes->begin(), writes->end(), order);
     return;
   }
+  const PackedKey key_of(bounds);
   std::vector<KeyedPosition>& keys = maps_->sort_keys;
   keys.resize(n);
-  for (size_t i = 0; i < n; i++) {
-    const IndexWrite& w = (*writes)[i];
-    const auto value = static_cast<uint64_t>(w.value - value_min);
-    keys[i] = {(ts_bits == 64 ? 0 : value << ts_bits) | (w.timestamp - ts_min),
-               static_cast<uint32_t>(i)};
-  }
+  for (size_t i = 0; i < n; i++) keys[i] = {key_of((*writes)[i]), static_cast<uint32_t>(i)};
   RadixSortKeys(&keys, &maps_->sort_scratch, key_bits);
   std::vector<IndexWrite>& sorted = maps_->sorted_writes;
   sorted.resize(n);
@@ -655,7 +642,9 @@ Status KvLedgerStore::Flush() {
   for (size_t i = 0; i < kIndexCount; i++) {
     const auto index = static_cast<IndexId>(i);
     std::vector<IndexWrite>& writes = index_writes[i];
-    SortIndexWrites(&writes);
+    KeyBounds bounds;
+    for (const IndexWrite& w : writes) bounds.Add(w);
+    SortIndexWrites(bounds, &writes);
     const int slot = DeferredSlot(index);
     if (deferred_ != nullptr && slot >= 0) {
       if (writes.empty()) continue;
@@ -669,6 +658,7 @@ Status KvLedgerStore::Flush() {
       }
       incoming.entries.insert(incoming.entries.end(), writes.begin(), writes.end());
       incoming.run_ends.push_back(incoming.entries.size());
+      incoming.bounds.Add(bounds);
       deferred_added_[slot] += writes.size();
       continue;
     }
@@ -717,9 +707,7 @@ Status KvLedgerStore::FinishBatch() {
     DeferredIndex& d = deferred_->index[slot];
     // Batches larger than the usual outran the slices: catch up first.
     if (d.merge.left() > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, d.merge.left()));
-    ZQ_ASSERT(d.settling.entries.empty());
-    std::swap(d.settling, d.incoming);
-    d.merge.Start(d.settling.entries.data(), d.settling.run_ends);
+    d.BeginSettling();
     deferred_start_[slot] = 0;
   }
   return Status::Ok();
@@ -736,9 +724,7 @@ Status KvLedgerStore::Settle() {
     // whole (up to a million entries each), in slices that keep the working
     // list small.
     if (!d.incoming.entries.empty()) {
-      ZQ_ASSERT(d.settling.entries.empty());
-      std::swap(d.settling, d.incoming);
-      d.merge.Start(d.settling.entries.data(), d.settling.run_ends);
+      d.BeginSettling();
       while (d.merge.left() > 0) ZQ_RETURN_IF_ERROR(WriteSettling(slot, kSettleSliceMax));
     }
     d.settling.Clear();

@@ -55,6 +55,7 @@
 // reads look at before the tree anyway.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <span>
@@ -64,6 +65,7 @@
 #include "ledger/account_cache.hpp"
 #include "ledger/ledger_store.hpp"
 #include "storage/store/store.hpp"
+#include "util/assert.hpp"
 #include "util/int_hash_map.hpp"
 #include "util/radix_sort.hpp"
 #include "util/run_merge.hpp"
@@ -91,18 +93,6 @@ class KvLedgerStore final : public LedgerStore {
     u128 id;
   };
   using IndexWrites = std::array<std::vector<IndexWrite>, kIndexCount>;
-  // Entries of one index not yet in its tree: sorted runs, one per Flush,
-  // back to back. `incoming` fills; once it holds deferred_entries_max
-  // entries (both indexes together), it becomes `settling`, which the
-  // following batches merge into the tree a slice at a time, in key order.
-  struct DeferredRuns {
-    std::vector<IndexWrite> entries;  // id 0: taken back (chain rollback)
-    std::vector<size_t> run_ends;
-    void Clear() {
-      entries.clear();
-      run_ends.clear();
-    }
-  };
   // Within an index, (value, timestamp) orders like the key: value ‖ ts,
   // both big-endian, the value of one fixed width per index.
   struct KeyOrder {
@@ -110,11 +100,72 @@ class KvLedgerStore final : public LedgerStore {
       return a.value != b.value ? a.value < b.value : a.timestamp < b.timestamp;
     }
   };
+  // The range of (value, timestamp) over a set of entries. Offset by its
+  // minimums, an entry's pair fits key_bits() bits, and packed into one
+  // integer (PackedKey) orders like KeyOrder: a batch's entries, or a
+  // million of an account index's, usually need 40-50 bits.
+  struct KeyBounds {
+    u128 value_min = ~u128{0};
+    u128 value_max = 0;
+    uint64_t ts_min = ~uint64_t{0};
+    uint64_t ts_max = 0;
+    bool empty() const { return value_min > value_max; }
+    void Add(const IndexWrite& w) {
+      value_min = std::min(value_min, w.value);
+      value_max = std::max(value_max, w.value);
+      ts_min = std::min(ts_min, w.timestamp);
+      ts_max = std::max(ts_max, w.timestamp);
+    }
+    void Add(const KeyBounds& other) {
+      if (other.empty()) return;
+      value_min = std::min(value_min, other.value_min);
+      value_max = std::max(value_max, other.value_max);
+      ts_min = std::min(ts_min, other.ts_min);
+      ts_max = std::max(ts_max, other.ts_max);
+    }
+    int ts_bits() const { return empty() ? 0 : BitWidth(ts_max - ts_min); }
+    int key_bits() const { return empty() ? 0 : BitWidth(value_max - value_min) + ts_bits(); }
+  };
+  // An entry's (value, timestamp) as one integer, for entries within
+  // `bounds` whose key_bits() is at most 64.
+  struct PackedKey {
+    PackedKey() = default;
+    explicit PackedKey(const KeyBounds& bounds)
+        : value_min(bounds.value_min), ts_min(bounds.ts_min), ts_bits(bounds.ts_bits()) {}
+    uint64_t operator()(const IndexWrite& w) const {
+      const auto value = static_cast<uint64_t>(w.value - value_min);
+      return (ts_bits == 64 ? 0 : value << ts_bits) | (w.timestamp - ts_min);
+    }
+    u128 value_min = 0;
+    uint64_t ts_min = 0;
+    int ts_bits = 0;
+  };
+  // Entries of one index not yet in its tree: sorted runs, one per Flush,
+  // back to back. `incoming` fills; once it holds deferred_entries_max
+  // entries (both indexes together), it becomes `settling`, which the
+  // following batches merge into the tree a slice at a time, in key order.
+  struct DeferredRuns {
+    std::vector<IndexWrite> entries;  // id 0: taken back (chain rollback)
+    std::vector<size_t> run_ends;
+    KeyBounds bounds;  // of `entries`
+    void Clear() {
+      entries.clear();
+      run_ends.clear();
+      bounds = KeyBounds();
+    }
+  };
   struct DeferredIndex {
     DeferredRuns incoming;
     DeferredRuns settling;
     // Over `settling` while it has entries not yet written.
-    RunMerge<IndexWrite, KeyOrder> merge;
+    RunMerge<IndexWrite, KeyOrder, PackedKey> merge;
+    // `incoming` becomes `settling` (which must be empty) and its merge starts.
+    void BeginSettling() {
+      ZQ_ASSERT(settling.entries.empty());
+      std::swap(settling, incoming);
+      merge.Start(settling.entries.data(), settling.run_ends, PackedKey(settling.bounds),
+                  settling.bounds.key_bits());
+    }
   };
   // What batches left for Settle(): the two account indexes' entries, and
   // the deferred account records the account cache had no room for (the
@@ -280,7 +331,7 @@ class KvLedgerStore final : public LedgerStore {
   Status FlushTransfers(IndexWrites* index_writes);
   // One batch's entries of an index (a working list of the batch maps,
   // whose buffer it may trade for another of theirs), in key order.
-  void SortIndexWrites(std::vector<IndexWrite>* writes);
+  void SortIndexWrites(const KeyBounds& bounds, std::vector<IndexWrite>* writes);
   // Writes entries sorted in key order into the index's tree, skipping
   // taken-back ones.
   Status WriteSortedIndexEntries(IndexId index, std::span<const IndexWrite> writes);
