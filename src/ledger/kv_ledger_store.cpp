@@ -642,11 +642,16 @@ Status KvLedgerStore::Flush() {
   for (size_t i = 0; i < kIndexCount; i++) {
     const auto index = static_cast<IndexId>(i);
     std::vector<IndexWrite>& writes = index_writes[i];
-    KeyBounds bounds;
-    for (const IndexWrite& w : writes) bounds.Add(w);
-    SortIndexWrites(bounds, &writes);
     const int slot = DeferredSlot(index);
-    if (deferred_ != nullptr && slot >= 0) {
+    const bool defer = deferred_ != nullptr && slot >= 0;
+    // The bounds serve the sort and the deferred runs' merge: most indexes'
+    // entries arrive in key order (timestamps ascending) and need neither.
+    KeyBounds bounds;
+    if (defer || !std::is_sorted(writes.begin(), writes.end(), KeyOrder())) {
+      for (const IndexWrite& w : writes) bounds.Add(w);
+      SortIndexWrites(bounds, &writes);
+    }
+    if (defer) {
       if (writes.empty()) continue;
       DeferredRuns& incoming = deferred_->index[slot].incoming;
       // Each index takes half the limit (an entry in each per transfer) and

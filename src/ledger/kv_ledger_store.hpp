@@ -330,7 +330,8 @@ class KvLedgerStore final : public LedgerStore {
   Status FlushAccounts(IndexWrites* index_writes);
   Status FlushTransfers(IndexWrites* index_writes);
   // One batch's entries of an index (a working list of the batch maps,
-  // whose buffer it may trade for another of theirs), in key order.
+  // whose buffer it may trade for another of theirs), in key order;
+  // `bounds` are those of `writes`.
   void SortIndexWrites(const KeyBounds& bounds, std::vector<IndexWrite>* writes);
   // Writes entries sorted in key order into the index's tree, skipping
   // taken-back ones.
